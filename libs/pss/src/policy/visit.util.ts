@@ -1,0 +1,24 @@
+import type { Container, PodSpec } from '../api/pod.types.js';
+
+const NO_CONTAINERS: readonly Container[] = [];
+
+/**
+ * Init, then regular, then ephemeral containers: the order upstream's visitContainers uses, which
+ * fixes the order of names in every message.
+ */
+export function podContainers(spec: PodSpec): readonly Container[] {
+  const init = spec.initContainers ?? NO_CONTAINERS;
+  const regular = spec.containers ?? NO_CONTAINERS;
+  const ephemeral = spec.ephemeralContainers ?? NO_CONTAINERS;
+  if (init.length === 0 && ephemeral.length === 0) return regular;
+  return [...init, ...regular, ...ephemeral];
+}
+
+/** spec.hostUsers explicitly false: the pod runs in a user namespace. */
+export function inUserNamespace(spec: PodSpec): boolean {
+  return spec.hostUsers === false;
+}
+
+export function isWindowsPod(spec: PodSpec): boolean {
+  return spec.os?.name === 'windows';
+}
