@@ -17,13 +17,14 @@ export const LATEST: PolicyVersion = Object.freeze({ label: 'latest', minor: Num
 
 // Same grammar as upstream api.ParseVersion: major must be 1, no leading zeros in the minor.
 const VERSION_PATTERN = /^v1\.(0|[1-9][0-9]*)$/;
-const ANY_VERSION_PATTERN = /^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
+// A v0.x predates Pod Security; anything else malformed, v2.x included, gets the general message.
+const PRE_V1_PATTERN = /^v0\.(0|[1-9][0-9]*)$/;
 
 export function parseVersion(value: string): PolicyVersion {
   if (value === 'latest') return LATEST;
   const match = VERSION_PATTERN.exec(value);
   if (match) return { label: value, minor: Number(match[1]) };
-  if (ANY_VERSION_PATTERN.test(value)) {
+  if (PRE_V1_PATTERN.test(value)) {
     throw new PssInputError(`invalid version ${JSON.stringify(value)}: Pod Security versions start at v1.0`);
   }
   throw new PssInputError(`invalid version ${JSON.stringify(value)}: must be "latest" or "v1.<minor>", e.g. v1.30`);
