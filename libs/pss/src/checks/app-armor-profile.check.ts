@@ -12,13 +12,9 @@ function allowedAnnotationValue(value: string): boolean {
 }
 
 function appArmorProfileV1_0({ metadata, spec, containers }: PodView): Violation | undefined {
-  const setters: string[] = [];
-  const badTypes: string[] = [];
   const podProfile = spec.securityContext?.appArmorProfile;
-  if (podProfile != null && !allowedType(podProfile.type ?? '')) {
-    setters.push('pod');
-    badTypes.push(podProfile.type ?? '');
-  }
+  const podBad = podProfile != null && !allowedType(podProfile.type ?? '');
+  const badTypes: string[] = podBad ? [podProfile.type ?? ''] : [];
   let badContainers: string[] | undefined;
   for (const container of containers) {
     const profile = container.securityContext?.appArmorProfile;
@@ -27,7 +23,6 @@ function appArmorProfileV1_0({ metadata, spec, containers }: PodView): Violation
       badTypes.push(profile.type ?? '');
     }
   }
-  if (badContainers) setters.push(containerNames(badContainers));
 
   let badAnnotations: string[] | undefined;
   const annotations = metadata.annotations;
@@ -39,12 +34,14 @@ function appArmorProfileV1_0({ metadata, spec, containers }: PodView): Violation
       }
     }
   }
+  if (!podBad && !badContainers && !badAnnotations) return undefined;
+  const setters: string[] = podBad ? ['pod'] : [];
+  if (badContainers) setters.push(containerNames(badContainers));
   const badValues = sortedSet(badTypes);
   if (badAnnotations) {
     badValues.push(...badAnnotations.sort(compareGo));
     setters.push(badAnnotations.length === 1 ? 'annotation' : 'annotations');
   }
-  if (setters.length === 0) return undefined;
   return {
     reason: badValues.length === 1 ? 'forbidden AppArmor profile' : 'forbidden AppArmor profiles',
     detail: `${setters.join(' and ')} must not set AppArmor profile type to ${joinQuote(badValues)}`,

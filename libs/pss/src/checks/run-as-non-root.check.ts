@@ -3,9 +3,7 @@ import { containerNames } from '../policy/format.util.js';
 import { inUserNamespace } from '../policy/visit.util.js';
 
 function runAsNonRootV1_0({ spec, containers }: PodView): Violation | undefined {
-  const setters: string[] = [];
   const podValue = spec.securityContext?.runAsNonRoot;
-  if (podValue === false) setters.push('pod');
   const podNonRoot = podValue === true;
 
   let explicitlyBad: string[] | undefined;
@@ -18,9 +16,10 @@ function runAsNonRootV1_0({ spec, containers }: PodView): Violation | undefined 
       (implicitlyBad ??= []).push(container.name);
     }
   }
-  if (explicitlyBad) setters.push(containerNames(explicitlyBad));
   // An explicit false is the clearer thing to fix, so it wins the message.
-  if (setters.length > 0) {
+  if (podValue === false || explicitlyBad) {
+    const setters: string[] = podValue === false ? ['pod'] : [];
+    if (explicitlyBad) setters.push(containerNames(explicitlyBad));
     return { reason: 'runAsNonRoot != true', detail: `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false` };
   }
   if (implicitlyBad) {

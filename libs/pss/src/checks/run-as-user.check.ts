@@ -4,14 +4,14 @@ import { inUserNamespace } from '../policy/visit.util.js';
 
 // A non-zero container value does not excuse a pod-level 0: both are reported.
 function runAsUserV1_23({ spec, containers }: PodView): Violation | undefined {
-  const setters: string[] = [];
-  if (spec.securityContext?.runAsUser === 0) setters.push('pod');
+  const podRoot = spec.securityContext?.runAsUser === 0;
   let bad: string[] | undefined;
   for (const container of containers) {
     if (container.securityContext?.runAsUser === 0) (bad ??= []).push(container.name);
   }
+  if (!podRoot && !bad) return undefined;
+  const setters: string[] = podRoot ? ['pod'] : [];
   if (bad) setters.push(containerNames(bad));
-  if (setters.length === 0) return undefined;
   return { reason: 'runAsUser=0', detail: `${setters.join(' and ')} must not set runAsUser=0` };
 }
 

@@ -20,10 +20,10 @@ function seccompProfileBaselineV1_0({ metadata, containers }: PodView): Violatio
   if (!annotations) return undefined;
   let forbidden: string[] | undefined;
   const inspect = (key: string): void => {
-    const value = annotations[key];
-    if (value != null && Object.hasOwn(annotations, key) && !validAnnotationValue(value)) {
-      (forbidden ??= []).push(`${key}=${goQuote(value)}`);
-    }
+    if (!Object.hasOwn(annotations, key)) return;
+    // Go decodes a null annotation value as "", which is present and not a valid profile.
+    const value = annotations[key] ?? '';
+    if (!validAnnotationValue(value)) (forbidden ??= []).push(`${key}=${goQuote(value)}`);
   };
   inspect(POD_ANNOTATION);
   for (const container of containers) inspect(CONTAINER_ANNOTATION_PREFIX + container.name);
@@ -39,12 +39,12 @@ function seccompProfileBaselineV1_0({ metadata, containers }: PodView): Violatio
 export function explicitSeccompViolation(
   podProfile: Maybe<SeccompProfile>,
   badContainers: string[] | undefined,
-  badTypes: string[],
+  badTypes: readonly string[],
 ): Violation | undefined {
-  const setters: string[] = [];
-  if (podProfile != null && !validSeccompType(podProfile)) setters.push('pod');
+  const podBad = podProfile != null && !validSeccompType(podProfile);
+  if (!podBad && !badContainers) return undefined;
+  const setters: string[] = podBad ? ['pod'] : [];
   if (badContainers) setters.push(containerNames(badContainers));
-  if (setters.length === 0) return undefined;
   return {
     reason: 'seccompProfile',
     detail: `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badTypes))}`,
@@ -54,17 +54,17 @@ export function explicitSeccompViolation(
 // From v1.19 only the fields count; annotations are ignored entirely.
 function seccompProfileBaselineV1_19({ spec, containers }: PodView): Violation | undefined {
   const podProfile = spec.securityContext?.seccompProfile;
-  const badTypes: string[] = [];
-  if (podProfile != null && !validSeccompType(podProfile)) badTypes.push(podProfile.type ?? '');
+  let badTypes: string[] | undefined;
+  if (podProfile != null && !validSeccompType(podProfile)) badTypes = [podProfile.type ?? ''];
   let badContainers: string[] | undefined;
   for (const container of containers) {
     const profile = container.securityContext?.seccompProfile;
     if (profile != null && !validSeccompType(profile)) {
       (badContainers ??= []).push(container.name);
-      badTypes.push(profile.type ?? '');
+      (badTypes ??= []).push(profile.type ?? '');
     }
   }
-  return explicitSeccompViolation(podProfile, badContainers, badTypes);
+  return badTypes ? explicitSeccompViolation(podProfile, badContainers, badTypes) : undefined;
 }
 
 export const seccompProfileBaselineCheck: CheckDefinition = {

@@ -5,11 +5,11 @@ import { explicitSeccompViolation, validSeccompType } from './seccomp-profile-ba
 
 function seccompProfileRestrictedV1_19({ spec, containers }: PodView): Violation | undefined {
   const podProfile = spec.securityContext?.seccompProfile;
-  const badTypes: string[] = [];
+  let badTypes: string[] | undefined;
   let podCovers = false;
   if (podProfile != null) {
     if (validSeccompType(podProfile)) podCovers = true;
-    else badTypes.push(podProfile.type ?? '');
+    else badTypes = [podProfile.type ?? ''];
   }
   let explicitlyBad: string[] | undefined;
   let implicitlyBad: string[] | undefined;
@@ -18,14 +18,13 @@ function seccompProfileRestrictedV1_19({ spec, containers }: PodView): Violation
     if (profile != null) {
       if (!validSeccompType(profile)) {
         (explicitlyBad ??= []).push(container.name);
-        badTypes.push(profile.type ?? '');
+        (badTypes ??= []).push(profile.type ?? '');
       }
     } else if (!podCovers) {
       (implicitlyBad ??= []).push(container.name);
     }
   }
-  const explicit = explicitSeccompViolation(podProfile, explicitlyBad, badTypes);
-  if (explicit) return explicit;
+  if (badTypes) return explicitSeccompViolation(podProfile, explicitlyBad, badTypes);
   if (!implicitlyBad) return undefined;
   return {
     reason: 'seccompProfile',

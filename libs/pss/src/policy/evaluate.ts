@@ -96,18 +96,11 @@ export function evaluatePodAllLevels(pod: PodLike, version: PolicyVersion | stri
   const policyVersion = toVersion(version);
   const minor = effectiveMinor(policyVersion);
   const failures = run(viewOf(pod), DEFAULT_CHECK_TABLE.union[minor]!);
-  const pick = (active: readonly ActiveCheck[]) => {
-    if (failures.length === 0) return [];
-    const picked: CheckFailure[] = [];
-    for (const failure of failures) {
-      if (active.some((a) => a.id === failure.id)) picked.push(failure);
-    }
-    return picked;
-  };
+  const pick = (ids: ReadonlySet<CheckId>) => (failures.length === 0 ? [] : failures.filter((f) => ids.has(f.id)));
   return {
     privileged: aggregate('privileged', policyVersion.label, []),
-    baseline: aggregate('baseline', policyVersion.label, pick(DEFAULT_CHECK_TABLE.baseline[minor]!)),
-    restricted: aggregate('restricted', policyVersion.label, pick(DEFAULT_CHECK_TABLE.restricted[minor]!)),
+    baseline: aggregate('baseline', policyVersion.label, pick(DEFAULT_CHECK_TABLE.baselineIds[minor]!)),
+    restricted: aggregate('restricted', policyVersion.label, pick(DEFAULT_CHECK_TABLE.restrictedIds[minor]!)),
   };
 }
 

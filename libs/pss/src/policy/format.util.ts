@@ -38,7 +38,8 @@ export function compareGo(a: string, b: string): number {
 }
 
 /** Go `sets.NewString(...).List()`: distinct values, sorted bytewise. */
-export function sortedSet(values: Iterable<string>): string[] {
+export function sortedSet(values: readonly string[]): string[] {
+  if (values.length < 2) return values.slice();
   return [...new Set(values)].sort(compareGo);
 }
 

@@ -15,6 +15,9 @@ export interface CheckTable {
   restricted: readonly (readonly ActiveCheck[])[];
   /** Checks run by either level, each once, in result order: for evaluating all levels in one pass. */
   union: readonly (readonly ActiveCheck[])[];
+  /** Per minor, the IDs each level runs, to split a union result into levels. */
+  baselineIds: readonly ReadonlySet<CheckId>[];
+  restrictedIds: readonly ReadonlySet<CheckId>[];
 }
 
 function implementationAt(definition: CheckDefinition, minor: number) {
@@ -60,7 +63,8 @@ export function buildCheckTable(checks: readonly CheckDefinition[], maxMinor: nu
       return hit ? [hit] : [];
     }));
   }
-  return { baseline, restricted, union };
+  const ids = (table: ActiveCheck[][]) => table.map((active) => new Set(active.map((a) => a.id)));
+  return { baseline, restricted, union, baselineIds: ids(baseline), restrictedIds: ids(restricted) };
 }
 
 export const DEFAULT_CHECK_TABLE: CheckTable = buildCheckTable(DEFAULT_CHECKS, MAX_MINOR);
