@@ -1,0 +1,52 @@
+import { remediationFor } from '@ratchet/pss';
+
+import type { CheckRun } from './check-run.js';
+import { patchForObject } from './text-report.js';
+
+/** The machine-readable report: one entry per workload with its verdict, checks, remediation and patch. */
+export function renderJson(run: CheckRun): string {
+  const failing = run.workloads.filter((w) => !w.evaluation.allowed).length;
+  const report = {
+    level: run.level,
+    version: run.version,
+    summary: {
+      files: run.files,
+      workloads: run.workloads.length,
+      allowed: run.workloads.length - failing,
+      rejected: failing,
+      unknown: run.unknown.length,
+      skipped: run.skipped.length,
+      errors: run.errors.length,
+    },
+    workloads: run.workloads.map((w) => ({
+      source: w.source,
+      line: w.line,
+      apiVersion: w.apiVersion,
+      kind: w.kind,
+      namespace: w.namespace ?? null,
+      name: w.name,
+      itemPath: w.itemPath ?? null,
+      templatePath: w.templatePath,
+      allowed: w.evaluation.allowed,
+      forbiddenReason: w.evaluation.forbiddenReason,
+      forbiddenDetail: w.evaluation.forbiddenDetail,
+      warning: w.warning ?? null,
+      checks: w.evaluation.checks.map((c) => {
+        const remediation = remediationFor(c.id);
+        return { id: c.id, reason: c.reason, detail: c.detail, remediation: { what: remediation.what, why: remediation.why, snippet: remediation.snippet } };
+      }),
+      patch: w.suggestion
+        ? {
+            changes: w.suggestion.changes,
+            yaml: w.suggestion.changes.length > 0 ? patchForObject(w) : null,
+            manual: w.suggestion.manual.map((m) => ({ checkId: m.checkId, reason: m.reason, detail: m.detail })),
+            allowedAfter: w.suggestion.allowedAfter,
+          }
+        : null,
+    })),
+    unknown: run.unknown,
+    skipped: run.skipped,
+    errors: run.errors,
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,90 @@
+import type { Readable, Writable } from 'node:stream';
+
+import { parseVersion } from '@ratchet/pss';
+import type { PolicyVersion } from '@ratchet/pss';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+
+import { checkManifests, exitCode } from './check/check-run.js';
+import { collectInputs } from './check/collect-inputs.util.js';
+import { renderJson } from './check/json-report.js';
+import { renderText } from './check/text-report.js';
+
+/** Streams and settings the CLI runs with; tests pass their own. */
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  color: boolean;
+}
+
+const CLI_VERSION = '0.1.0';
+
+function policyVersion(value: string): PolicyVersion {
+  try {
+    return parseVersion(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(/^invalid version "[^"]*": /, ''));
+  }
+}
+
+function write(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+/** Runs `ratchet` with argv (without node and script) and resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = new Command('ratchet')
+    .description('Check Kubernetes manifests against the Pod Security Standards, exactly as Pod Security Admission would.')
+    .version(CLI_VERSION, '-V, --version', 'print the ratchet version')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  program
+    .command('check')
+    .description('evaluate every workload in the manifests; exit 0 clean, 1 violations, 2 bad input')
+    .addOption(new Option('-l, --level <level>', 'Pod Security level to check against').choices(['baseline', 'restricted']).default('restricted'))
+    .addOption(
+      new Option('-v, --version <version>', 'policy version: latest or v1.N, as in pod-security.kubernetes.io/enforce-version')
+        .argParser(policyVersion)
+        .default(parseVersion('latest'), 'latest'),
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .argument('<path...>', 'manifest files, directories (searched recursively), or - for stdin')
+    .action(async (paths: string[], options: { level: 'baseline' | 'restricted'; version: PolicyVersion; format: 'text' | 'json' }) => {
+      const inputs = await collectInputs(paths, io.stdin);
+      const run = checkManifests(inputs, options.level, options.version);
+      await write(io.stdout, options.format === 'json' ? renderJson(run) : renderText(run, io.color));
+      code = exitCode(run);
+    });
+
+  program
+    .command('eval')
+    .description('batch mode: one JSON request per stdin line, one JSON result per stdout line, in order')
+    .requiredOption('--jsonl', 'read and write JSON Lines (the only batch format)')
+    .addHelpText('after', `
+Input line:  {"id": "...", "level": "privileged"|"baseline"|"restricted", "version": "latest"|"v1.N", "pod": {...}}
+Output line: {"id", "allowed", "forbiddenReason", "forbiddenDetail", "checks": [{"id", "reason", "detail"}]}
+             or {"id", "error"} for a malformed line; processing continues.`)
+    .action(async () => {
+      // Loaded on demand: its request schema pulls in zod, which `ratchet check` would pay for at every start.
+      const { runEvalJsonl } = await import('./eval/eval-jsonl.command.js');
+      code = await runEvalJsonl(io.stdin, io.stdout);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; anything else commander rejects is a usage error.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    await write(io.stderr, `ratchet: ${(error as Error).message}\n`);
+    return 2;
+  }
+  return code;
+}

@@ -1,0 +1,85 @@
+// Evaluator throughput, one core (one Node thread), compared with JSON.parse of the same pods.
+//   npm run bench:pss
+// Prints pods/s for restricted@latest and for all levels at once, on the upstream fixture corpus and on a
+// realistic mix of Deployment-shaped pods, and the ratio evaluate time / JSON.parse time (goal: <= 1.0).
+import { readFileSync } from 'node:fs';
+
+import { evaluatePod, evaluatePodAllLevels } from '@ratchet/pss';
+import type { PodLike } from '@ratchet/pss';
+import { parse } from 'yaml';
+
+import { realisticPods } from './realistic-pods.ts';
+
+interface Bundle {
+  fixtures: { sha256: string }[];
+  blobs: Record<string, string>;
+}
+
+const ROUNDS = 7;
+const TARGET_MS = 400;
+
+function corpusPods(): PodLike[] {
+  const bundle = JSON.parse(
+    readFileSync(new URL('../libs/pss/test/conformance/pss-fixtures.json', import.meta.url), 'utf8'),
+  ) as Bundle;
+  const parsed = new Map<string, PodLike>();
+  return bundle.fixtures.map(({ sha256 }) => {
+    let pod = parsed.get(sha256);
+    if (!pod) parsed.set(sha256, (pod = parse(bundle.blobs[sha256]!) as PodLike));
+    return structuredClone(pod);
+  });
+}
+
+/** Median nanoseconds per item over several rounds, each long enough to swamp timer noise. */
+function measure(items: number, body: () => void): number {
+  body();
+  body();
+  let loops = 1;
+  for (;;) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < loops; i++) body();
+    const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (elapsedMs > TARGET_MS / 4) {
+      loops = Math.max(1, Math.ceil((loops * TARGET_MS) / elapsedMs));
+      break;
+    }
+    loops *= 2;
+  }
+  const samples: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < loops; i++) body();
+    samples.push(Number(process.hrtime.bigint() - start) / (loops * items));
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+let sink = 0;
+
+function bench(name: string, pods: PodLike[]): void {
+  const json = pods.map((pod) => JSON.stringify(pod));
+  const bytes = json.reduce((sum, text) => sum + text.length, 0);
+  const restrictedNs = measure(pods.length, () => {
+    for (const pod of pods) sink += evaluatePod(pod, 'restricted', 'latest').checks.length;
+  });
+  const allLevelsNs = measure(pods.length, () => {
+    for (const pod of pods) sink += evaluatePodAllLevels(pod, 'latest').restricted.checks.length;
+  });
+  const parseNs = measure(pods.length, () => {
+    for (const text of json) sink += (JSON.parse(text) as PodLike).spec ? 1 : 0;
+  });
+  const allowed = pods.filter((pod) => evaluatePod(pod, 'restricted', 'latest').allowed).length;
+  const rate = (ns: number) => Math.round(1e9 / ns).toLocaleString('en-US').padStart(11);
+  console.log(`\n${name}: ${pods.length} pods, ${Math.round(bytes / pods.length)} bytes of JSON each on average, ` +
+    `${Math.round((100 * allowed) / pods.length)}% allowed at restricted`);
+  console.log(`  restricted@latest     ${rate(restrictedNs)} pods/s  (${restrictedNs.toFixed(0)} ns/pod)`);
+  console.log(`  all levels at once    ${rate(allLevelsNs)} pods/s  (${allLevelsNs.toFixed(0)} ns/pod)`);
+  console.log(`  JSON.parse            ${rate(parseNs)} pods/s  (${parseNs.toFixed(0)} ns/pod)`);
+  console.log(`  ratio evaluate/parse  restricted ${(restrictedNs / parseNs).toFixed(2)}, all levels ${(allLevelsNs / parseNs).toFixed(2)}  (goal <= 1.0)`);
+}
+
+console.log(`pss benchmark: node ${process.version}, one thread; median of ${ROUNDS} rounds of ~${TARGET_MS} ms`);
+bench('upstream fixture corpus', corpusPods());
+bench('realistic mix', realisticPods(5000, 42));
+if (sink === -1) console.log('unreachable');
