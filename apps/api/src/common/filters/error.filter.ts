@@ -1,0 +1,65 @@
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+
+import { AppError, ERROR_STATUS } from '../errors/app-error.js';
+import type { ErrorCode } from '../errors/app-error.js';
+
+interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+// The first code listed for a status is its generic one (400 is bad_request, not validation_failed).
+const STATUS_CODES = new Map<number, ErrorCode>();
+for (const [code, status] of Object.entries(ERROR_STATUS)) {
+  if (!STATUS_CODES.has(status)) STATUS_CODES.set(status, code as ErrorCode);
+}
+
+// body-parser and Nest raise HttpErrors with their own shapes; translate the ones clients can cause.
+function fromHttpError(error: { status?: number; statusCode?: number; type?: string; message?: string }): ErrorBody | undefined {
+  const status = error.status ?? error.statusCode;
+  if (status === undefined || status >= 500) return undefined;
+  if (error.type === 'entity.too.large') return { code: 'payload_too_large', message: 'request body is larger than the limit for this endpoint' };
+  if (error.type === 'entity.parse.failed') return { code: 'bad_request', message: 'request body is not valid JSON' };
+  if (error.type === 'encoding.unsupported') return { code: 'unsupported_media_type', message: 'unsupported Content-Encoding: use gzip or identity' };
+  return { code: STATUS_CODES.get(status) ?? 'bad_request', message: error.message ?? 'bad request' };
+}
+
+/** Every error leaves as `{ code, message, details }`; a 500 never carries internals. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.toResponse(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+
+  private toResponse(exception: unknown): { status: number; body: ErrorBody } {
+    if (exception instanceof AppError) {
+      const body: ErrorBody = { code: exception.code, message: exception.message };
+      if (exception.details !== undefined) body.details = exception.details;
+      return { status: exception.status, body };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      // The Express adapter wraps body-parser's errors; the original says what went wrong.
+      const cause = exception.cause;
+      const fromCause = cause !== null && typeof cause === 'object' ? fromHttpError(cause) : undefined;
+      if (fromCause) return { status: ERROR_STATUS[fromCause.code], body: fromCause };
+      if (status < 500) {
+        return { status, body: { code: STATUS_CODES.get(status) ?? 'bad_request', message: exception.message } };
+      }
+    }
+    if (exception !== null && typeof exception === 'object') {
+      const body = fromHttpError(exception);
+      if (body) return { status: ERROR_STATUS[body.code], body };
+    }
+    return { status: 500, body: { code: 'internal', message: 'internal error; the request id in the logs has the details' } };
+  }
+}

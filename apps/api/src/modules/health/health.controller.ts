@@ -1,0 +1,25 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import type { Response } from 'express';
+
+import { Endpoint } from '../../common/http/endpoint.decorator.js';
+import { HealthService } from './health.service.js';
+
+@Controller()
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get('healthz')
+  @HttpCode(200)
+  @Endpoint({ summary: 'The process is up', tag: 'health', auth: 'public' })
+  liveness(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @Endpoint({ summary: 'Postgres and Redis are reachable', tag: 'health', auth: 'public' })
+  async readiness(@Res({ passthrough: true }) response: Response) {
+    const report = await this.health.readiness();
+    response.status(report.status === 'ok' ? 200 : 503);
+    return report;
+  }
+}

@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+
+import type { Server } from 'node:http';
+
+import type { INestApplication } from '@nestjs/common';
+
+import { parseApiEnv } from '../../src/config/env.schema.js';
+import { createApp } from '../../src/create-app.js';
+import type { Route } from '../../src/common/http/route-table.js';
+import { createTestDatabase } from './test-database.js';
+import type { TestDatabase } from './test-database.js';
+
+export interface TestApp {
+  app: INestApplication;
+  routes: Route[];
+  database: TestDatabase;
+  /** The HTTP server, for supertest. */
+  http: Server;
+  close(): Promise<void>;
+}
+
+/** Boots the real API on a fresh database and the local Redis; `env` overrides the configuration. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = parseApiEnv({
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    RATCHET_LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const { app, routes } = await createApp(config);
+  return {
+    app,
+    routes,
+    database,
+    http: app.getHttpServer() as Server,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
