@@ -4,6 +4,15 @@ import { Module } from '@nestjs/common';
 import { CommonModule } from './common/common.module.js';
 import type { ApiConfig } from './config/api-config.js';
 import { InfraModule } from './infra/infra.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { MembersModule } from './modules/members/members.module.js';
+import { ApiTokensModule } from './modules/api-tokens/api-tokens.module.js';
+import { ClustersModule } from './modules/clusters/clusters.module.js';
+import { IngestModule } from './modules/ingest/ingest.module.js';
+import { NamespacesModule } from './modules/namespaces/namespaces.module.js';
+import { WorkloadsModule } from './modules/workloads/workloads.module.js';
+import { FindingsModule } from './modules/findings/findings.module.js';
+import { AuditEventsModule } from './modules/audit-events/audit-events.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { OpenApiModule } from './modules/openapi/openapi.module.js';
@@ -13,7 +22,22 @@ export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(config), CommonModule, MetricsModule, HealthModule, OpenApiModule],
+      imports: [
+        InfraModule.forRoot(config),
+        CommonModule,
+        MetricsModule,
+        HealthModule,
+        OpenApiModule,
+        AuthModule,
+        MembersModule,
+        ApiTokensModule,
+        ClustersModule,
+        IngestModule,
+        NamespacesModule,
+        WorkloadsModule,
+        FindingsModule,
+        AuditEventsModule,
+      ],
     };
   }
 }
