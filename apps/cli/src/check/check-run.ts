@@ -84,7 +84,8 @@ export function checkManifests(inputs: readonly ManifestInput[], level: 'baselin
 
 // parseManifests reports `source:line:column: message`; keep the position as fields, not a repeated prefix.
 function syntaxError(source: string, message: string): CheckRun['errors'][number] {
-  const position = /^(\d+):(\d+): ([\s\S]*)$/.exec(message.startsWith(`${source}:`) ? message.slice(source.length + 1) : '');
+  const prefix = `${source}:`;
+  const position = message.startsWith(prefix) ? /^(\d+):(\d+): ([\s\S]*)$/.exec(message.slice(prefix.length)) : null;
   if (!position) return { source, message };
   return { source, line: Number(position[1]), column: Number(position[2]), message: position[3]! };
 }

@@ -22,7 +22,8 @@ export function renderText(run: CheckRun, color: boolean): string {
   const failing = run.workloads.filter((w) => !w.evaluation.allowed);
   for (const workload of failing) {
     out.push(`${paint('bold', `${workload.source}:${workload.line}`)}  ${paint('bold', describe(workload))}`);
-    out.push(`  ${paint('yellow', 'Warning:')} ${workload.warning ?? ''}`);
+    // Flush left and byte-identical to kubectl's line, so `grep '^Warning:'` works on both.
+    out.push(`${paint('yellow', 'Warning:')} ${workload.warning ?? ''}`);
     out.push(...renderFix(workload, paint));
     out.push('');
   }
