@@ -1,35 +1,43 @@
 import { z } from 'zod';
 
-import { SecretToken } from './auth.contract.js';
+import { DisplayName, SecretToken } from './auth.contract.js';
+import { Id, Timestamp } from './common.contract.js';
 import { ClusterName, ClusterSummary } from './query.contract.js';
 
-const Description = z.string().trim().max(500);
-
-/** `POST /api/v1/clusters`: register a cluster before installing its agent. */
+/** `POST /api/v1/clusters`: register a cluster before installing its agent. Names are unique per organization. */
 export const CreateClusterRequest = z.strictObject({
   name: ClusterName,
-  description: Description.optional(),
 });
 export type CreateClusterRequest = z.infer<typeof CreateClusterRequest>;
 
-/** `PATCH /api/v1/clusters/:id`: rename or describe a cluster; at least one field. */
-export const UpdateClusterRequest = z
-  .strictObject({
-    name: ClusterName.optional(),
-    description: Description.nullable().optional(),
-  })
-  .refine((request) => request.name !== undefined || request.description !== undefined, {
-    message: 'send name or description',
-  });
+/** `PATCH /api/v1/clusters/:clusterId`: rename a cluster. */
+export const UpdateClusterRequest = z.strictObject({
+  name: ClusterName,
+});
 export type UpdateClusterRequest = z.infer<typeof UpdateClusterRequest>;
 
+/** Path parameters of `/api/v1/clusters/:clusterId/...`. */
+export const ClusterParams = z.strictObject({
+  clusterId: Id,
+});
+export type ClusterParams = z.infer<typeof ClusterParams>;
+
+/** Path parameters of `/api/v1/clusters/:clusterId/agent-tokens/:tokenId`. */
+export const AgentTokenParams = z.strictObject({
+  clusterId: Id,
+  tokenId: Id,
+});
+export type AgentTokenParams = z.infer<typeof AgentTokenParams>;
+
 /**
- * How to install the agent with its token: a Helm values file and the matching `helm upgrade --install`
- * command. Both embed the agent token, so they are shown once, with it.
+ * How to install the agent with its token: a Helm values file, the matching `helm upgrade --install` command,
+ * and a `kubectl create secret` command to keep the token in a Secret instead of the values file. All of them
+ * embed the agent token, so they are shown once, with it.
  */
 export const AgentInstall = z.strictObject({
   helmValues: z.string().min(1).max(8192),
   helmCommand: z.string().min(1).max(2048),
+  kubectlSecretCommand: z.string().min(1).max(2048),
 });
 export type AgentInstall = z.infer<typeof AgentInstall>;
 
@@ -41,9 +49,39 @@ export const ClusterCreated = z.strictObject({
 });
 export type ClusterCreated = z.infer<typeof ClusterCreated>;
 
-/** The answer to rotating a cluster's agent token: the old token stops working. */
-export const AgentTokenRotated = z.strictObject({
+/** An agent token as listed: never the secret, only its first characters to tell tokens apart. */
+export const AgentTokenSummary = z.strictObject({
+  id: Id,
+  clusterId: Id,
+  name: DisplayName,
+  prefix: z.string().min(1).max(16),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+  revokedAt: Timestamp.nullable(),
+});
+export type AgentTokenSummary = z.infer<typeof AgentTokenSummary>;
+
+/** `GET /api/v1/clusters/:clusterId/agent-tokens`: every token of the cluster, revoked ones included, newest first. */
+export const AgentTokenList = z.strictObject({
+  items: z.array(AgentTokenSummary),
+});
+export type AgentTokenList = z.infer<typeof AgentTokenList>;
+
+/**
+ * `POST /api/v1/clusters/:clusterId/agent-tokens`: issue another token for the cluster, e.g. to rotate: install
+ * the new one, then revoke the old one. The name defaults to one with today's date.
+ */
+export const IssueAgentTokenRequest = z
+  .strictObject({
+    name: DisplayName.optional(),
+  })
+  .default({});
+export type IssueAgentTokenRequest = z.infer<typeof IssueAgentTokenRequest>;
+
+/** The answer to issuing an agent token: the secret (`agentToken`) is in this answer only. */
+export const AgentTokenIssued = z.strictObject({
+  token: AgentTokenSummary,
   agentToken: SecretToken,
   install: AgentInstall,
 });
-export type AgentTokenRotated = z.infer<typeof AgentTokenRotated>;
+export type AgentTokenIssued = z.infer<typeof AgentTokenIssued>;

@@ -1,6 +1,7 @@
 export * from './common.contract.js';
 export * from './projection.contract.js';
 export * from './ingest.contract.js';
+export * from './jobs.contract.js';
 export * from './kubernetes-audit.contract.js';
 export * from './auth.contract.js';
 export * from './tokens.contract.js';

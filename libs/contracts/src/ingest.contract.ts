@@ -201,6 +201,29 @@ function checkUniqueUids(items: readonly { uid: string }[], path: readonly (stri
   });
 }
 
+// Namespaces are stored by name and workloads by (namespace, kind, name), the identity findings keep across
+// recreations; one batch naming the same object twice (under two uids) is contradictory.
+function checkUniqueIdentities(
+  batch: { namespaces: readonly { name: string }[]; workloads: readonly { namespace: string; kind: string; name: string }[] },
+  prefix: readonly string[],
+  ctx: z.RefinementCtx,
+) {
+  const report = (items: readonly string[], list: string, message: string) => {
+    const first = new Map<string, number>();
+    items.forEach((identity, index) => {
+      const earlier = first.get(identity);
+      if (earlier === undefined) first.set(identity, index);
+      else ctx.addIssue({ code: 'custom', path: [...prefix, list, index, 'name'], message: `${message}, first at index ${earlier}` });
+    });
+  };
+  report(batch.namespaces.map((ns) => ns.name), 'namespaces', 'duplicate namespace name');
+  report(
+    batch.workloads.map((w) => `${w.namespace}/${w.kind}/${w.name}`),
+    'workloads',
+    'duplicate workload: same namespace, kind and name',
+  );
+}
+
 function checkObjectCount(count: number, ctx: z.RefinementCtx) {
   if (count === 0) {
     ctx.addIssue({ code: 'custom', path: [], message: 'batch is empty: send at least one object' });
@@ -228,7 +251,8 @@ function projectionReferrers(
  * One chunk of a full inventory resync. The agent lists everything, splits it into `totalChunks` chunks
  * numbered from 1, and sends them under one `syncId`. When the API has committed every chunk of a sync, the
  * cluster's objects not seen in that sync are marked deleted. Chunks may arrive in any order; a chunk that
- * repeats (same `syncId` and `chunk`) is a retry.
+ * repeats (same `syncId` and `chunk`) is a retry. A namespace name, and a workload's namespace, kind and name,
+ * appear once per chunk.
  */
 export const InventoryResyncChunk = z
   .strictObject({
@@ -249,6 +273,7 @@ export const InventoryResyncChunk = z
     checkUniqueUids(batch.namespaces, ['namespaces'], ctx);
     checkUniqueUids(batch.workloads, ['workloads'], ctx);
     checkUniqueUids(batch.pods, ['pods'], ctx);
+    checkUniqueIdentities(batch, [], ctx);
     checkProjectionReferences(batch, projectionReferrers(batch.workloads, batch.pods, []), ctx);
   });
 export type InventoryResyncChunk = z.infer<typeof InventoryResyncChunk>;
@@ -272,7 +297,8 @@ export type InventoryDeletes = z.infer<typeof InventoryDeletes>;
 
 /**
  * Changes since the last batch. An object is upserted or deleted in one delta, not both; a uid appears once
- * per list. Projections follow the same rule as in a resync chunk.
+ * per list, and an upserted namespace name or workload identity once. Projections follow the same rule as in a
+ * resync chunk.
  */
 export const InventoryDelta = z
   .strictObject({
@@ -305,6 +331,7 @@ export const InventoryDelta = z
         deleted.add(uid);
       });
     }
+    checkUniqueIdentities(upserts, ['upserts'], ctx);
     checkProjectionReferences(batch, projectionReferrers(upserts.workloads, upserts.pods, ['upserts']), ctx);
   });
 export type InventoryDelta = z.infer<typeof InventoryDelta>;

@@ -16,7 +16,7 @@ import {
   Timestamp,
   pageOf,
 } from './common.contract.js';
-import { AuditId, AuditObjectRef, AuditStage, AuditViolationCheck, NamespacePsaLabels, WorkloadKind } from './ingest.contract.js';
+import { AuditId, AuditObjectRef, AuditViolationCheck, NamespacePsaLabels, OwnerLink, WorkloadKind } from './ingest.contract.js';
 import { ProjectionHash } from './projection.contract.js';
 
 // Query strings arrive as strings; every filter below is a single value, and unknown parameters are refused
@@ -26,23 +26,25 @@ import { ProjectionHash } from './projection.contract.js';
 export const ClusterName = Dns1123Label;
 export type ClusterName = z.infer<typeof ClusterName>;
 
-/** How the agent of a cluster is doing: `pending` until its first heartbeat, then `online` or `offline`. */
-export const AgentStatus = z.enum(['pending', 'online', 'offline']);
+/**
+ * How the agent of a cluster is doing, from the time of its last batch or heartbeat: `connected` within
+ * 5 minutes, `stale` within an hour, `offline` after that, `never` before its first contact.
+ */
+export const AgentStatus = z.enum(['connected', 'stale', 'offline', 'never']);
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
 /** A cluster in a list: last-seen time, agent status and versions, object and open-finding counts. */
 export const ClusterSummary = z.strictObject({
   id: Id,
   name: ClusterName,
-  description: z.string().max(500).nullable(),
   createdAt: Timestamp,
   lastSeenAt: Timestamp.nullable(),
   agent: z.strictObject({
     status: AgentStatus,
     version: z.string().max(64).nullable(),
     kubernetesVersion: z.string().max(64).nullable(),
-    startedAt: Timestamp.nullable(),
   }),
+  /** Namespaces, top-level workloads and pods the agent last reported (deleted ones excluded); open findings. */
   counts: z.strictObject({
     namespaces: Count,
     workloads: Count,
@@ -52,7 +54,7 @@ export const ClusterSummary = z.strictObject({
 });
 export type ClusterSummary = z.infer<typeof ClusterSummary>;
 
-/** Query of `GET /api/v1/clusters`. */
+/** Query of `GET /api/v1/clusters`, ordered by name. */
 export const ClustersQuery = CursorPageQuery.extend({
   agentStatus: AgentStatus.optional(),
 });
@@ -87,18 +89,23 @@ export const InvalidPsaLabel = z.strictObject({
 });
 export type InvalidPsaLabel = z.infer<typeof InvalidPsaLabel>;
 
-/** A namespace in a list: its Pod Security labels, readiness per level and counts. */
+/**
+ * A namespace in a list: its Pod Security labels, readiness per level and counts. `uid` is null while the agent
+ * has reported objects in the namespace but not the namespace itself (resync chunks arrive in any order).
+ */
 export const NamespaceSummary = z.strictObject({
+  id: Id,
   clusterId: Id,
   clusterName: ClusterName,
   name: NamespaceName,
-  uid: KubernetesUid,
+  uid: KubernetesUid.nullable(),
   labels: NamespacePsaLabels,
   invalidLabels: z.array(InvalidPsaLabel).max(6),
   readiness: z.strictObject({ baseline: LevelReadiness, restricted: LevelReadiness }),
   counts: z.strictObject({ workloads: Count, pods: Count, openFindings: Count }),
   createdAt: Timestamp,
   lastSeenAt: Timestamp,
+  deletedAt: Timestamp.nullable(),
 });
 export type NamespaceSummary = z.infer<typeof NamespaceSummary>;
 
@@ -106,7 +113,7 @@ export type NamespaceSummary = z.infer<typeof NamespaceSummary>;
 export const NamespaceSortField = z.enum(['name', 'openFindings', 'createdAt']);
 export type NamespaceSortField = z.infer<typeof NamespaceSortField>;
 
-/** Query of `GET /api/v1/namespaces`: by cluster, by readiness at a level, by name prefix. */
+/** Query of `GET /api/v1/namespaces` (live namespaces): by cluster, by readiness at a level, by name prefix. */
 export const NamespacesQuery = CursorPageQuery.extend({
   clusterId: Id.optional(),
   namePrefix: z.string().max(63).optional(),
@@ -124,10 +131,16 @@ export type NamespacesQuery = z.infer<typeof NamespacesQuery>;
 export const NamespacesPage = pageOf(NamespaceSummary);
 export type NamespacesPage = z.infer<typeof NamespacesPage>;
 
-/** A workload in a list, with its open findings per level. */
+/** Path parameters of `GET /api/v1/namespaces/:namespaceId`. */
+export const NamespaceParams = z.strictObject({ namespaceId: Id });
+export type NamespaceParams = z.infer<typeof NamespaceParams>;
+
+/** A workload in a list, with its open findings per level. `deletedAt` is set once the agent saw it go. */
 export const WorkloadSummary = z.strictObject({
   id: Id,
   clusterId: Id,
+  clusterName: ClusterName,
+  namespaceId: Id,
   namespace: NamespaceName,
   kind: WorkloadKind,
   name: ObjectName,
@@ -138,15 +151,20 @@ export const WorkloadSummary = z.strictObject({
   openFindings: z.strictObject({ baseline: Count, restricted: Count }),
   firstSeenAt: Timestamp,
   lastSeenAt: Timestamp,
+  deletedAt: Timestamp.nullable(),
 });
 export type WorkloadSummary = z.infer<typeof WorkloadSummary>;
 
-/** Query of `GET /api/v1/workloads`. */
+/**
+ * Query of `GET /api/v1/workloads`: top-level workloads (DESIGN.md "Workload": a ReplicaSet a Deployment manages
+ * is part of the Deployment), live ones unless `deleted=true`, which lists the deleted ones.
+ */
 export const WorkloadsQuery = CursorPageQuery.extend({
   clusterId: Id.optional(),
   namespace: NamespaceName.optional(),
   kind: WorkloadKind.optional(),
   failingLevel: EnforceableLevel.optional(),
+  deleted: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   sort: z.enum(['name', 'kind', 'lastSeenAt']).default('name'),
   order: SortOrder.default('asc'),
 });
@@ -155,6 +173,10 @@ export type WorkloadsQuery = z.infer<typeof WorkloadsQuery>;
 /** A page of workloads. */
 export const WorkloadsPage = pageOf(WorkloadSummary);
 export type WorkloadsPage = z.infer<typeof WorkloadsPage>;
+
+/** Path parameters of `GET /api/v1/workloads/:workloadId`. */
+export const WorkloadParams = z.strictObject({ workloadId: Id });
+export type WorkloadParams = z.infer<typeof WorkloadParams>;
 
 /** Whether a finding still holds. */
 export const FindingStatus = z.enum(['open', 'resolved']);
@@ -184,6 +206,27 @@ export const Finding = z.strictObject({
 });
 export type Finding = z.infer<typeof Finding>;
 
+/**
+ * What the worker stores in `findings.detail`: PSA's detail for the check (per container, as the violation
+ * message words it) and the names of the pods behind the workload that fail it.
+ */
+export const FindingDetailRecord = z.object({
+  detail: z.string().max(16_384),
+  pods: z.array(ObjectName).max(10_000),
+});
+export type FindingDetailRecord = z.infer<typeof FindingDetailRecord>;
+
+/** A workload with its controllers and its open findings. */
+export const WorkloadDetail = WorkloadSummary.extend({
+  ownerChain: z.array(OwnerLink).max(16),
+  findings: z.array(Finding).max(500),
+});
+export type WorkloadDetail = z.infer<typeof WorkloadDetail>;
+
+/** Path parameters of `GET /api/v1/findings/:findingId`. */
+export const FindingParams = z.strictObject({ findingId: Id });
+export type FindingParams = z.infer<typeof FindingParams>;
+
 /** Sort fields of the findings list. */
 export const FindingSortField = z.enum(['lastSeenAt', 'firstSeenAt', 'namespace', 'workload', 'level', 'checkId']);
 export type FindingSortField = z.infer<typeof FindingSortField>;
@@ -194,6 +237,9 @@ export const FindingsFilter = z.strictObject({
   namespace: NamespaceName.optional(),
   level: EnforceableLevel.optional(),
   checkId: CheckId.optional(),
+  version: PsaVersion.optional(),
+  workloadKind: WorkloadKind.optional(),
+  workloadName: ObjectName.optional(),
   status: FindingStatus.default('open'),
   sort: FindingSortField.default('lastSeenAt'),
   order: SortOrder.default('desc'),
@@ -212,8 +258,8 @@ export type FindingsPage = z.infer<typeof FindingsPage>;
 export const AuditEventSummary = z.strictObject({
   id: Id,
   clusterId: Id,
+  clusterName: ClusterName,
   auditId: AuditId,
-  stage: AuditStage,
   time: Timestamp,
   receivedAt: Timestamp,
   verb: z.string().max(32),
@@ -241,9 +287,39 @@ export const AuditEventsFilter = z.strictObject({
 });
 export type AuditEventsFilter = z.infer<typeof AuditEventsFilter>;
 
+/** How far back the audit event list and export look when `from` is not given. */
+export const AUDIT_EVENTS_DEFAULT_RANGE_DAYS = 7;
+
+/** The longest time range one audit event query may cover, so a query never scans every partition. */
+export const AUDIT_EVENTS_MAX_RANGE_DAYS = 90;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The time range an audit event query covers: `to` defaults to `now`, `from` to 7 days before `to`. The API
+ * and its contract resolve the defaults with this one function, so they agree on what a query means.
+ */
+export function auditEventsTimeRange(range: { from?: string | undefined; to?: string | undefined }, now: Date): { from: Date; to: Date } {
+  const to = range.to === undefined ? now : new Date(range.to);
+  const from = range.from === undefined ? new Date(to.getTime() - AUDIT_EVENTS_DEFAULT_RANGE_DAYS * DAY_MS) : new Date(range.from);
+  return { from, to };
+}
+
+const isTimestampOrAbsent = (value: string | undefined) => value === undefined || Timestamp.safeParse(value).success;
+
 function checkTimeRange(range: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) {
-  if (range.from !== undefined && range.to !== undefined && Date.parse(range.from) >= Date.parse(range.to)) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  // zod runs this even when from or to failed their own check, which already reported them.
+  if (!isTimestampOrAbsent(range.from) || !isTimestampOrAbsent(range.to)) return;
+  const { from, to } = auditEventsTimeRange(range, new Date());
+  if (from.getTime() >= to.getTime()) {
+    if (range.to === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be in the past (to defaults to now)' });
+    else ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  } else if (to.getTime() - from.getTime() > AUDIT_EVENTS_MAX_RANGE_DAYS * DAY_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['from'],
+      message: `the range from..to spans more than ${AUDIT_EVENTS_MAX_RANGE_DAYS} days (to defaults to now); query several shorter ranges`,
+    });
   }
 }
 
@@ -262,6 +338,10 @@ export type FindingsExportQuery = z.infer<typeof FindingsExportQuery>;
 /** A page of audit events. */
 export const AuditEventsPage = pageOf(AuditEventSummary);
 export type AuditEventsPage = z.infer<typeof AuditEventsPage>;
+
+/** Path parameters of `GET /api/v1/audit-events/:auditEventId`. */
+export const AuditEventParams = z.strictObject({ auditEventId: Id });
+export type AuditEventParams = z.infer<typeof AuditEventParams>;
 
 /** Columns of the findings CSV export, in order. */
 export const FINDINGS_CSV_COLUMNS = [

@@ -287,3 +287,32 @@ describe('IngestAccepted', () => {
     expect(issuePaths(IngestAccepted, { ...answer, accepted: { ...counts, auditEvents: 1.5 } })).toEqual(['accepted.auditEvents']);
   });
 });
+
+describe('object identities', () => {
+  it('rejects a namespace name reported twice in one chunk', () => {
+    const namespaces = [inventoryNamespace(), inventoryNamespace({ uid: uid(7) })];
+    expect(issuesOf(InventoryResyncChunk, resyncChunk({ namespaces }))).toEqual([
+      { path: 'namespaces[1].name', message: 'duplicate namespace name, first at index 0' },
+    ]);
+  });
+
+  it('rejects one workload identity under two uids, but not the same name for another kind', () => {
+    const workloads = [
+      inventoryWorkload(),
+      inventoryWorkload({ uid: uid(8) }),
+      inventoryWorkload({ uid: uid(9), kind: 'StatefulSet' }),
+    ];
+    expect(issuesOf(InventoryResyncChunk, resyncChunk({ workloads }))).toEqual([
+      { path: 'workloads[1].name', message: 'duplicate workload: same namespace, kind and name, first at index 0' },
+    ]);
+  });
+
+  it('applies the same rule to the upserts of a delta', () => {
+    const delta = inventoryDelta({
+      upserts: { namespaces: [inventoryNamespace(), inventoryNamespace({ uid: uid(7) })] },
+      deletes: {},
+      knownProjectionHashes: [],
+    });
+    expect(issuePaths(InventoryDelta, delta)).toEqual(['upserts.namespaces[1].name']);
+  });
+});

@@ -1,15 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
 
 import {
+  AUDIT_EVENTS_MAX_RANGE_DAYS,
+  AuditEventSummary,
   AuditEventsExportQuery,
   AuditEventsQuery,
   ClustersPage,
+  ClustersQuery,
   Finding,
+  FindingDetailRecord,
   FindingsExportQuery,
   FindingsQuery,
   NamespaceSummary,
   NamespacesQuery,
+  WorkloadDetail,
   WorkloadsQuery,
+  auditEventsTimeRange,
 } from '../src/index.js';
 import { issuePaths } from './support/issues.util.js';
 
@@ -34,6 +40,16 @@ describe('FindingsQuery', () => {
     expect(issuePaths(FindingsQuery, { level: ['baseline', 'restricted'] })).toEqual(['level']);
   });
 
+  it('filters by version and workload kind and name', () => {
+    const query = { version: 'v1.30', workloadKind: 'StatefulSet', workloadName: 'db-0.primary' };
+    expect(FindingsQuery.parse(query)).toMatchObject(query);
+    expect(issuePaths(FindingsQuery, { version: 'v1.01', workloadKind: 'Rollout', workloadName: 'Web' })).toEqual([
+      'version',
+      'workloadKind',
+      'workloadName',
+    ]);
+  });
+
   it('does not paginate the CSV export', () => {
     expect(issuePaths(FindingsExportQuery, { level: 'baseline', limit: '10' })).toEqual(['limit']);
   });
@@ -54,6 +70,31 @@ describe('AuditEventsQuery', () => {
   it('rejects a time without an offset', () => {
     expect(issuePaths(AuditEventsQuery, { from: '2026-07-01T00:00:00' })).toEqual(['from']);
   });
+
+  it('accepts a range of exactly 90 days and rejects a longer one, in the list and the export', () => {
+    const from = '2026-01-01T00:00:00Z';
+    expect(AUDIT_EVENTS_MAX_RANGE_DAYS).toBe(90);
+    expect(issuePaths(AuditEventsQuery, { from, to: '2026-04-01T00:00:00Z' })).toEqual([]);
+    expect(issuePaths(AuditEventsQuery, { from, to: '2026-04-01T00:00:00.001Z' })).toEqual(['from']);
+    expect(issuePaths(AuditEventsExportQuery, { from, to: '2026-04-02T00:00:00Z' })).toEqual(['from']);
+  });
+
+  it('measures a range without `to` from now, so an old `from` alone is too long and a future one is refused', () => {
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    expect(issuePaths(AuditEventsQuery, { from: daysAgo(30) })).toEqual([]);
+    expect(issuePaths(AuditEventsQuery, { from: daysAgo(91) })).toEqual(['from']);
+    expect(issuePaths(AuditEventsQuery, { from: daysAgo(-1) })).toEqual(['from']);
+  });
+
+  it('defaults to the 7 days before `to`, which defaults to now', () => {
+    const now = new Date('2026-07-10T00:00:00Z');
+    expect(auditEventsTimeRange({}, now)).toEqual({ from: new Date('2026-07-03T00:00:00Z'), to: now });
+    expect(auditEventsTimeRange({ to: '2026-07-05T00:00:00Z' }, now)).toEqual({
+      from: new Date('2026-06-28T00:00:00Z'),
+      to: new Date('2026-07-05T00:00:00Z'),
+    });
+    expect(auditEventsTimeRange({ from: '2026-07-01T00:00:00+02:00' }, now)).toEqual({ from: new Date('2026-06-30T22:00:00Z'), to: now });
+  });
 });
 
 describe('NamespacesQuery and WorkloadsQuery', () => {
@@ -65,11 +106,19 @@ describe('NamespacesQuery and WorkloadsQuery', () => {
   it('rejects an unknown workload kind', () => {
     expect(issuePaths(WorkloadsQuery, { kind: 'Rollout' })).toEqual(['kind']);
   });
+
+  it('lists live workloads unless deleted=true', () => {
+    expect(WorkloadsQuery.parse({}).deleted).toBe(false);
+    expect(WorkloadsQuery.parse({ deleted: 'true' }).deleted).toBe(true);
+    expect(WorkloadsQuery.parse({ deleted: 'false' }).deleted).toBe(false);
+    expect(issuePaths(WorkloadsQuery, { deleted: 'yes' })).toEqual(['deleted']);
+  });
 });
 
 describe('response items', () => {
   const readiness = { status: 'blocked', version: 'v1.30', blockingWorkloads: 2, computedAt: '2026-07-01T12:00:00Z' };
   const namespace = {
+    id: '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f',
     clusterId: CLUSTER_ID,
     clusterName: 'prod-eu-1',
     name: 'demo',
@@ -80,10 +129,12 @@ describe('response items', () => {
     counts: { workloads: 4, pods: 9, openFindings: 3 },
     createdAt: '2026-06-01T00:00:00Z',
     lastSeenAt: '2026-07-01T12:00:00Z',
+    deletedAt: null,
   };
 
   it('describes a namespace with readiness per level', () => {
     expect(NamespaceSummary.parse(namespace)).toEqual(namespace);
+    expect(NamespaceSummary.parse({ ...namespace, uid: null }).uid).toBeNull();
     const bad = { ...namespace, readiness: { ...namespace.readiness, restricted: { ...readiness, status: 'maybe' } } };
     expect(issuePaths(NamespaceSummary, bad)).toEqual(['readiness.restricted.status']);
   });
@@ -114,20 +165,73 @@ describe('response items', () => {
     };
     expect(Finding.parse(finding)).toEqual(finding);
     expect(issuePaths(Finding, { ...finding, level: 'privileged', resolvedAt: undefined })).toEqual(['level', 'resolvedAt']);
+
+    const workload = {
+      id: '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e',
+      clusterId: CLUSTER_ID,
+      clusterName: 'prod-eu-1',
+      namespaceId: '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f',
+      namespace: 'demo',
+      kind: 'Deployment',
+      name: 'web',
+      uid: finding.workload.uid,
+      replicas: 2,
+      podCount: 2,
+      projectionHash: 'a'.repeat(64),
+      openFindings: { baseline: 0, restricted: 1 },
+      firstSeenAt: '2026-06-01T00:00:00Z',
+      lastSeenAt: '2026-07-01T12:00:00Z',
+      deletedAt: null,
+      ownerChain: [],
+      findings: [finding],
+    };
+    expect(WorkloadDetail.parse(workload)).toEqual(workload);
+    expect(issuePaths(WorkloadDetail, { ...workload, findings: [{ ...finding, status: 'gone' }] })).toEqual(['findings[0].status']);
+  });
+
+  it('reads the finding detail the worker stores', () => {
+    expect(FindingDetailRecord.parse({ detail: 'container "web" must not run as root', pods: ['web-1'] }).pods).toEqual(['web-1']);
+    expect(issuePaths(FindingDetailRecord, { detail: 3, pods: ['Web'] })).toEqual(['detail', 'pods[0]']);
+  });
+
+  it('describes an audit event with its cluster name', () => {
+    const event = {
+      id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
+      clusterId: CLUSTER_ID,
+      clusterName: 'prod-eu-1',
+      auditId: '5f0c6a8e-1b2c-4d3e-8f4a-5b6c7d8e9f0a',
+      time: '2026-07-01T12:00:00.123Z',
+      receivedAt: '2026-07-01T12:00:01Z',
+      verb: 'create',
+      user: { username: 'alice', groups: ['system:authenticated'] },
+      objectRef: { resource: 'pods', namespace: 'demo', name: 'web', apiVersion: 'v1' },
+      namespace: 'demo',
+      level: 'restricted',
+      version: 'latest',
+      checks: [{ id: 'runAsNonRoot', reason: 'runAsNonRoot != true', detail: 'pod must set runAsNonRoot=true' }],
+      enforcePolicy: null,
+      responseCode: 201,
+    };
+    expect(AuditEventSummary.parse(event)).toEqual(event);
+    expect(issuePaths(AuditEventSummary, { ...event, stage: 'ResponseComplete' })).toEqual(['stage']);
   });
 
   it('pages clusters with their agent status', () => {
     const cluster = {
       id: CLUSTER_ID,
       name: 'prod-eu-1',
-      description: null,
       createdAt: '2026-06-01T00:00:00Z',
       lastSeenAt: null,
-      agent: { status: 'pending', version: null, kubernetesVersion: null, startedAt: null },
+      agent: { status: 'never', version: null, kubernetesVersion: null },
       counts: { namespaces: 0, workloads: 0, pods: 0, openFindings: 0 },
     };
     expect(ClustersPage.parse({ items: [cluster], nextCursor: null }).items).toHaveLength(1);
-    const bad = { ...cluster, agent: { ...cluster.agent, status: 'connected' } };
-    expect(issuePaths(ClustersPage, { items: [bad], nextCursor: null })).toEqual(['items[0].agent.status']);
+    const bad = { ...cluster, agent: { ...cluster.agent, status: 'online' }, description: 'x' };
+    expect(issuePaths(ClustersPage, { items: [bad], nextCursor: null })).toEqual(['items[0].agent.status', 'items[0].description']);
+  });
+
+  it('filters clusters by agent status and refuses unknown parameters', () => {
+    expect(ClustersQuery.parse({ agentStatus: 'stale', limit: '5' })).toEqual({ agentStatus: 'stale', limit: 5 });
+    expect(issuePaths(ClustersQuery, { agentStatus: 'pending', status: 'connected' })).toEqual(['agentStatus', 'status']);
   });
 });

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 
 import type { INestApplication } from '@nestjs/common';
 
 import { parseApiEnv } from '../../src/config/env.schema.js';
 import { createApp } from '../../src/create-app.js';
+import { RedisConnection } from '../../src/infra/redis.provider.js';
 import type { Route } from '../../src/common/http/route-table.js';
 import { createTestDatabase } from './test-database.js';
 import type { TestDatabase } from './test-database.js';
@@ -29,6 +31,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const { app, routes } = await createApp(config);
+  // Rate limits and /readyz read Redis: start tests once it is connected, not while it still handshakes.
+  const redis = app.get(RedisConnection).client;
+  if (redis.status !== 'ready' && !env.REDIS_URL) await once(redis, 'ready');
   return {
     app,
     routes,

@@ -44,9 +44,12 @@ export class AuthGuard implements CanActivate {
       case 'agent':
         request.tenant = await this.agent(request);
         return true;
-      case 'account':
-        request.userId = (await this.user(request)).userId;
+      case 'account': {
+        const caller = await this.user(request);
+        request.userId = caller.userId;
+        request.sessionId = caller.sessionId;
         return true;
+      }
       case 'user': {
         const tenant = await this.tenant(request);
         const required: EndpointRole = spec.role ?? (request.method === 'GET' ? 'viewer' : 'admin');

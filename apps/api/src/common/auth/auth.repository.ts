@@ -3,6 +3,14 @@ import { findAgentTokenByHash, findApiTokenByHash, listUserMemberships, withSyst
 import type { AgentTokenRef, OrgRole, UserMembershipRef } from '@ratchet/db';
 
 import { Database } from '../../infra/database.provider.js';
+import { hasRole } from './roles.js';
+
+// Last-used times are for people reading a list, so a busy token or session writes at most once a minute.
+const TOUCH_INTERVAL_MS = 60_000;
+
+function isStale(lastTouched: Date | null, now: Date): boolean {
+  return lastTouched === null || now.getTime() - lastTouched.getTime() >= TOUCH_INTERVAL_MS;
+}
 
 export interface ActiveSession {
   sessionId: string;
@@ -18,9 +26,10 @@ export class AuthRepository {
     return withSystem(this.database.client, async (tx) => {
       const session = await tx.session.findUnique({
         where: { tokenHash },
-        select: { id: true, userId: true, expiresAt: true, revokedAt: true, user: { select: { disabledAt: true } } },
+        select: { id: true, userId: true, expiresAt: true, revokedAt: true, lastSeenAt: true, user: { select: { disabledAt: true } } },
       });
       if (!session || session.revokedAt || session.expiresAt <= now || session.user.disabledAt) return null;
+      if (isStale(session.lastSeenAt, now)) await tx.session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
       return { sessionId: session.id, userId: session.userId };
     });
   }
@@ -33,16 +42,29 @@ export class AuthRepository {
     return withSystem(this.database.client, (tx) => findAgentTokenByHash(tx, tokenHash));
   }
 
-  /** An API token's role and creator, once its hash resolved to an organization. */
-  async findApiToken(tokenHash: string): Promise<{ orgId: string; tokenId: string; role: OrgRole; userId: string | null } | null> {
+  /**
+   * An API token's role and creator, once its hash resolved to an organization. The token acts for its creator,
+   * so it never ranks above the creator's current role and stops working when the creator leaves.
+   */
+  async findApiToken(tokenHash: string, now = new Date()): Promise<{ orgId: string; tokenId: string; role: OrgRole; userId: string | null } | null> {
     const ref = await withSystem(this.database.client, (tx) => findApiTokenByHash(tx, tokenHash));
     if (!ref) return null;
     return withTenant(this.database.client, ref.orgId, async (tx) => {
       const token = await tx.apiToken.findUnique({
         where: { orgId_id: { orgId: ref.orgId, id: ref.tokenId } },
-        select: { role: true, createdByUserId: true },
+        select: { role: true, createdByUserId: true, lastUsedAt: true },
       });
-      return token ? { orgId: ref.orgId, tokenId: ref.tokenId, role: token.role, userId: token.createdByUserId } : null;
+      if (!token?.createdByUserId) return null;
+      const creator = await tx.membership.findUnique({
+        where: { orgId_userId: { orgId: ref.orgId, userId: token.createdByUserId } },
+        select: { role: true },
+      });
+      if (!creator) return null;
+      if (isStale(token.lastUsedAt, now)) {
+        await tx.apiToken.update({ where: { orgId_id: { orgId: ref.orgId, id: ref.tokenId } }, data: { lastUsedAt: now } });
+      }
+      const role = hasRole(creator.role, token.role) ? token.role : creator.role;
+      return { orgId: ref.orgId, tokenId: ref.tokenId, role, userId: token.createdByUserId };
     });
   }
 }

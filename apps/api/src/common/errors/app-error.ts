@@ -6,6 +6,9 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  // Ingest: hashes an agent declared known are not stored (UNKNOWN_PROJECTIONS_ERROR_CODE of the contracts,
+  // spelled as the agent compares it).
+  UNKNOWN_PROJECTIONS: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -14,6 +14,8 @@ export interface RatchetRequest extends Request {
   tenant?: TenantContext;
   /** The authenticated user without an organization yet (sign-up flows). */
   userId?: string;
+  /** The browser session behind `userId`, when the caller signed in with a cookie rather than an API token. */
+  sessionId?: string;
   validated?: ValidatedInput;
   /** Raw body bytes, kept for ingest size accounting. */
   rawBodyLength?: number;

@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
 
-@Module({})
+import { AccountRepository } from './account.repository.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+
+/** Accounts: sign-up, login and logout, the signed-in user, and their sessions. */
+@Module({ controllers: [AuthController], providers: [AuthService, AccountRepository] })
 export class AuthModule {}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+import { AppError } from '../errors/app-error.js';
+
+/**
+ * The sort a keyset-paginated list is read in. A cursor records it, so a cursor is refused by a request that
+ * sorts differently instead of silently skipping or repeating rows.
+ */
+export interface KeysetSort {
+  field: string;
+  order: 'asc' | 'desc';
+}
+
+/** Where a page ended: the last row's sort keys, then its id, which breaks ties. */
+export interface KeysetPosition<Keys extends readonly unknown[]> {
+  keys: Keys;
+  id: string;
+}
+
+const CursorEnvelope = z.strictObject({
+  v: z.literal(1),
+  sort: z.string(),
+  order: z.enum(['asc', 'desc']),
+  keys: z.array(z.unknown()),
+  id: z.uuid(),
+});
+
+function invalidCursor(message: string): AppError {
+  return new AppError('validation_failed', `invalid request: query.cursor: ${message}`, { issues: [{ path: 'query.cursor', message }] });
+}
+
+/** The opaque `nextCursor` of a page: base64url JSON of the sort and the last row's position. */
+export function encodeKeysetCursor(sort: KeysetSort, position: KeysetPosition<readonly unknown[]>): string {
+  const envelope: z.infer<typeof CursorEnvelope> = { v: 1, sort: sort.field, order: sort.order, keys: [...position.keys], id: position.id };
+  return Buffer.from(JSON.stringify(envelope), 'utf8').toString('base64url');
+}
+
+/**
+ * Reads a cursor this API issued for the same list and sort. `keys` validates the sort keys, so a tampered
+ * cursor never reaches SQL; anything wrong is the client's mistake, a 400 on `query.cursor`.
+ */
+export function decodeKeysetCursor<Keys extends z.ZodTuple>(cursor: string, sort: KeysetSort, keys: Keys): KeysetPosition<z.infer<Keys>> {
+  let content: unknown;
+  try {
+    content = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    content = undefined;
+  }
+  const envelope = CursorEnvelope.safeParse(content);
+  const parsedKeys = envelope.success ? keys.safeParse(envelope.data.keys) : undefined;
+  if (!envelope.success || !parsedKeys?.success) {
+    throw invalidCursor('is not a cursor of this list: pass nextCursor from the previous page unchanged');
+  }
+  if (envelope.data.sort !== sort.field || envelope.data.order !== sort.order) {
+    throw invalidCursor(
+      `was issued for sort=${envelope.data.sort}&order=${envelope.data.order}: keep the sort of the first page, or start again without cursor`,
+    );
+  }
+  return { keys: parsedKeys.data, id: envelope.data.id };
+}

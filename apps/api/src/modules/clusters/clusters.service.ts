@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClusterName } from '@ratchet/contracts';
+import type { ClusterCreated, ClusterSummary, ClustersPage, ClustersQuery, CreateClusterRequest, UpdateClusterRequest } from '@ratchet/contracts';
+import { z } from 'zod';
+
+import { TOKEN_PREFIX, issueToken } from '../../common/auth/token.util.js';
+import type { TenantContext } from '../../common/auth/tenant-context.js';
+import { AppError, notFound } from '../../common/errors/app-error.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/pagination/keyset-cursor.util.js';
+import type { KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
+import { API_CONFIG } from '../../config/api-config.js';
+import type { ApiConfig } from '../../config/api-config.js';
+import { renderAgentInstall } from './agent-install.util.js';
+import { agentStatus, lastSeenRange } from './agent-status.util.js';
+import { ClustersRepository, DuplicateClusterNameError } from './clusters.repository.js';
+import type { ClusterPosition, ClusterRow } from './clusters.repository.js';
+
+/** The name of the token a cluster is created with. */
+const FIRST_AGENT_TOKEN_NAME = 'created with the cluster';
+
+// Clusters are listed by name only: few enough per organization that other orders are the client's to make.
+const LIST_SORT: KeysetSort = { field: 'name', order: 'asc' };
+const LIST_KEYS = z.tuple([ClusterName]);
+
+function toClusterSummary(row: ClusterRow, now: Date): ClusterSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.createdAt.toISOString(),
+    lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    agent: { status: agentStatus(row.lastSeenAt, now), version: row.agentVersion, kubernetesVersion: row.kubernetesVersion },
+    counts: row.counts,
+  };
+}
+
+function decodePosition(cursor: string): ClusterPosition {
+  const position = decodeKeysetCursor(cursor, LIST_SORT, LIST_KEYS);
+  return { name: position.keys[0], id: position.id };
+}
+
+function duplicateName(name: string): AppError {
+  return new AppError('conflict', `a cluster named "${name}" already exists in this organization; choose another name`);
+}
+
+@Injectable()
+export class ClustersService {
+  constructor(
+    private readonly clusters: ClustersRepository,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  async list(ctx: TenantContext, query: ClustersQuery): Promise<ClustersPage> {
+    const now = new Date();
+    const rows = await this.clusters.list(ctx.orgId, {
+      ...(query.cursor !== undefined ? { after: decodePosition(query.cursor) } : {}),
+      ...(query.agentStatus !== undefined ? { lastSeen: lastSeenRange(query.agentStatus, now) } : {}),
+      // One more than asked tells whether a next page exists.
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((row) => toClusterSummary(row, now)),
+      nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(LIST_SORT, { keys: [last.name], id: last.id }) : null,
+    };
+  }
+
+  async get(ctx: TenantContext, clusterId: string): Promise<ClusterSummary> {
+    const row = await this.clusters.find(ctx.orgId, clusterId);
+    if (!row) throw notFound('cluster');
+    return toClusterSummary(row, new Date());
+  }
+
+  async create(ctx: TenantContext, request: CreateClusterRequest): Promise<ClusterCreated> {
+    const token = issueToken(TOKEN_PREFIX.agentToken);
+    let row: ClusterRow;
+    try {
+      row = await this.clusters.create(ctx.orgId, request.name, {
+        name: FIRST_AGENT_TOKEN_NAME,
+        tokenHash: token.hash,
+        tokenPrefix: token.displayPrefix,
+      });
+    } catch (error) {
+      if (error instanceof DuplicateClusterNameError) throw duplicateName(request.name);
+      throw error;
+    }
+    return {
+      cluster: toClusterSummary(row, new Date()),
+      agentToken: token.token,
+      install: renderAgentInstall({
+        apiUrl: this.config.RATCHET_PUBLIC_URL,
+        chart: this.config.RATCHET_AGENT_HELM_CHART,
+        clusterName: row.name,
+        token: token.token,
+      }),
+    };
+  }
+
+  async rename(ctx: TenantContext, clusterId: string, request: UpdateClusterRequest): Promise<ClusterSummary> {
+    let row: ClusterRow | null;
+    try {
+      row = await this.clusters.rename(ctx.orgId, clusterId, request.name);
+    } catch (error) {
+      if (error instanceof DuplicateClusterNameError) throw duplicateName(request.name);
+      throw error;
+    }
+    if (!row) throw notFound('cluster');
+    return toClusterSummary(row, new Date());
+  }
+
+  async delete(ctx: TenantContext, clusterId: string): Promise<void> {
+    if (!(await this.clusters.delete(ctx.orgId, clusterId))) throw notFound('cluster');
+  }
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+import { Id, NamespaceName } from './common.contract.js';
+import { INGEST_LIMITS } from './ingest.contract.js';
+
+/** The BullMQ queue the API fills after each ingest batch and the worker drains. */
+export const JOB_QUEUE = 'ratchet-evaluate';
+
+/** The jobs on JOB_QUEUE, by name. */
+export const JOB_NAMES = {
+  evaluateProjections: 'evaluate-projections',
+  recomputeReadiness: 'recompute-readiness',
+  ingestAuditEvents: 'ingest-audit-events',
+} as const;
+
+export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
+
+/** The payload version every job carries; a processor refuses (as unrecoverable) a version it does not know. */
+export const JOB_PAYLOAD_VERSION = 1;
+
+const BatchJob = z.strictObject({
+  version: z.literal(JOB_PAYLOAD_VERSION),
+  orgId: Id,
+  clusterId: Id,
+  /** The ingest batch that caused the job (`IngestAccepted.batchId`). */
+  batchId: Id,
+});
+
+/**
+ * `evaluate-projections`: an inventory batch was stored. Evaluate the organization's security projections that
+ * have no `evaluatedAt` yet at every level and relevant version, then refresh the findings of the cluster's
+ * workloads and pods that the batch touched (a workload may point at an old projection it did not use before).
+ */
+export const EvaluateProjectionsJob = BatchJob;
+export type EvaluateProjectionsJob = z.infer<typeof EvaluateProjectionsJob>;
+
+/**
+ * `recompute-readiness`: the inventory of a cluster changed (a delta, or the last chunk of a resync). Recompute
+ * readiness of the listed namespaces, or of every namespace of the cluster when `namespaces` is absent.
+ */
+export const RecomputeReadinessJob = BatchJob.extend({
+  namespaces: z.array(NamespaceName).min(1).max(INGEST_LIMITS.inventoryObjects).optional(),
+});
+export type RecomputeReadinessJob = z.infer<typeof RecomputeReadinessJob>;
+
+/**
+ * `ingest-audit-events`: new audit-mode violations were stored for these namespaces. Fold them into trends and
+ * recompute the namespaces' readiness (a violation inside the readiness window blocks it).
+ */
+export const IngestAuditEventsJob = BatchJob.extend({
+  namespaces: z.array(NamespaceName).min(1).max(INGEST_LIMITS.auditEvents),
+});
+export type IngestAuditEventsJob = z.infer<typeof IngestAuditEventsJob>;
+
+/** The payload schema of each job, for producers and processors alike. */
+export const JOB_PAYLOADS = {
+  [JOB_NAMES.evaluateProjections]: EvaluateProjectionsJob,
+  [JOB_NAMES.recomputeReadiness]: RecomputeReadinessJob,
+  [JOB_NAMES.ingestAuditEvents]: IngestAuditEventsJob,
+} as const satisfies Record<JobName, z.ZodType>;
+
+/** The payload type of a job name. */
+export type JobPayload<Name extends JobName> = z.infer<(typeof JOB_PAYLOADS)[Name]>;
+
+/**
+ * The deterministic BullMQ job id of a job caused by an ingest batch, so an enqueue repeated by the outbox relay
+ * collapses into the first one. BullMQ refuses ids containing `:`, hence the `.`.
+ */
+export function batchJobId(name: JobName, batchId: string): string {
+  return `${name}.${batchId}`;
+}
