@@ -102,6 +102,7 @@ export const NamespaceSummary = z.strictObject({
   labels: NamespacePsaLabels,
   invalidLabels: z.array(InvalidPsaLabel).max(6),
   readiness: z.strictObject({ baseline: LevelReadiness, restricted: LevelReadiness }),
+  /** Live top-level workloads and pods as the agent last reported them; open findings. */
   counts: z.strictObject({ workloads: Count, pods: Count, openFindings: Count }),
   createdAt: Timestamp,
   lastSeenAt: Timestamp,
@@ -165,6 +166,7 @@ export const WorkloadsQuery = CursorPageQuery.extend({
   kind: WorkloadKind.optional(),
   failingLevel: EnforceableLevel.optional(),
   deleted: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** `kind` sorts kinds in the order of WORKLOAD_KINDS, then by name. */
   sort: z.enum(['name', 'kind', 'lastSeenAt']).default('name'),
   order: SortOrder.default('asc'),
 });
@@ -227,7 +229,10 @@ export type WorkloadDetail = z.infer<typeof WorkloadDetail>;
 export const FindingParams = z.strictObject({ findingId: Id });
 export type FindingParams = z.infer<typeof FindingParams>;
 
-/** Sort fields of the findings list. */
+/**
+ * Sort fields of the findings list. Names sort bytewise, `workload` by workload name, `level` baseline before
+ * restricted; ties are broken by id, so pages never overlap.
+ */
 export const FindingSortField = z.enum(['lastSeenAt', 'firstSeenAt', 'namespace', 'workload', 'level', 'checkId']);
 export type FindingSortField = z.infer<typeof FindingSortField>;
 

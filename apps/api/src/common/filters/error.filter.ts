@@ -18,10 +18,18 @@ for (const [code, status] of Object.entries(ERROR_STATUS)) {
 }
 
 // body-parser and Nest raise HttpErrors with their own shapes; translate the ones clients can cause.
-function fromHttpError(error: { status?: number; statusCode?: number; type?: string; message?: string }): ErrorBody | undefined {
+function fromHttpError(error: { status?: number; statusCode?: number; type?: string; message?: string; limit?: unknown }): ErrorBody | undefined {
   const status = error.status ?? error.statusCode;
   if (status === undefined || status >= 500) return undefined;
-  if (error.type === 'entity.too.large') return { code: 'payload_too_large', message: 'request body is larger than the limit for this endpoint' };
+  if (error.type === 'entity.too.large') {
+    // body-parser counts the inflated bytes, so a small gzip bomb lands here too.
+    const limit = typeof error.limit === 'number' ? ` of ${error.limit} bytes` : '';
+    return {
+      code: 'payload_too_large',
+      message: `request body is larger than the limit${limit} for this endpoint (after decompression); send smaller batches`,
+      ...(typeof error.limit === 'number' ? { details: { limitBytes: error.limit } } : {}),
+    };
+  }
   if (error.type === 'entity.parse.failed') return { code: 'bad_request', message: 'request body is not valid JSON' };
   if (error.type === 'encoding.unsupported') return { code: 'unsupported_media_type', message: 'unsupported Content-Encoding: use gzip or identity' };
   return { code: STATUS_CODES.get(status) ?? 'bad_request', message: error.message ?? 'bad request' };

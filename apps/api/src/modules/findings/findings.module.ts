@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
 
-@Module({})
+import { FindingsController } from './findings.controller.js';
+import { FindingsRepository } from './findings.repository.js';
+import { FindingsService } from './findings.service.js';
+
+@Module({ controllers: [FindingsController], providers: [FindingsService, FindingsRepository], exports: [FindingsService] })
 export class FindingsModule {}

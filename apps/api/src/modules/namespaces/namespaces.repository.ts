@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import type { NamespaceSortField, ReadinessStatus, SortOrder } from '@ratchet/contracts';
+import { Prisma, withTenant } from '@ratchet/db';
+
+import type { KeysetColumn } from '../../common/pagination/keyset-sql.util.js';
+import { keysetAfter, keysetOrderBy } from '../../common/pagination/keyset-sql.util.js';
+import { Database } from '../../infra/database.provider.js';
+import { topLevelWorkload } from '../workloads/top-level-workload.util.js';
+import type { StoredPsaLabels } from './psa-labels.util.js';
+
+/** The worker's readiness of a namespace at one level, if it has computed it at the version that applies. */
+export interface ReadinessRow {
+  state: ReadinessStatus;
+  blockingWorkloads: number;
+  computedAt: Date | null;
+}
+
+/** A namespace with its cluster's name, labels, readiness per level and counts. */
+export interface NamespaceRow extends StoredPsaLabels {
+  id: string;
+  clusterId: string;
+  clusterName: string;
+  name: string;
+  uid: string | null;
+  readinessVersion: string;
+  baseline: ReadinessRow;
+  restricted: ReadinessRow;
+  workloads: number;
+  pods: number;
+  openFindings: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  deletedAt: Date | null;
+}
+
+/** Which live namespaces to read; every field narrows. */
+export interface NamespaceFilter {
+  clusterId?: string | undefined;
+  namePrefix?: string | undefined;
+  readiness?: { level: 'baseline' | 'restricted'; state: ReadinessStatus } | undefined;
+}
+
+/** One keyset page: rows strictly after `after` in the order `sort`, `order`. */
+export interface NamespacePageRequest {
+  filter: NamespaceFilter;
+  sort: NamespaceSortField;
+  order: SortOrder;
+  after?: { keys: readonly unknown[]; id: string } | undefined;
+  limit: number;
+}
+
+interface NamespaceRecord extends StoredPsaLabels {
+  id: string;
+  cluster_id: string;
+  cluster_name: string;
+  name: string;
+  uid: string | null;
+  readiness_version: string;
+  baseline_state: ReadinessStatus;
+  baseline_blocking: number | null;
+  baseline_computed_at: Date | null;
+  restricted_state: ReadinessStatus;
+  restricted_blocking: number | null;
+  restricted_computed_at: Date | null;
+  workloads: number;
+  pods: number;
+  open_findings: number;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  deleted_at: Date | null;
+}
+
+const ID: KeysetColumn = { sql: Prisma.sql`ns.id`, type: 'uuid' };
+
+// Columns of the derived table `ns` below, so a sort can use the computed counts.
+const SORT_COLUMNS: Record<NamespaceSortField, KeysetColumn[]> = {
+  name: [{ sql: Prisma.sql`ns.name COLLATE "C"`, type: 'text' }, ID],
+  openFindings: [{ sql: Prisma.sql`ns.open_findings`, type: 'int' }, ID],
+  createdAt: [{ sql: Prisma.sql`ns.first_seen_at`, type: 'timestamptz' }, ID],
+};
+
+// Readiness applies at the namespace's enforce-version, or latest when it has none or an invalid one (which is
+// what PSA falls back to); the pattern is PSA's version grammar, as PsaVersion in the contracts spells it.
+// A namespace that already enforces the level and fails it is `at-risk`; no row means not computed: `unknown`.
+function readinessJoin(level: 'baseline' | 'restricted', alias: string): Prisma.Sql {
+  const r = Prisma.raw(alias);
+  return Prisma.sql`LEFT JOIN namespace_readiness ${r}
+    ON ${r}.org_id = n.org_id AND ${r}.namespace_id = n.id AND ${r}.level = ${level}::pss_level AND ${r}.version = v.version`;
+}
+
+function readinessState(alias: string): Prisma.Sql {
+  const r = Prisma.raw(alias);
+  return Prisma.sql`CASE WHEN ${r}.id IS NULL THEN 'unknown' WHEN ${r}.at_risk THEN 'at-risk' ELSE ${r}.status::text END`;
+}
+
+function derivedTable(orgId: string, where: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(
+    SELECT n.id, n.cluster_id, c.name AS cluster_name, n.name, n.uid::text AS uid,
+      n.enforce_level AS "enforceLevel", n.enforce_version AS "enforceVersion", n.audit_level AS "auditLevel",
+      n.audit_version AS "auditVersion", n.warn_level AS "warnLevel", n.warn_version AS "warnVersion",
+      v.version AS readiness_version,
+      ${readinessState('rb')} AS baseline_state, rb.blocking_workload_count AS baseline_blocking, rb.computed_at AS baseline_computed_at,
+      ${readinessState('rr')} AS restricted_state, rr.blocking_workload_count AS restricted_blocking, rr.computed_at AS restricted_computed_at,
+      (SELECT count(*) FROM workloads w
+        WHERE w.org_id = n.org_id AND w.namespace_id = n.id AND w.deleted_at IS NULL AND ${topLevelWorkload('w')})::int AS workloads,
+      (SELECT count(*) FROM pods p WHERE p.org_id = n.org_id AND p.namespace_id = n.id)::int AS pods,
+      (SELECT count(*) FROM findings f WHERE f.org_id = n.org_id AND f.namespace_id = n.id AND f.status = 'open')::int AS open_findings,
+      n.first_seen_at, n.last_seen_at, n.deleted_at
+    FROM namespaces n
+    JOIN clusters c ON c.org_id = n.org_id AND c.id = n.cluster_id
+    CROSS JOIN LATERAL (
+      SELECT CASE WHEN n.enforce_version ~ '^v1\\.(0|[1-9][0-9]*)$' THEN n.enforce_version ELSE 'latest' END AS version
+    ) v
+    ${readinessJoin('baseline', 'rb')}
+    ${readinessJoin('restricted', 'rr')}
+    WHERE n.org_id = ${orgId}::uuid AND ${where}
+  ) ns`;
+}
+
+function toRow(record: NamespaceRecord): NamespaceRow {
+  return {
+    id: record.id,
+    clusterId: record.cluster_id,
+    clusterName: record.cluster_name,
+    name: record.name,
+    uid: record.uid,
+    enforceLevel: record.enforceLevel,
+    enforceVersion: record.enforceVersion,
+    auditLevel: record.auditLevel,
+    auditVersion: record.auditVersion,
+    warnLevel: record.warnLevel,
+    warnVersion: record.warnVersion,
+    readinessVersion: record.readiness_version,
+    baseline: { state: record.baseline_state, blockingWorkloads: record.baseline_blocking ?? 0, computedAt: record.baseline_computed_at },
+    restricted: { state: record.restricted_state, blockingWorkloads: record.restricted_blocking ?? 0, computedAt: record.restricted_computed_at },
+    workloads: record.workloads,
+    pods: record.pods,
+    openFindings: record.open_findings,
+    firstSeenAt: record.first_seen_at,
+    lastSeenAt: record.last_seen_at,
+    deletedAt: record.deleted_at,
+  };
+}
+
+@Injectable()
+export class NamespacesRepository {
+  constructor(private readonly database: Database) {}
+
+  /** Up to `limit` live namespaces after the cursor position. */
+  async page(orgId: string, request: NamespacePageRequest): Promise<NamespaceRow[]> {
+    const { filter } = request;
+    const inner = [Prisma.sql`n.deleted_at IS NULL`];
+    if (filter.clusterId !== undefined) inner.push(Prisma.sql`n.cluster_id = ${filter.clusterId}::uuid`);
+    if (filter.namePrefix !== undefined) inner.push(Prisma.sql`starts_with(n.name, ${filter.namePrefix})`);
+    const outer = [Prisma.sql`TRUE`];
+    if (filter.readiness !== undefined) {
+      const state = Prisma.raw(filter.readiness.level === 'baseline' ? 'ns.baseline_state' : 'ns.restricted_state');
+      outer.push(Prisma.sql`${state} = ${filter.readiness.state}`);
+    }
+    const columns = SORT_COLUMNS[request.sort];
+    if (request.after) outer.push(keysetAfter(columns, [...request.after.keys, request.after.id], request.order));
+    const records = await withTenant(this.database.client, orgId, (tx) =>
+      tx.$queryRaw<NamespaceRecord[]>`SELECT * FROM ${derivedTable(orgId, Prisma.join(inner, ' AND '))}
+        WHERE ${Prisma.join(outer, ' AND ')}
+        ${keysetOrderBy(columns, request.order)}
+        LIMIT ${request.limit}`,
+    );
+    return records.map(toRow);
+  }
+
+  /** A namespace by id, deleted or not. */
+  async find(orgId: string, namespaceId: string): Promise<NamespaceRow | null> {
+    const [record] = await withTenant(this.database.client, orgId, (tx) =>
+      tx.$queryRaw<NamespaceRecord[]>`SELECT * FROM ${derivedTable(orgId, Prisma.sql`n.id = ${namespaceId}::uuid`)}`,
+    );
+    return record ? toRow(record) : null;
+  }
+}

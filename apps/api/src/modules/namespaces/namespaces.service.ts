@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import type { LevelReadiness, NamespaceSortField, NamespaceSummary, NamespacesPage, NamespacesQuery } from '@ratchet/contracts';
+import { z } from 'zod';
+
+import type { TenantContext } from '../../common/auth/tenant-context.js';
+import { notFound } from '../../common/errors/app-error.js';
+import type { KeysetPosition, KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/pagination/keyset-cursor.util.js';
+import type { NamespaceFilter, NamespaceRow, ReadinessRow } from './namespaces.repository.js';
+import { NamespacesRepository } from './namespaces.repository.js';
+import { invalidPsaLabels, psaLabels } from './psa-labels.util.js';
+
+// The cursor's sort keys, checked on the way back in; loose on purpose (any stored value must round-trip).
+const CURSOR_KEYS: Record<NamespaceSortField, z.ZodTuple> = {
+  name: z.tuple([z.string().max(1024)]),
+  openFindings: z.tuple([z.int().min(0)]),
+  createdAt: z.tuple([z.iso.datetime()]),
+};
+
+function positionOf(row: NamespaceRow, sort: NamespaceSortField): KeysetPosition<readonly unknown[]> {
+  const keys: Record<NamespaceSortField, () => unknown> = {
+    name: () => row.name,
+    openFindings: () => row.openFindings,
+    createdAt: () => row.firstSeenAt.toISOString(),
+  };
+  return { keys: [keys[sort]()], id: row.id };
+}
+
+function readinessOf(readiness: ReadinessRow, version: string): LevelReadiness {
+  return {
+    status: readiness.state,
+    version,
+    blockingWorkloads: readiness.blockingWorkloads,
+    computedAt: readiness.computedAt?.toISOString() ?? null,
+  };
+}
+
+function toSummary(row: NamespaceRow): NamespaceSummary {
+  return {
+    id: row.id,
+    clusterId: row.clusterId,
+    clusterName: row.clusterName,
+    name: row.name,
+    uid: row.uid,
+    labels: psaLabels(row),
+    invalidLabels: invalidPsaLabels(row),
+    readiness: { baseline: readinessOf(row.baseline, row.readinessVersion), restricted: readinessOf(row.restricted, row.readinessVersion) },
+    counts: { workloads: row.workloads, pods: row.pods, openFindings: row.openFindings },
+    createdAt: row.firstSeenAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+  };
+}
+
+@Injectable()
+export class NamespacesService {
+  constructor(private readonly repository: NamespacesRepository) {}
+
+  async list(ctx: TenantContext, query: NamespacesQuery): Promise<NamespacesPage> {
+    const sort: KeysetSort = { field: query.sort, order: query.order };
+    const after = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, sort, CURSOR_KEYS[query.sort]);
+    const filter: NamespaceFilter = {
+      clusterId: query.clusterId,
+      namePrefix: query.namePrefix,
+      // The contract only lets readiness through with a level.
+      readiness: query.readiness !== undefined && query.level !== undefined ? { level: query.level, state: query.readiness } : undefined,
+    };
+    // One row more than the page tells whether another page follows.
+    const rows = await this.repository.page(ctx.orgId, { filter, sort: query.sort, order: query.order, after, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toSummary),
+      nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(sort, positionOf(last, query.sort)) : null,
+    };
+  }
+
+  async get(ctx: TenantContext, namespaceId: string): Promise<NamespaceSummary> {
+    const row = await this.repository.find(ctx.orgId, namespaceId);
+    if (!row) throw notFound('namespace');
+    return toSummary(row);
+  }
+}
