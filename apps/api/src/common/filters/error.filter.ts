@@ -26,7 +26,7 @@ function fromHttpError(error: { status?: number; statusCode?: number; type?: str
     const limit = typeof error.limit === 'number' ? ` of ${error.limit} bytes` : '';
     return {
       code: 'payload_too_large',
-      message: `request body is larger than the limit${limit} for this endpoint (after decompression); send smaller batches`,
+      message: `request body is larger than this endpoint's limit${limit} (counted after decompression)`,
       ...(typeof error.limit === 'number' ? { details: { limitBytes: error.limit } } : {}),
     };
   }

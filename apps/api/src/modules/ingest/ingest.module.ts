@@ -1,4 +1,25 @@
 import { Module } from '@nestjs/common';
 
-@Module({})
+import { AuditIngestRepository } from './audit-ingest.repository.js';
+import { IngestBatchesRepository } from './ingest-batches.repository.js';
+import { IngestController } from './ingest.controller.js';
+import { IngestService } from './ingest.service.js';
+import { InventoryRepository } from './inventory.repository.js';
+import { JobQueue } from './job-queue.provider.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { OutboxRelay } from './outbox.relay.js';
+
+/** Ingestion from cluster agents, the worker's queue it fills, and the outbox relay behind it. */
+@Module({
+  controllers: [IngestController],
+  providers: [
+    IngestService,
+    IngestBatchesRepository,
+    InventoryRepository,
+    AuditIngestRepository,
+    OutboxRepository,
+    JobQueue,
+    OutboxRelay,
+  ],
+})
 export class IngestModule {}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+import type { Heartbeat } from '@ratchet/contracts';
+import { JOB_QUEUE } from '@ratchet/contracts';
+import { withTenant } from '@ratchet/db';
+import type { Transaction } from '@ratchet/db';
+
+import { Database } from '../../infra/database.provider.js';
+import type { BatchHeader, BatchWrite, IngestAnswer, IngestScope, OutboxEntry, QueuedJob } from './ingest.types.js';
+
+// A batch of 2,000 objects takes well under a second; the margin covers a loaded database, and waiting for a
+// pooled connection under a burst of agents is better than failing the batch.
+const BATCH_TRANSACTION = { maxWait: 15_000, timeout: 60_000 };
+
+// Outbox rows are left to the request that wrote them for this long (it enqueues right after commit), so the
+// relay only picks up what that request could not enqueue.
+const OUTBOX_GRACE_SECONDS = 5;
+
+/** A batch as stored, or the first answer to its key when the key was used before. */
+export type RecordOutcome =
+  | { replayed: false; answer: IngestAnswer; outbox: OutboxEntry[] }
+  | { replayed: true; answer: IngestAnswer | null; requestHash: string | null };
+
+/** Where a resync stands once this chunk is counted. */
+export interface SyncProgress {
+  /** Set when earlier chunks of the sync announced another number of chunks. */
+  conflictingTotal?: number;
+  /** This chunk is the last missing one: the sync is complete with it. */
+  completes: boolean;
+  /** When the sync's first chunk was received: objects not seen since then are gone. */
+  startedAt: Date;
+}
+
+/** Ingest batches: idempotency, the batch's answer, its outbox jobs and the cluster's last-seen time. */
+@Injectable()
+export class IngestBatchesRepository {
+  constructor(private readonly database: Database) {}
+
+  /**
+   * Runs `write` in one transaction with the batch's bookkeeping: claims the idempotency key first (a key
+   * already used returns the stored answer and writes nothing), then stores the answer, the outbox rows of the
+   * batch's jobs, and the cluster's last-seen time. An error anywhere rolls all of it back.
+   */
+  async record(scope: IngestScope, header: BatchHeader, write: (tx: Transaction, batchId: string) => Promise<BatchWrite>): Promise<RecordOutcome> {
+    const { orgId, clusterId } = scope;
+    return withTenant(
+      this.database.client,
+      orgId,
+      async (tx) => {
+        const batchId = randomUUID();
+        const claimed = await tx.$queryRaw<{ id: string }[]>`
+          INSERT INTO ingest_batches (org_id, id, cluster_id, idempotency_key, request_hash, kind, sync_id, chunk, total_chunks, item_count)
+          VALUES (${orgId}::uuid, ${batchId}::uuid, ${clusterId}::uuid, ${header.idempotencyKey}, ${header.requestHash},
+                  ${header.kind}::ingest_batch_kind, ${header.sync?.syncId ?? null}::uuid, ${header.sync?.chunk ?? null}::integer,
+                  ${header.sync?.totalChunks ?? null}::integer, ${header.itemCount}::integer)
+          ON CONFLICT (org_id, cluster_id, idempotency_key) DO NOTHING
+          RETURNING id`;
+        if (claimed.length === 0) return this.stored(tx, scope, header.idempotencyKey);
+
+        const written = await write(tx, batchId);
+        const answer: IngestAnswer = {
+          status: 202,
+          body: { batchId, accepted: written.accepted, duplicates: written.duplicates, deleted: written.deleted },
+        };
+        const jobs = written.jobs.map((job) => ({ job_name: job.name, job_id: job.jobId, payload: job.payload }));
+        // One round trip for the batch's last three writes; data-modifying CTEs always run to completion.
+        const outbox = await tx.$queryRaw<{ id: string; job_id: string }[]>`
+          WITH answered AS (
+            UPDATE ingest_batches SET response = ${JSON.stringify(answer)}::jsonb
+            WHERE org_id = ${orgId}::uuid AND id = ${batchId}::uuid
+          ), seen AS (
+            UPDATE clusters SET last_seen_at = now() WHERE org_id = ${orgId}::uuid AND id = ${clusterId}::uuid
+          )
+          INSERT INTO outbox_jobs (org_id, queue, job_name, job_id, payload, available_at)
+          SELECT ${orgId}::uuid, ${JOB_QUEUE}, j.job_name, j.job_id, j.payload, now() + make_interval(secs => ${OUTBOX_GRACE_SECONDS})
+          FROM json_to_recordset(${JSON.stringify(jobs)}::json) AS j(job_name text, job_id text, payload jsonb)
+          RETURNING id, job_id`;
+        const byJobId = new Map<string, QueuedJob>(written.jobs.map((job) => [job.jobId, job]));
+        return { replayed: false, answer, outbox: outbox.map((row) => ({ outboxId: row.id, job: byJobId.get(row.job_id)! })) };
+      },
+      BATCH_TRANSACTION,
+    );
+  }
+
+  private async stored(tx: Transaction, scope: IngestScope, idempotencyKey: string): Promise<RecordOutcome> {
+    const rows = await tx.$queryRaw<{ request_hash: string | null; response: IngestAnswer | null }[]>`
+      SELECT request_hash, response FROM ingest_batches
+      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND idempotency_key = ${idempotencyKey}`;
+    const row = rows[0];
+    return { replayed: true, answer: row?.response ?? null, requestHash: row?.request_hash ?? null };
+  }
+
+  /**
+   * Counts the chunks of a resync with this one (`batchId`, already inserted). Call it under the cluster's
+   * inventory lock, so two last chunks committing at once cannot both miss each other.
+   */
+  async syncProgress(tx: Transaction, scope: IngestScope, batchId: string, sync: NonNullable<BatchHeader['sync']>): Promise<SyncProgress> {
+    const rows = await tx.$queryRaw<{ chunks: number; repeated: boolean; started_at: Date; other_total: number | null }[]>`
+      SELECT count(DISTINCT chunk)::integer AS chunks,
+             coalesce(bool_or(chunk = ${sync.chunk}::integer AND id <> ${batchId}::uuid), false) AS repeated,
+             min(received_at) AS started_at,
+             max(total_chunks) FILTER (WHERE total_chunks <> ${sync.totalChunks}::integer) AS other_total
+      FROM ingest_batches
+      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND sync_id = ${sync.syncId}::uuid
+        AND kind = 'resync'`;
+    const row = rows[0]!;
+    return {
+      ...(row.other_total === null ? {} : { conflictingTotal: row.other_total }),
+      completes: row.chunks === sync.totalChunks && !row.repeated,
+      startedAt: row.started_at,
+    };
+  }
+
+  /** What the agent says about itself; the last-seen time is set with every batch. */
+  async updateAgent(tx: Transaction, scope: IngestScope, heartbeat: Heartbeat): Promise<void> {
+    await tx.$executeRaw`
+      UPDATE clusters
+      SET agent_version = ${heartbeat.agentVersion}, kubernetes_version = ${heartbeat.kubernetesVersion},
+          agent_counts = ${JSON.stringify(heartbeat.counts)}::jsonb
+      WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid`;
+  }
+}

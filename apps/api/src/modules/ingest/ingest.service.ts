@@ -1,0 +1,290 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  INGEST_PATHS,
+  JOB_NAMES,
+  JOB_PAYLOAD_VERSION,
+  UNKNOWN_PROJECTIONS_ERROR_CODE,
+  batchJobId,
+} from '@ratchet/contracts';
+import type {
+  AuditEventBatch,
+  FieldIssue,
+  Heartbeat,
+  IngestCounts,
+  InventoryDelta,
+  InventoryResyncChunk,
+  JobName,
+  ProjectionMap,
+  UnknownProjectionsDetails,
+} from '@ratchet/contracts';
+import type { Transaction } from '@ratchet/db';
+import { projectionHash } from '@ratchet/pss';
+import { z } from 'zod';
+
+import type { TenantContext } from '../../common/auth/tenant-context.js';
+import { AppError } from '../../common/errors/app-error.js';
+import { ApiMetrics } from '../metrics/metrics.registry.js';
+import { AuditIngestRepository } from './audit-ingest.repository.js';
+import { auditViolationIssues } from './audit-violations.util.js';
+import { IngestBatchesRepository } from './ingest-batches.repository.js';
+import type { BatchHeader, BatchWrite, IngestAnswer, IngestScope, OutboxEntry, QueuedJob } from './ingest.types.js';
+import { NO_ITEMS } from './ingest.types.js';
+import { InventoryRepository } from './inventory.repository.js';
+import type { InventoryUpsert } from './inventory.repository.js';
+import { JobQueue } from './job-queue.provider.js';
+import { OutboxRelay } from './outbox.relay.js';
+import { ingestErrorFrom } from './postgres-error.util.js';
+import { requestHash, sortedRecord } from './request-hash.util.js';
+import { unstorableText } from './storable-text.util.js';
+
+/** The answer to an ingest request, and whether it is the stored answer to an earlier request with its key. */
+export interface IngestReply extends IngestAnswer {
+  replayed: boolean;
+}
+
+// Audit events outside this window are refused: older ones are past any readiness window and retention, and
+// each month of them would get its own partition; newer ones come from a clock that is wrong.
+const AUDIT_PAST_MS = 366 * 24 * 3600 * 1000;
+const AUDIT_FUTURE_MS = 24 * 3600 * 1000;
+
+const METRIC_KINDS: Record<keyof IngestCounts, string> = {
+  namespaces: 'namespace',
+  workloads: 'workload',
+  pods: 'pod',
+  projections: 'projection',
+  auditEvents: 'audit_event',
+};
+
+function invalid(issues: readonly FieldIssue[]): AppError {
+  const first = issues[0]!;
+  return new AppError('validation_failed', `invalid request: ${first.path}: ${first.message}`, { issues });
+}
+
+function counts(partial: Partial<IngestCounts>): IngestCounts {
+  return { ...NO_ITEMS, ...partial };
+}
+
+// The API recomputes each carried projection's hash: a projection is stored once per hash for the whole
+// organization, so a wrong key would misattribute it to every workload that refers to that hash.
+function projectionHashIssues(projections: ProjectionMap): FieldIssue[] {
+  return Object.entries(projections).flatMap(([hash, content]) => {
+    const actual = projectionHash({ metadata: content.metadata, spec: content.spec });
+    if (actual === hash) return [];
+    return [{ path: z.core.toDotPath(['body', 'projections', hash]), message: `does not hash to its key: its sha256 is ${actual}` }];
+  });
+}
+
+// Projections are the only records of the ingest contracts: sorted, the body serializes canonically.
+function canonicalProjections(projections: ProjectionMap): ProjectionMap {
+  const sorted = sortedRecord(projections);
+  for (const [hash, content] of Object.entries(sorted)) {
+    const annotations = content.metadata.annotations;
+    if (annotations) sorted[hash] = { ...content, metadata: { ...content.metadata, annotations: sortedRecord(annotations) } };
+  }
+  return sorted;
+}
+
+function auditTimeIssues(events: AuditEventBatch['events'], now: number): FieldIssue[] {
+  return events.flatMap((event, index) => {
+    const time = Date.parse(event.time);
+    if (time > now + AUDIT_FUTURE_MS) return [{ path: `body.events[${index}].time`, message: 'is more than a day in the future' }];
+    if (time < now - AUDIT_PAST_MS) return [{ path: `body.events[${index}].time`, message: 'is more than a year old' }];
+    return [];
+  });
+}
+
+function job(name: JobName, scope: IngestScope, batchId: string, extra: Record<string, unknown> = {}): QueuedJob {
+  return {
+    name,
+    jobId: batchJobId(name, batchId),
+    payload: { version: JOB_PAYLOAD_VERSION, orgId: scope.orgId, clusterId: scope.clusterId, batchId, ...extra },
+  };
+}
+
+/**
+ * Ingestion from agents: each batch is checked beyond its contract (storable text, projection hashes, audit
+ * annotations), written in one transaction with its idempotency key and outbox jobs, then its jobs are enqueued.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger('Ingest');
+
+  constructor(
+    private readonly batches: IngestBatchesRepository,
+    private readonly inventory: InventoryRepository,
+    private readonly audit: AuditIngestRepository,
+    private readonly queue: JobQueue,
+    private readonly relay: OutboxRelay,
+    private readonly metrics: ApiMetrics,
+  ) {}
+
+  /** One chunk of a full resync; the chunk that completes the sync also marks what the sync did not see. */
+  async resync(ctx: TenantContext, idempotencyKey: string, chunk: InventoryResyncChunk): Promise<IngestReply> {
+    const scope = this.scopeOf(ctx);
+    const sync = { syncId: chunk.syncId, chunk: chunk.chunk, totalChunks: chunk.totalChunks };
+    const itemCount = chunk.namespaces.length + chunk.workloads.length + chunk.pods.length;
+    const { header, json } = this.header('resync', idempotencyKey, { ...chunk, projections: canonicalProjections(chunk.projections) }, itemCount, sync);
+    this.check([...unstorableText(chunk, 'body', json), ...projectionHashIssues(chunk.projections)]);
+    return this.record(scope, header, async (tx, batchId) => {
+      await this.inventory.lockCluster(tx, scope);
+      const progress = await this.batches.syncProgress(tx, scope, batchId, sync);
+      if (progress.conflictingTotal !== undefined) {
+        throw new AppError(
+          'conflict',
+          `sync ${chunk.syncId} was started with ${progress.conflictingTotal} chunks, this chunk says ${chunk.totalChunks}: start a new sync under a new syncId`,
+        );
+      }
+      const stored = await this.upsert(tx, scope, chunk, chunk.knownProjectionHashes);
+      const swept = progress.completes ? await this.inventory.sweep(tx, scope, progress.startedAt) : undefined;
+      const jobs = [job(JOB_NAMES.evaluateProjections, scope, batchId)];
+      if (progress.completes) jobs.push(job(JOB_NAMES.recomputeReadiness, scope, batchId));
+      return { ...stored, deleted: counts(swept ?? {}), jobs };
+    });
+  }
+
+  /** Upserts and deletes since the last batch. */
+  async delta(ctx: TenantContext, idempotencyKey: string, delta: InventoryDelta): Promise<IngestReply> {
+    const scope = this.scopeOf(ctx);
+    const { upserts, deletes } = delta;
+    const itemCount =
+      upserts.namespaces.length + upserts.workloads.length + upserts.pods.length + deletes.namespaces.length + deletes.workloads.length + deletes.pods.length;
+    const { header, json } = this.header('delta', idempotencyKey, { ...delta, projections: canonicalProjections(delta.projections) }, itemCount);
+    this.check([...unstorableText(delta, 'body', json), ...projectionHashIssues(delta.projections)]);
+    return this.record(scope, header, async (tx, batchId) => {
+      await this.inventory.lockCluster(tx, scope);
+      // Deletes first: a namespace or workload deleted and recreated under its name in one delta ends up live.
+      const deleted = await this.inventory.delete(tx, scope, deletes);
+      const stored = await this.upsert(tx, scope, { ...upserts, projections: delta.projections }, delta.knownProjectionHashes);
+      const namespaces = new Set([
+        ...deleted.namespaceNames,
+        ...upserts.namespaces.map((ns) => ns.name),
+        ...upserts.workloads.map((workload) => workload.namespace),
+        ...upserts.pods.map((pod) => pod.namespace),
+      ]);
+      return {
+        ...stored,
+        deleted: counts({ namespaces: deleted.namespaces, workloads: deleted.workloads, pods: deleted.pods }),
+        jobs: [
+          job(JOB_NAMES.evaluateProjections, scope, batchId),
+          job(JOB_NAMES.recomputeReadiness, scope, batchId, { namespaces: [...namespaces].sort() }),
+        ],
+      };
+    });
+  }
+
+  /** Audit-mode violations; an auditID stored before is counted as a duplicate and stored once. */
+  async auditEvents(ctx: TenantContext, idempotencyKey: string, batch: AuditEventBatch): Promise<IngestReply> {
+    const scope = this.scopeOf(ctx);
+    const { header, json } = this.header('audit', idempotencyKey, batch, batch.events.length);
+    this.check([...unstorableText(batch, 'body', json), ...auditTimeIssues(batch.events, Date.now()), ...auditViolationIssues(batch.events)]);
+    let partitionedMonths: number[] = [];
+    const reply = await this.record(scope, header, async (tx, batchId) => {
+      const stored = await this.audit.insert(tx, scope, batch.events);
+      partitionedMonths = stored.partitionedMonths;
+      return {
+        accepted: counts({ auditEvents: stored.inserted }),
+        duplicates: counts({ auditEvents: batch.events.length - stored.inserted }),
+        deleted: counts({}),
+        jobs: stored.inserted > 0 ? [job(JOB_NAMES.ingestAuditEvents, scope, batchId, { namespaces: stored.namespaceNames })] : [],
+      };
+    });
+    this.audit.rememberPartitions(partitionedMonths);
+    return reply;
+  }
+
+  /** The agent's sign of life: its version, the cluster's Kubernetes version and what the agent counts. */
+  async heartbeat(ctx: TenantContext, idempotencyKey: string, heartbeat: Heartbeat): Promise<IngestReply> {
+    const scope = this.scopeOf(ctx);
+    const { header } = this.header('heartbeat', idempotencyKey, heartbeat, 0);
+    return this.record(scope, header, async (tx) => {
+      await this.batches.updateAgent(tx, scope, heartbeat);
+      return { accepted: counts({}), duplicates: counts({}), deleted: counts({}), jobs: [] };
+    });
+  }
+
+  private scopeOf(ctx: TenantContext): IngestScope {
+    if (ctx.actor.kind !== 'agent') throw new AppError('forbidden', "only a cluster's agent token can ingest");
+    return { orgId: ctx.orgId, clusterId: ctx.actor.clusterId };
+  }
+
+  private check(issues: readonly FieldIssue[]): void {
+    if (issues.length > 0) throw invalid(issues);
+  }
+
+  // `canonical` is the parsed body with its records sorted; its JSON is returned for the other checks to reuse.
+  private header(
+    kind: BatchHeader['kind'],
+    idempotencyKey: string,
+    canonical: object,
+    itemCount: number,
+    sync?: BatchHeader['sync'],
+  ): { header: BatchHeader; json: string } {
+    const endpoint = { resync: INGEST_PATHS.inventoryResync, delta: INGEST_PATHS.inventoryDelta, audit: INGEST_PATHS.auditEvents, heartbeat: INGEST_PATHS.heartbeat }[kind];
+    const json = JSON.stringify(canonical);
+    return { header: { kind, idempotencyKey, requestHash: requestHash(endpoint, json), itemCount, ...(sync ? { sync } : {}) }, json };
+  }
+
+  // Projections first: the hashes declared known must exist, the carried ones are stored, then the objects
+  // that point at them.
+  private async upsert(tx: Transaction, scope: IngestScope, batch: InventoryUpsert, knownHashes: readonly string[]): Promise<Omit<BatchWrite, 'deleted' | 'jobs'>> {
+    const missing = await this.inventory.missingProjections(tx, scope, knownHashes);
+    if (missing.length > 0) {
+      const details: UnknownProjectionsDetails = { missingProjectionHashes: missing };
+      throw new AppError(
+        UNKNOWN_PROJECTIONS_ERROR_CODE,
+        `${missing.length} projection hashes in knownProjectionHashes are not stored: resend the batch carrying them in projections`,
+        details,
+      );
+    }
+    const carried = Object.keys(batch.projections).length;
+    const newProjections = await this.inventory.insertProjections(tx, scope, batch.projections);
+    const stored = await this.inventory.upsert(tx, scope, batch);
+    return {
+      accepted: counts({ ...stored, projections: newProjections }),
+      duplicates: counts({ projections: carried - newProjections }),
+    };
+  }
+
+  private async record(scope: IngestScope, header: BatchHeader, write: (tx: Transaction, batchId: string) => Promise<BatchWrite>): Promise<IngestReply> {
+    let outcome;
+    try {
+      outcome = await this.batches.record(scope, header, write);
+    } catch (error) {
+      this.metrics.ingestBatches.inc({ kind: header.kind, outcome: 'rejected' });
+      throw ingestErrorFrom(error);
+    }
+    if (outcome.replayed) {
+      if (!outcome.answer || outcome.requestHash !== header.requestHash) {
+        this.metrics.ingestBatches.inc({ kind: header.kind, outcome: 'rejected' });
+        throw new AppError(
+          'conflict',
+          `Idempotency-Key ${JSON.stringify(header.idempotencyKey)} was already used for a different request: a retry must resend the same batch, a new batch needs a new key`,
+        );
+      }
+      this.metrics.ingestBatches.inc({ kind: header.kind, outcome: 'replayed' });
+      return { ...outcome.answer, replayed: true };
+    }
+    this.metrics.ingestBatches.inc({ kind: header.kind, outcome: 'accepted' });
+    for (const [key, kind] of Object.entries(METRIC_KINDS) as [keyof IngestCounts, string][]) {
+      const stored = outcome.answer.body.accepted[key];
+      if (stored > 0) this.metrics.ingestObjects.inc({ kind }, stored);
+    }
+    await this.dispatch(outcome.outbox);
+    return { ...outcome.answer, replayed: false };
+  }
+
+  // After commit: enqueue the batch's jobs, then have their outbox rows deleted. Enqueueing may fail without
+  // failing the batch: the outbox relay enqueues what is left, and deterministic job ids make a second enqueue
+  // of the same job a no-op.
+  private async dispatch(outbox: readonly OutboxEntry[]): Promise<void> {
+    if (outbox.length === 0) return;
+    try {
+      await this.queue.enqueue(outbox.map((entry) => entry.job));
+    } catch (error) {
+      this.metrics.outboxDepth.inc(outbox.length);
+      this.logger.warn(`queue unreachable (${(error as Error).message}): ${outbox.length} jobs left to the outbox relay`);
+      return;
+    }
+    this.relay.enqueuedByBatch(outbox.map((entry) => entry.outboxId));
+  }
+}
