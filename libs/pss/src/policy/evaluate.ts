@@ -65,9 +65,10 @@ export function aggregate(level: Level, version: string, checks: CheckFailure[])
 
 function run(view: PodView, active: readonly ActiveCheck[]): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  for (const { id, check } of active) {
+  for (let i = 0; i < active.length; i++) {
+    const { id, check } = active[i]!;
     const violation: Violation | undefined = check(view);
-    if (violation) failures.push({ id, reason: violation.reason, detail: violation.detail });
+    if (violation !== undefined) failures.push({ id, reason: violation.reason, detail: violation.detail });
   }
   return failures;
 }

@@ -11,7 +11,7 @@ export function podContainers(spec: PodSpec): readonly Container[] {
   const regular = spec.containers ?? NO_CONTAINERS;
   const ephemeral = spec.ephemeralContainers ?? NO_CONTAINERS;
   if (init.length === 0 && ephemeral.length === 0) return regular;
-  return [...init, ...regular, ...ephemeral];
+  return ephemeral.length === 0 ? init.concat(regular) : init.concat(regular, ephemeral);
 }
 
 /** spec.hostUsers explicitly false: the pod runs in a user namespace. */
