@@ -91,6 +91,8 @@ async function startRedis(): Promise<{ url: string; stop(): void }> {
     'redis-server',
     async () => {
       const client = new Redis({ port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      // Refused connections are expected until redis-server listens; connect() rejects with them.
+      client.on('error', () => undefined);
       try {
         await client.connect();
         return (await client.ping()) === 'PONG';

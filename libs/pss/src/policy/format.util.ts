@@ -2,6 +2,7 @@
 
 /** `"a", "b"`: items wrapped in double quotes, not escaped (upstream joinQuote). */
 export function joinQuote(items: readonly string[]): string {
+  if (items.length === 1) return `"${items[0]}"`;
   return items.length === 0 ? '' : `"${items.join('", "')}"`;
 }
 
