@@ -14,12 +14,16 @@ export function createLogger(level: string): Logger {
   });
 }
 
+// Nest narrates every module and route it wires at boot; that is debugging detail, not operations news.
+const BOOT_CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 /** Routes Nest's own log lines (bootstrap, exceptions) into pino with their context. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    if (context !== undefined && BOOT_CHATTER.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
 
   error(message: unknown, trace?: string, context?: string): void {

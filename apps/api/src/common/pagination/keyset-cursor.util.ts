@@ -58,3 +58,19 @@ export function decodeKeysetCursor<Keys extends z.ZodTuple>(cursor: string, sort
   }
   return { keys: parsedKeys.data, id: envelope.data.id };
 }
+
+/**
+ * Turns the `limit + 1` rows a repository read after a cursor into a page: the extra row is never shown, it only
+ * says that another page follows.
+ */
+export function keysetPage<Row, Item>(
+  rows: readonly Row[],
+  limit: number,
+  sort: KeysetSort,
+  toItem: (row: Row) => Item,
+  positionOf: (row: Row) => KeysetPosition<readonly unknown[]>,
+): { items: Item[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map(toItem), nextCursor: rows.length > limit && last !== undefined ? encodeKeysetCursor(sort, positionOf(last)) : null };
+}

@@ -9,7 +9,7 @@ import type { CsvValue } from '../../common/csv/csv-format.util.js';
 import type { CsvDownload } from '../../common/csv/csv-response.util.js';
 import { csvFilename } from '../../common/csv/csv-response.util.js';
 import type { KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/pagination/keyset-cursor.util.js';
+import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import type { AuditEventFilter, AuditEventRow } from './audit-events.repository.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
 
@@ -91,14 +91,8 @@ export class AuditEventsService {
     const sort: KeysetSort = { field: 'time', order: query.order };
     const cursor = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, sort, CURSOR_KEYS);
     const after = cursor ? { time: cursor.keys[0], id: cursor.id } : undefined;
-    // One row more than the page tells whether another page follows.
     const rows = await this.repository.page(ctx.orgId, { filter: filterOf(query, new Date()), order: query.order, after, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toSummary),
-      nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(sort, { keys: [last.time.toISOString()], id: last.id }) : null,
-    };
+    return keysetPage(rows, query.limit, sort, toSummary, (row) => ({ keys: [row.time.toISOString()], id: row.id }));
   }
 
   async get(ctx: TenantContext, auditEventId: string): Promise<AuditEventSummary> {

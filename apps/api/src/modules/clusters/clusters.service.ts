@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TOKEN_PREFIX, issueToken } from '../../common/auth/token.util.js';
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { AppError, notFound } from '../../common/errors/app-error.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/pagination/keyset-cursor.util.js';
+import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import type { KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
 import { API_CONFIG } from '../../config/api-config.js';
 import type { ApiConfig } from '../../config/api-config.js';
@@ -54,15 +54,9 @@ export class ClustersService {
     const rows = await this.clusters.list(ctx.orgId, {
       ...(query.cursor !== undefined ? { after: decodePosition(query.cursor) } : {}),
       ...(query.agentStatus !== undefined ? { lastSeen: lastSeenRange(query.agentStatus, now) } : {}),
-      // One more than asked tells whether a next page exists.
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((row) => toClusterSummary(row, now)),
-      nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(LIST_SORT, { keys: [last.name], id: last.id }) : null,
-    };
+    return keysetPage(rows, query.limit, LIST_SORT, (row) => toClusterSummary(row, now), (row) => ({ keys: [row.name], id: row.id }));
   }
 
   async get(ctx: TenantContext, clusterId: string): Promise<ClusterSummary> {

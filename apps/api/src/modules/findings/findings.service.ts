@@ -10,7 +10,7 @@ import type { CsvValue } from '../../common/csv/csv-format.util.js';
 import type { CsvDownload } from '../../common/csv/csv-response.util.js';
 import { csvFilename } from '../../common/csv/csv-response.util.js';
 import type { KeysetPosition, KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/pagination/keyset-cursor.util.js';
+import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import type { FindingFilter, FindingRow } from './findings.repository.js';
 import { FindingsRepository } from './findings.repository.js';
 
@@ -104,14 +104,8 @@ export class FindingsService {
   async list(ctx: TenantContext, query: FindingsQuery): Promise<FindingsPage> {
     const sort: KeysetSort = { field: query.sort, order: query.order };
     const after = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, sort, CURSOR_KEYS[query.sort]);
-    // One row more than the page tells whether another page follows.
     const rows = await this.repository.page(ctx.orgId, { filter: filterOf(query), sort: query.sort, order: query.order, after, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toFinding),
-      nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(sort, positionOf(last, query.sort)) : null,
-    };
+    return keysetPage(rows, query.limit, sort, toFinding, (row) => positionOf(row, query.sort));
   }
 
   async get(ctx: TenantContext, findingId: string): Promise<Finding> {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { notFound } from '../../common/errors/app-error.js';
 import type { KeysetPosition, KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/pagination/keyset-cursor.util.js';
+import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import type { NamespaceFilter, NamespaceRow, ReadinessRow } from './namespaces.repository.js';
 import { NamespacesRepository } from './namespaces.repository.js';
 import { invalidPsaLabels, psaLabels } from './psa-labels.util.js';
@@ -65,14 +65,8 @@ export class NamespacesService {
       // The contract only lets readiness through with a level.
       readiness: query.readiness !== undefined && query.level !== undefined ? { level: query.level, state: query.readiness } : undefined,
     };
-    // One row more than the page tells whether another page follows.
     const rows = await this.repository.page(ctx.orgId, { filter, sort: query.sort, order: query.order, after, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toSummary),
-      nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(sort, positionOf(last, query.sort)) : null,
-    };
+    return keysetPage(rows, query.limit, sort, toSummary, (row) => positionOf(row, query.sort));
   }
 
   async get(ctx: TenantContext, namespaceId: string): Promise<NamespaceSummary> {

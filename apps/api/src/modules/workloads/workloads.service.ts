@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { notFound } from '../../common/errors/app-error.js';
 import type { KeysetPosition, KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/pagination/keyset-cursor.util.js';
+import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import { FindingsService } from '../findings/findings.service.js';
 import type { WorkloadRow, WorkloadSortField } from './workloads.repository.js';
 import { WorkloadsRepository } from './workloads.repository.js';
@@ -61,14 +61,8 @@ export class WorkloadsService {
     const sort: KeysetSort = { field: query.sort, order: query.order };
     const after = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, sort, CURSOR_KEYS[query.sort]);
     const filter = { deleted: query.deleted, clusterId: query.clusterId, namespace: query.namespace, kind: query.kind, failingLevel: query.failingLevel };
-    // One row more than the page tells whether another page follows.
     const rows = await this.repository.page(ctx.orgId, { filter, sort: query.sort, order: query.order, after, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toSummary),
-      nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(sort, positionOf(last, query.sort)) : null,
-    };
+    return keysetPage(rows, query.limit, sort, toSummary, (row) => positionOf(row, query.sort));
   }
 
   async get(ctx: TenantContext, workloadId: string): Promise<WorkloadDetail> {
