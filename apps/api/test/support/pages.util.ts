@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+
 /** A page of a cursor-paginated list, as the API answers it. */
 export interface PageBody<Item> {
   items: Item[];
@@ -29,4 +31,16 @@ export function tamperCursor(cursor: string, change: (content: Record<string, un
   const content = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
   change(content);
   return Buffer.from(JSON.stringify(content)).toString('base64url');
+}
+
+/**
+ * Checks a name-sorted walk during which rows `a<i>` and `z<i>` were written after each page: every initial row
+ * exactly once and in order, none of the `a…` rows (they sort before the cursor), and some `z…` rows (after it).
+ */
+export function expectStableNameWalk(pages: readonly (readonly { name: string }[])[], initial: readonly string[]): void {
+  const seen = pages.flat().map((item) => item.name);
+  expect(new Set(seen).size).toBe(seen.length);
+  expect(seen.filter((name) => initial.includes(name))).toEqual(initial);
+  expect(seen.filter((name) => name.startsWith('a'))).toEqual([]);
+  expect(seen.filter((name) => name.startsWith('z')).length).toBeGreaterThan(0);
 }
