@@ -14,13 +14,13 @@ function allowedAnnotationValue(value: string): boolean {
 function appArmorProfileV1_0({ metadata, spec, containers }: PodView): Violation | undefined {
   const podProfile = spec.securityContext?.appArmorProfile;
   const podBad = podProfile != null && !allowedType(podProfile.type ?? '');
-  const badTypes: string[] = podBad ? [podProfile.type ?? ''] : [];
+  let badTypes: string[] | undefined = podBad ? [podProfile.type ?? ''] : undefined;
   let badContainers: string[] | undefined;
   for (const container of containers) {
     const profile = container.securityContext?.appArmorProfile;
     if (profile != null && !allowedType(profile.type ?? '')) {
       (badContainers ??= []).push(container.name);
-      badTypes.push(profile.type ?? '');
+      (badTypes ??= []).push(profile.type ?? '');
     }
   }
 
@@ -37,7 +37,7 @@ function appArmorProfileV1_0({ metadata, spec, containers }: PodView): Violation
   if (!podBad && !badContainers && !badAnnotations) return undefined;
   const setters: string[] = podBad ? ['pod'] : [];
   if (badContainers) setters.push(containerNames(badContainers));
-  const badValues = sortedSet(badTypes);
+  const badValues = sortedSet(badTypes ?? []);
   if (badAnnotations) {
     badValues.push(...badAnnotations.sort(compareGo));
     setters.push(badAnnotations.length === 1 ? 'annotation' : 'annotations');

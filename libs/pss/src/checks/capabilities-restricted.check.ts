@@ -23,14 +23,11 @@ function capabilitiesRestrictedV1_22({ containers }: PodView): Violation | undef
     if (addedForbidden) (addingForbidden ??= []).push(container.name);
   }
   if (!missingDropAll && !addingForbidden) return undefined;
-  const details: string[] = [];
-  if (missingDropAll) details.push(`${containerNames(missingDropAll)} must set securityContext.capabilities.drop=["ALL"]`);
-  if (addingForbidden) {
-    details.push(
-      `${containerNames(addingForbidden)} must not include ${joinQuote(sortedSet(forbidden ?? []))} in securityContext.capabilities.add`,
-    );
-  }
-  return { reason: 'unrestricted capabilities', detail: details.join('; ') };
+  const missing = missingDropAll && `${containerNames(missingDropAll)} must set securityContext.capabilities.drop=["ALL"]`;
+  const adding =
+    addingForbidden &&
+    `${containerNames(addingForbidden)} must not include ${joinQuote(sortedSet(forbidden ?? []))} in securityContext.capabilities.add`;
+  return { reason: 'unrestricted capabilities', detail: missing && adding ? `${missing}; ${adding}` : (missing || adding || '') };
 }
 
 // API validation forbids capabilities on Windows pods, so from v1.25 they pass without them.

@@ -11,10 +11,27 @@ function collectHosts(handler: Maybe<ProbeLike>, into: string[]): void {
   if (tcpHost) into.push(tcpHost);
 }
 
+function hasHost(handler: Maybe<ProbeLike>): boolean {
+  return handler != null && (!!handler.httpGet?.host || !!handler.tcpSocket?.host);
+}
+
+function usesHost(container: PodView['containers'][number]): boolean {
+  const lifecycle = container.lifecycle;
+  return (
+    hasHost(container.livenessProbe) ||
+    hasHost(container.readinessProbe) ||
+    hasHost(container.startupProbe) ||
+    (lifecycle != null && (hasHost(lifecycle.postStart) || hasHost(lifecycle.preStop)))
+  );
+}
+
 // Reused across containers: this check runs on every pod and almost never finds anything.
 const found: string[] = [];
 
 function hostProbesAndHostLifecycleV1_34({ containers }: PodView): Violation | undefined {
+  let any = false;
+  for (let i = 0; i < containers.length && !any; i++) any = usesHost(containers[i]!);
+  if (!any) return undefined;
   let badContainers: string[] | undefined;
   let hosts: string[] | undefined;
   for (const container of containers) {

@@ -14,19 +14,27 @@ export const RESTRICTED_VOLUME_SOURCES = [
   'portworxVolume', 'scaleIO', 'storageos',
 ] as const;
 
+/** -1 for an allowed source, else the position in upstream's order of restricted sources. */
+const SOURCE_RANK = new Map<string, number>([
+  ...ALLOWED_VOLUME_SOURCES.map((source) => [source, -1] as const),
+  ...RESTRICTED_VOLUME_SOURCES.map((source, index) => [source, index] as const),
+]);
+
 /**
  * The restricted source a volume uses, or `undefined` when it is allowed. A volume with no known source
  * is an emptyDir: the API server defaults it so before admission (SetDefaults_Volume), so upstream's
  * "unknown" type can only come from a pod that skipped defaulting.
  */
 export function restrictedVolumeSource(volume: Volume): string | undefined {
-  for (const source of ALLOWED_VOLUME_SOURCES) {
-    if (volume[source] != null) return undefined;
+  // A volume has a name and (normally) one source: walk its few keys rather than probing thirty names.
+  let first: number = RESTRICTED_VOLUME_SOURCES.length;
+  for (const key in volume) {
+    const rank = SOURCE_RANK.get(key);
+    if (rank === undefined || volume[key] == null) continue;
+    if (rank < 0) return undefined;
+    if (rank < first) first = rank;
   }
-  for (const source of RESTRICTED_VOLUME_SOURCES) {
-    if (volume[source] != null) return source;
-  }
-  return undefined;
+  return first < RESTRICTED_VOLUME_SOURCES.length ? RESTRICTED_VOLUME_SOURCES[first] : undefined;
 }
 
 function restrictedVolumesV1_0({ spec }: PodView): Violation | undefined {

@@ -13,12 +13,11 @@ function isBadOptions(options: Maybe<SELinuxOptions>, allowedTypes: ReadonlySet<
 function seLinuxOptionsWith(allowedTypes: ReadonlySet<string>): CheckFn {
   return (pod: PodView): Violation | undefined => {
     // Nearly every pod passes: decide that without allocating, then build the message.
-    if (
-      !isBadOptions(pod.spec.securityContext?.seLinuxOptions, allowedTypes) &&
-      !pod.containers.some((c) => isBadOptions(c.securityContext?.seLinuxOptions, allowedTypes))
-    ) {
-      return undefined;
+    let any = isBadOptions(pod.spec.securityContext?.seLinuxOptions, allowedTypes);
+    for (let i = 0; i < pod.containers.length && !any; i++) {
+      any = isBadOptions(pod.containers[i]!.securityContext?.seLinuxOptions, allowedTypes);
     }
+    if (!any) return undefined;
     const { spec, containers } = pod;
     let badTypes: string[] | undefined;
     let setUser = false;
