@@ -5,7 +5,7 @@ import { listUserMemberships, withSystem, withTenant } from '@ratchet/db';
 import type { OrgRole } from '@ratchet/db';
 
 import { AppError } from '../../common/errors/app-error.js';
-import { uniqueViolation } from '../../common/errors/unique-violation.util.js';
+import { uniqueViolation } from '../../common/errors/postgres-error.util.js';
 import { Database } from '../../infra/database.provider.js';
 import type { NewSession, SessionClient } from './session-token.util.js';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, withTenant } from '@ratchet/db';
 import type { Transaction } from '@ratchet/db';
 
-import { uniqueViolation } from '../../common/errors/unique-violation.util.js';
+import { uniqueViolation } from '../../common/errors/postgres-error.util.js';
 import { keysetAfter, keysetOrderBy } from '../../common/pagination/keyset-sql.util.js';
 import type { KeysetColumn } from '../../common/pagination/keyset-sql.util.js';
 import { Database } from '../../infra/database.provider.js';

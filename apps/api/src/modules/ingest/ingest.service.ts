@@ -33,7 +33,7 @@ import { InventoryRepository } from './inventory.repository.js';
 import type { InventoryUpsert } from './inventory.repository.js';
 import { JobQueue } from './job-queue.provider.js';
 import { OutboxRelay } from './outbox.relay.js';
-import { ingestErrorFrom } from './postgres-error.util.js';
+import { ingestErrorFrom } from './ingest-error.util.js';
 import { requestHash, sortedRecord } from './request-hash.util.js';
 import { unstorableText } from './storable-text.util.js';
 

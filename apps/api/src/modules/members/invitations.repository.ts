@@ -3,7 +3,7 @@ import { findPendingInvitationByHash, withSystem, withTenant } from '@ratchet/db
 import type { OrgRole, Transaction } from '@ratchet/db';
 
 import { AppError } from '../../common/errors/app-error.js';
-import { uniqueViolation } from '../../common/errors/unique-violation.util.js';
+import { uniqueViolation } from '../../common/errors/postgres-error.util.js';
 import { Database } from '../../infra/database.provider.js';
 import type { NewSession, SessionClient } from '../auth/session-token.util.js';
 

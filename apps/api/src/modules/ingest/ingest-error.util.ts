@@ -1,20 +1,7 @@
 import { Prisma } from '@ratchet/db';
 
 import { AppError } from '../../common/errors/app-error.js';
-
-interface DriverAdapterCause {
-  originalCode?: string;
-  code?: string;
-  originalMessage?: string;
-  constraint?: { index?: string };
-}
-
-/** The SQLSTATE behind a failed Prisma query (raw or typed), when Postgres raised it. */
-export function sqlState(error: unknown): string | undefined {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
-  const cause = (error.meta?.driverAdapterError as { cause?: DriverAdapterCause } | undefined)?.cause;
-  return cause?.originalCode ?? cause?.code;
-}
+import { sqlState } from '../../common/errors/postgres-error.util.js';
 
 /**
  * Turns what Postgres refuses in a batch into the client error it is, so a batch the contract let through
