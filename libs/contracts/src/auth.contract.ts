@@ -1,16 +1,16 @@
 import { z } from 'zod';
 
-import { Id, Timestamp } from './common.contract.js';
+import { Id, StorableText, Timestamp } from './common.contract.js';
 
 /** An email address, lowercased so that one address is one account. */
 export const Email = z.email().max(254).toLowerCase();
 export type Email = z.infer<typeof Email>;
 
 /** A new password: long enough to resist guessing, short enough to hash cheaply with argon2id. */
-export const NewPassword = z.string().min(12).max(256);
+export const NewPassword = StorableText.min(12).max(256);
 
 /** A person's or an organization's display name. */
-export const DisplayName = z.string().trim().min(1).max(100);
+export const DisplayName = StorableText.trim().min(1).max(100);
 
 /**
  * A secret shown once (agent token, API token, invitation token): only its hash is stored. Bounded so a

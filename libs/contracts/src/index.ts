@@ -8,3 +8,4 @@ export * from './tokens.contract.js';
 export * from './query.contract.js';
 export * from './clusters.contract.js';
 export { formatZodIssues } from './zod-issues.util.js';
+export * from './health.contract.js';

@@ -512,9 +512,9 @@ export const IngestAccepted = z.strictObject({
 export type IngestAccepted = z.infer<typeof IngestAccepted>;
 
 /** The error code the API answers (HTTP 409) when hashes declared in `knownProjectionHashes` are not stored. */
-export const UNKNOWN_PROJECTIONS_ERROR_CODE = 'UNKNOWN_PROJECTIONS';
+export const UNKNOWN_PROJECTIONS_ERROR_CODE = 'unknown_projections';
 
-/** The `details` of an `UNKNOWN_PROJECTIONS` error: the agent resends the batch carrying these projections. */
+/** The `details` of an `unknown_projections` error: the agent resends the batch carrying these projections. */
 export const UnknownProjectionsDetails = z.strictObject({
   missingProjectionHashes: z.array(ProjectionHash).min(1).max(INGEST_LIMITS.inventoryObjects),
 });

@@ -7,7 +7,10 @@ import { Dns1123Label, KubernetesUid, NamespaceName, ObjectName, Sha256Hex } fro
 // identity, so anything else (environment, commands, config) is refused rather than stored.
 
 /** The key of a projection: the lowercase hex sha256 `projectionHash` of libs/pss. */
-export const ProjectionHash = Sha256Hex;
+export const ProjectionHash = Sha256Hex.meta({
+  description:
+    'Lowercase hex SHA-256 of the canonical JSON (keys sorted at every level, no whitespace) of { annotations: metadata.annotations or {}, spec } of the projection; see the API description.',
+});
 export type ProjectionHash = z.infer<typeof ProjectionHash>;
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };

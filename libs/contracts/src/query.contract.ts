@@ -13,6 +13,7 @@ import {
   ObjectName,
   PsaVersion,
   SortOrder,
+  StorableText,
   Timestamp,
   pageOf,
 } from './common.contract.js';
@@ -117,9 +118,9 @@ export type NamespaceSortField = z.infer<typeof NamespaceSortField>;
 /** Query of `GET /api/v1/namespaces` (live namespaces): by cluster, by readiness at a level, by name prefix. */
 export const NamespacesQuery = CursorPageQuery.extend({
   clusterId: Id.optional(),
-  namePrefix: z.string().max(63).optional(),
+  namePrefix: StorableText.max(63).optional().meta({ description: 'Only namespaces whose name starts with this text.' }),
   level: EnforceableLevel.optional(),
-  readiness: ReadinessStatus.optional(),
+  readiness: ReadinessStatus.optional().meta({ description: 'Only namespaces with this readiness at `level` (which it needs).' }),
   sort: NamespaceSortField.default('name'),
   order: SortOrder.default('asc'),
 }).refine((query) => query.readiness === undefined || query.level !== undefined, {
@@ -164,8 +165,12 @@ export const WorkloadsQuery = CursorPageQuery.extend({
   clusterId: Id.optional(),
   namespace: NamespaceName.optional(),
   kind: WorkloadKind.optional(),
-  failingLevel: EnforceableLevel.optional(),
-  deleted: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  failingLevel: EnforceableLevel.optional().meta({ description: 'Only workloads with open findings at this level.' }),
+  deleted: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .meta({ description: 'true lists the workloads the agent saw deleted, instead of the live ones.' }),
   /** `kind` sorts kinds in the order of WORKLOAD_KINDS, then by name. */
   sort: z.enum(['name', 'kind', 'lastSeenAt']).default('name'),
   order: SortOrder.default('asc'),
@@ -282,10 +287,10 @@ export type AuditEventSummary = z.infer<typeof AuditEventSummary>;
 /** Filters of the audit event list and its CSV export: a time range (`from` inclusive, `to` exclusive) and more. */
 export const AuditEventsFilter = z.strictObject({
   clusterId: Id.optional(),
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
+  from: Timestamp.optional().meta({ description: 'Start of the time range, inclusive (default: 7 days before `to`); at most 90 days before `to`.' }),
+  to: Timestamp.optional().meta({ description: 'End of the time range, exclusive (default: now).' }),
   namespace: NamespaceName.optional(),
-  user: z.string().min(1).max(1024).optional(),
+  user: StorableText.min(1).max(1024).optional().meta({ description: 'Only events of requests by this Kubernetes username.' }),
   checkId: CheckId.optional(),
   level: EnforceableLevel.optional(),
   order: SortOrder.default('desc'),

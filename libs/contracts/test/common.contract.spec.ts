@@ -5,15 +5,20 @@ import { CHECK_IDS as PSS_CHECK_IDS } from '@ratchet/pss';
 import {
   CHECK_IDS,
   CheckId,
+  Count,
   CursorPageQuery,
   Dns1123Label,
   Dns1123Subdomain,
+  ERROR_STATUS,
+  ErrorCode,
   ErrorResponse,
   Id,
+  Int32,
   KubernetesUid,
   PsaLevel,
   PsaVersion,
   Sha256Hex,
+  StorableText,
   Timestamp,
   ValidationErrorResponse,
   pageOf,
@@ -100,19 +105,70 @@ describe('Timestamp', () => {
 });
 
 describe('ErrorResponse', () => {
-  it('accepts the shape with and without details', () => {
-    expect(ErrorResponse.safeParse({ code: 'NOT_FOUND', message: 'cluster not found' }).success).toBe(true);
-    expect(ErrorResponse.safeParse({ code: 'CONFLICT', message: 'x', details: { id: 1 } }).success).toBe(true);
+  it('accepts every code of the enum with an object of details', () => {
+    for (const code of ErrorCode.options) {
+      expect(ErrorResponse.safeParse({ code, message: 'x', details: {} }).success).toBe(true);
+    }
+    expect(ErrorResponse.safeParse({ code: 'conflict', message: 'x', details: { id: 1 } }).success).toBe(true);
   });
 
-  it('rejects a lowercase code and unknown fields', () => {
-    expect(issuePaths(ErrorResponse, { code: 'not_found', message: 'x', status: 404 })).toEqual(['code', 'status']);
+  it('requires details, and refuses codes outside the enum and unknown fields', () => {
+    expect(issuePaths(ErrorResponse, { code: 'not_found', message: 'cluster not found' })).toEqual(['details']);
+    expect(issuePaths(ErrorResponse, { code: 'NOT_FOUND', message: 'x', details: {}, status: 404 })).toEqual(['code', 'status']);
+    expect(issuePaths(ErrorResponse, { code: 'UNKNOWN_PROJECTIONS', message: 'x', details: {} })).toEqual(['code']);
+    expect(issuePaths(ErrorResponse, { code: 'conflict', message: 'x', details: [] })).toEqual(['details']);
+  });
+
+  it('gives every code a 4xx or 5xx status, all of them snake_case', () => {
+    for (const [code, status] of Object.entries(ERROR_STATUS)) {
+      expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
+      expect(status >= 400 && status <= 599).toBe(true);
+    }
+    expect(ERROR_STATUS.unavailable).toBe(503);
+    expect(ERROR_STATUS.unknown_projections).toBe(409);
   });
 
   it('requires field issues as the details of a validation error', () => {
-    const valid = { code: 'VALIDATION_FAILED', message: 'bad request', details: [{ path: 'events[0].auditId', message: 'required' }] };
+    const valid = { code: 'validation_failed', message: 'bad request', details: { issues: [{ path: 'body.events[0].auditId', message: 'required' }] } };
     expect(ValidationErrorResponse.safeParse(valid).success).toBe(true);
     expect(issuePaths(ValidationErrorResponse, { ...valid, details: 'events[0]' })).toEqual(['details']);
+    expect(issuePaths(ValidationErrorResponse, { ...valid, details: { issues: [] } })).toEqual(['details.issues']);
+  });
+});
+
+describe('storable primitives', () => {
+  it.each(['', 'payments team', 'ümlaut ✓', '😀'])('StorableText accepts %j', (text) => {
+    expect(StorableText.safeParse(text).success).toBe(true);
+  });
+
+  it.each(['a\u0000b', '\u0000', 'x\ud800', '\udc00y'])('StorableText refuses %j', (text) => {
+    expect(StorableText.safeParse(text).success).toBe(false);
+  });
+
+  it('keeps its check when length limits are chained', () => {
+    const Name = StorableText.min(1).max(10);
+    expect(Name.safeParse('a\u0000').success).toBe(false);
+    expect(Name.safeParse('x'.repeat(11)).success).toBe(false);
+  });
+
+  it.each(['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '2026-07-01T12:00:00+02:00'])('Timestamp accepts %j', (time) => {
+    expect(Timestamp.safeParse(time).success).toBe(true);
+  });
+
+  // Year 0000 does not exist in Postgres; +14:00 moves 0001-01-01 into year 0 UTC; -01:00 moves 9999 past it.
+  it.each(['0000-01-01T00:00:00Z', '0000-12-31T23:59:59Z', '0001-01-01T00:00:00+14:00', '9999-12-31T23:30:00-01:00'])(
+    'Timestamp refuses %j, out of the range the database stores',
+    (time) => {
+      expect(Timestamp.safeParse(time).success).toBe(false);
+    },
+  );
+
+  it('bounds Count and Int32 to a Postgres integer', () => {
+    expect(Count.safeParse(2_147_483_647).success).toBe(true);
+    expect(Count.safeParse(2_147_483_648).success).toBe(false);
+    expect(Count.safeParse(-1).success).toBe(false);
+    expect(Int32.safeParse(-2_147_483_648).success).toBe(true);
+    expect(Int32.safeParse(-2_147_483_649).success).toBe(false);
   });
 });
 

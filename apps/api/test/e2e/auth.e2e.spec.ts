@@ -122,7 +122,7 @@ describe('accounts and sessions', () => {
       .set('X-Forwarded-For', ip)
       .send({ email: existing.email.toUpperCase(), password: 'another long passphrase', name: 'Twin', organizationName: 'Twin' })
       .expect(409);
-    expect(response.body).toEqual({ code: 'conflict', message: 'an account with this email already exists; sign in instead' });
+    expect(response.body).toEqual({ code: 'conflict', message: 'an account with this email already exists; sign in instead', details: {} });
     expect(await db().organization.count({ where: { name: 'Twin' } })).toBe(0);
   });
 
@@ -164,7 +164,7 @@ describe('accounts and sessions', () => {
     const user = await signUp(sut.http, ip);
     const unknown = await login('nobody@example.test', user.password).expect(401);
     const wrong = await login(user.email, `${user.password}!`).expect(401);
-    expect(unknown.body).toEqual({ code: 'unauthenticated', message: 'email or password is wrong' });
+    expect(unknown.body).toEqual({ code: 'unauthenticated', message: 'email or password is wrong', details: {} });
     expect(wrong.body).toEqual(unknown.body);
     expect(unknown.headers['set-cookie']).toBeUndefined();
     const invalid = await login('not-an-email', '').expect(400);

@@ -109,7 +109,7 @@ describe('clusters', () => {
       await registerCluster(tenant.owner.headers, 'prod');
 
       const response = await request(sut.http).post(CLUSTERS).set(tenant.owner.headers).send({ name: 'prod' }).expect(409);
-      expect(response.body).toEqual({ code: 'conflict', message: expect.stringContaining('"prod" already exists') });
+      expect(response.body).toEqual({ code: 'conflict', message: expect.stringContaining('"prod" already exists'), details: {} });
       expect(await db().cluster.count({ where: { orgId: tenant.orgId } })).toBe(1);
 
       await registerCluster(other.owner.headers, 'prod');
@@ -165,7 +165,7 @@ describe('clusters', () => {
     it('answers 404 for a cluster that does not exist', async () => {
       const tenant = await createTenant(sut.database.url);
       const response = await request(sut.http).get(`${CLUSTERS}/${MISSING_ID}`).set(tenant.owner.headers).expect(404);
-      expect(response.body).toEqual({ code: 'not_found', message: 'cluster not found' });
+      expect(response.body).toEqual({ code: 'not_found', message: 'cluster not found', details: {} });
     });
 
     it('counts namespaces, top-level workloads, pods and open findings, leaving deleted objects out', async () => {
@@ -536,7 +536,7 @@ describe('clusters', () => {
           endpoint.method,
           endpoint.path,
           404,
-          { code: 'not_found', message: expect.any(String) },
+          { code: 'not_found', message: expect.any(String), details: {} },
         ]);
       }
       // A token id of the victim under the intruder's own cluster is just as unknown.

@@ -21,7 +21,7 @@ describe('when Postgres is unreachable', () => {
   it('answers a 500 in the error shape that leaks no internals', async () => {
     const cookie = `${SESSION_COOKIE}=${issueToken(TOKEN_PREFIX.session).token}`;
     const response = await request(sut.http).get('/api/v1/me').set('Cookie', cookie).expect(500);
-    expect(response.body).toEqual({ code: 'internal', message: expect.any(String) });
+    expect(response.body).toEqual({ code: 'internal', message: expect.any(String), details: {} });
     const text = JSON.stringify(response.body);
     for (const internal of [missingDatabase, 'prisma', 'Prisma', 'at ', 'postgres', '.ts:', '.js:']) {
       expect(text).not.toContain(internal);

@@ -243,7 +243,7 @@ describe('ingest', () => {
       const before = await state(cluster.orgId);
 
       const otherBody = await post(cluster, INGEST_PATHS.auditEvents, auditBatchBody(1), key).expect(409);
-      expect(otherBody.body).toEqual({ code: 'conflict', message: expect.stringContaining('was already used for a different request') });
+      expect(otherBody.body).toEqual({ code: 'conflict', message: expect.stringContaining('was already used for a different request'), details: {} });
       await post(cluster, INGEST_PATHS.heartbeat, heartbeatBody(), key).expect(409);
       expect(await state(cluster.orgId)).toEqual(before);
     });
@@ -387,7 +387,7 @@ describe('ingest', () => {
       expect(after.uid).toBe(recreated.uid);
     });
 
-    it('answers 409 UNKNOWN_PROJECTIONS for hashes declared known but not stored, writing nothing', async () => {
+    it('answers 409 unknown_projections for hashes declared known but not stored, writing nothing', async () => {
       const cluster = await newCluster();
       const stored = projection('stored:1');
       const missing = projection('missing:1');
@@ -405,7 +405,7 @@ describe('ingest', () => {
       })).expect(409);
 
       expect(response.body).toEqual({
-        code: 'UNKNOWN_PROJECTIONS',
+        code: 'unknown_projections',
         message: expect.stringContaining('resend the batch carrying them'),
         details: { missingProjectionHashes: [missing.hash] },
       });
@@ -528,7 +528,7 @@ describe('ingest', () => {
       const cluster = await newCluster();
       const call = () => request(sut.http).post(INGEST_PATHS.heartbeat).set(cluster.agentHeaders).set('Idempotency-Key', randomUUID());
       const text = await call().set('Content-Type', 'text/plain').send(JSON.stringify(heartbeatBody())).expect(415);
-      expect(text.body).toEqual({ code: 'unsupported_media_type', message: expect.stringContaining('Content-Type: application/json') });
+      expect(text.body).toEqual({ code: 'unsupported_media_type', message: expect.stringContaining('Content-Type: application/json'), details: {} });
       await call().expect(415);
       await call().set('Content-Type', 'application/x-www-form-urlencoded').send('a=1').expect(415);
       await call().set('Content-Type', 'application/json').set('Content-Encoding', 'compress').send('{}').expect(415);

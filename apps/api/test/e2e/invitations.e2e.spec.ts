@@ -142,7 +142,7 @@ describe('invitations', () => {
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     await api().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password: body.password }).expect(200);
 
-    expect((await accept(body).expect(404)).body).toEqual({ code: 'not_found', message: GONE });
+    expect((await accept(body).expect(404)).body).toEqual({ code: 'not_found', message: GONE, details: {} });
     const list = InvitationList.parse((await api().get(INVITATIONS).set(tenant.owner.headers).expect(200)).body);
     expect(list.items[0]).toMatchObject({ status: 'accepted', acceptedAt: expect.any(String) });
     const revokeAccepted = await api().delete(`${INVITATIONS}/${created.invitation.id}`).set(tenant.owner.headers).expect(409);

@@ -172,7 +172,7 @@ describe('members', () => {
 
     for (const id of [foreign.id, MISSING_ID]) {
       const patch = await api().patch(`${MEMBERS}/${id}`).set(tenant.owner.headers).send({ role: 'admin' }).expect(404);
-      expect(patch.body).toEqual({ code: 'not_found', message: 'member not found' });
+      expect(patch.body).toEqual({ code: 'not_found', message: 'member not found', details: {} });
       await api().delete(`${MEMBERS}/${id}`).set(tenant.owner.headers).expect(404);
     }
     expect((await membershipOf(other, otherViewer)).role).toBe('viewer');

@@ -54,7 +54,7 @@ describe('platform endpoints', () => {
 
   it('answers unknown routes with the error shape', async () => {
     const response = await request(sut.http).get('/api/v1/nope').expect(404);
-    expect(response.body).toEqual({ code: 'not_found', message: expect.any(String) });
+    expect(response.body).toEqual({ code: 'not_found', message: expect.any(String), details: {} });
   });
 
   it('rejects malformed JSON with a 400 in the error shape', async () => {
@@ -63,7 +63,7 @@ describe('platform endpoints', () => {
       .set('Content-Type', 'application/json')
       .send('{"broken": ')
       .expect(400);
-    expect(response.body).toEqual({ code: 'bad_request', message: 'request body is not valid JSON' });
+    expect(response.body).toEqual({ code: 'bad_request', message: 'request body is not valid JSON', details: {} });
   });
 
   it('declares an Endpoint spec on every route, so validation, auth and OpenAPI cover them all', () => {

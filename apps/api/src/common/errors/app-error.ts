@@ -1,22 +1,13 @@
-/** Error codes the API answers with; each maps to one HTTP status in the global filter. */
-export const ERROR_STATUS = {
-  bad_request: 400,
-  validation_failed: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  // Ingest: hashes an agent declared known are not stored (UNKNOWN_PROJECTIONS_ERROR_CODE of the contracts,
-  // spelled as the agent compares it).
-  UNKNOWN_PROJECTIONS: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-} as const;
+import { ERROR_STATUS } from '@ratchet/contracts';
+import type { ErrorCode } from '@ratchet/contracts';
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+// The codes and their statuses are the contract's (libs/contracts ERROR_STATUS), so what the API throws is what
+// ErrorResponse accepts; re-exported here for the filter and the modules.
+export { ERROR_STATUS };
+export type { ErrorCode };
+
+/** Structured details of an error: always an object on the wire, `{}` when there is nothing more. */
+export type ErrorDetails = Record<string, unknown>;
 
 /** The one error type services throw: a code, a message for people, and optional structured details. */
 export class AppError extends Error {
@@ -25,7 +16,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
   }

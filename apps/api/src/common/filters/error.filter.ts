@@ -2,14 +2,12 @@ import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 
+import type { ErrorResponse } from '@ratchet/contracts';
+
 import { AppError, ERROR_STATUS } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/app-error.js';
 
-interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details?: unknown;
-}
+type ErrorBody = ErrorResponse;
 
 // The first code listed for a status is its generic one (400 is bad_request, not validation_failed).
 const STATUS_CODES = new Map<number, ErrorCode>();
@@ -27,15 +25,15 @@ function fromHttpError(error: { status?: number; statusCode?: number; type?: str
     return {
       code: 'payload_too_large',
       message: `request body is larger than this endpoint's limit${limit} (counted after decompression)`,
-      ...(typeof error.limit === 'number' ? { details: { limitBytes: error.limit } } : {}),
+      details: typeof error.limit === 'number' ? { limitBytes: error.limit } : {},
     };
   }
-  if (error.type === 'entity.parse.failed') return { code: 'bad_request', message: 'request body is not valid JSON' };
-  if (error.type === 'encoding.unsupported') return { code: 'unsupported_media_type', message: 'unsupported Content-Encoding: use gzip or identity' };
-  return { code: STATUS_CODES.get(status) ?? 'bad_request', message: error.message ?? 'bad request' };
+  if (error.type === 'entity.parse.failed') return { code: 'bad_request', message: 'request body is not valid JSON', details: {} };
+  if (error.type === 'encoding.unsupported') return { code: 'unsupported_media_type', message: 'unsupported Content-Encoding: use gzip or identity', details: {} };
+  return { code: STATUS_CODES.get(status) ?? 'bad_request', message: error.message ?? 'bad request', details: {} };
 }
 
-/** Every error leaves as `{ code, message, details }`; a 500 never carries internals. */
+/** Every error leaves as ErrorResponse, `{ code, message, details }` with `details` always an object; a 500 never carries internals. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
@@ -50,9 +48,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   private toResponse(exception: unknown): { status: number; body: ErrorBody } {
     if (exception instanceof AppError) {
-      const body: ErrorBody = { code: exception.code, message: exception.message };
-      if (exception.details !== undefined) body.details = exception.details;
-      return { status: exception.status, body };
+      return { status: exception.status, body: { code: exception.code, message: exception.message, details: exception.details } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -61,13 +57,13 @@ export class ErrorFilter implements ExceptionFilter {
       const fromCause = cause !== null && typeof cause === 'object' ? fromHttpError(cause) : undefined;
       if (fromCause) return { status: ERROR_STATUS[fromCause.code], body: fromCause };
       if (status < 500) {
-        return { status, body: { code: STATUS_CODES.get(status) ?? 'bad_request', message: exception.message } };
+        return { status, body: { code: STATUS_CODES.get(status) ?? 'bad_request', message: exception.message, details: {} } };
       }
     }
     if (exception !== null && typeof exception === 'object') {
       const body = fromHttpError(exception);
       if (body) return { status: ERROR_STATUS[body.code], body };
     }
-    return { status: 500, body: { code: 'internal', message: 'internal error; the request id in the logs has the details' } };
+    return { status: 500, body: { code: 'internal', message: 'internal error; the request id in the logs has the details', details: {} } };
   }
 }

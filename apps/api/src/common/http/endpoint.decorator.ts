@@ -20,9 +20,15 @@ export interface EndpointSpec {
   params?: ZodType;
   query?: ZodType;
   body?: ZodType;
+  /** The body of the success answer; omitted only for a 204 or a non-JSON answer (`produces`). */
   response?: ZodType;
   /** Response status on success (default 200, or 201 for POST). */
   status?: number;
+  /**
+   * Bodies of other non-error statuses the route answers (e.g. `/readyz`'s 503 report). Errors need no entry:
+   * every error is an ErrorResponse.
+   */
+  responses?: Partial<Record<number, ZodType>>;
   /** `text/csv` for exports; JSON otherwise. */
   produces?: 'application/json' | 'text/csv' | 'text/plain';
   /** Rate limit bucket; omitted means unlimited. */

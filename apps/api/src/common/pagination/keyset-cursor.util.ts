@@ -1,6 +1,18 @@
+import { Count, Int32, StorableText, Timestamp } from '@ratchet/contracts';
 import { z } from 'zod';
 
 import { AppError } from '../errors/app-error.js';
+
+/**
+ * What a sort key in a cursor may be, by the column it is compared with: the same contract primitives that
+ * guard request fields, so a hand-edited cursor (year 0000, a NUL, a number past int4) is a 400, not a failed
+ * query. Lists build their key tuples from these.
+ */
+export const KeysetKey = {
+  text: StorableText.max(1024),
+  timestamp: Timestamp,
+  count: Count,
+} as const;
 
 /**
  * The sort a keyset-paginated list is read in. A cursor records it, so a cursor is refused by a request that
@@ -17,11 +29,12 @@ export interface KeysetPosition<Keys extends readonly unknown[]> {
   id: string;
 }
 
+// Whatever tuple a list passes, every key reaches SQL as a bound parameter: it must be storable text or an int4.
 const CursorEnvelope = z.strictObject({
   v: z.literal(1),
-  sort: z.string(),
+  sort: z.string().max(64),
   order: z.enum(['asc', 'desc']),
-  keys: z.array(z.unknown()),
+  keys: z.array(z.union([StorableText.max(1024), Int32])).max(8),
   id: z.uuid(),
 });
 
@@ -31,7 +44,7 @@ function invalidCursor(message: string): AppError {
 
 /** The opaque `nextCursor` of a page: base64url JSON of the sort and the last row's position. */
 export function encodeKeysetCursor(sort: KeysetSort, position: KeysetPosition<readonly unknown[]>): string {
-  const envelope: z.infer<typeof CursorEnvelope> = { v: 1, sort: sort.field, order: sort.order, keys: [...position.keys], id: position.id };
+  const envelope = { v: 1, sort: sort.field, order: sort.order, keys: [...position.keys], id: position.id };
   return Buffer.from(JSON.stringify(envelope), 'utf8').toString('base64url');
 }
 

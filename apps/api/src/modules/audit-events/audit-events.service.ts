@@ -9,14 +9,14 @@ import type { CsvValue } from '../../common/csv/csv-format.util.js';
 import type { CsvDownload } from '../../common/csv/csv-response.util.js';
 import { csvFilename } from '../../common/csv/csv-response.util.js';
 import type { KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
-import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
+import { KeysetKey, decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import type { AuditEventFilter, AuditEventRow } from './audit-events.repository.js';
 import { AuditEventsRepository } from './audit-events.repository.js';
 
 /** Events read per query while exporting: large enough to keep round trips few, small enough to stream. */
 export const AUDIT_EVENTS_EXPORT_PAGE_SIZE = 1000;
 
-const CURSOR_KEYS = z.tuple([z.iso.datetime()]);
+const CURSOR_KEYS = z.tuple([KeysetKey.timestamp]);
 const Checks = z.array(AuditViolationCheck);
 
 function filterOf(query: AuditEventsFilter, now: Date): AuditEventFilter {

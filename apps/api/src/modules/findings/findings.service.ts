@@ -10,22 +10,21 @@ import type { CsvValue } from '../../common/csv/csv-format.util.js';
 import type { CsvDownload } from '../../common/csv/csv-response.util.js';
 import { csvFilename } from '../../common/csv/csv-response.util.js';
 import type { KeysetPosition, KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
-import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
+import { KeysetKey, decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import type { FindingFilter, FindingRow } from './findings.repository.js';
 import { FindingsRepository } from './findings.repository.js';
 
 /** Findings read per query while exporting: large enough to keep round trips few, small enough to stream. */
 export const FINDINGS_EXPORT_PAGE_SIZE = 1000;
 
-// The cursor's sort keys, checked on the way back in; loose on purpose (any stored value must round-trip).
-const StoredText = z.string().max(1024);
+// The cursor's sort keys, checked on the way back in with the request primitives (any stored value round-trips).
 const CURSOR_KEYS: Record<FindingSortField, z.ZodTuple> = {
-  lastSeenAt: z.tuple([z.iso.datetime()]),
-  firstSeenAt: z.tuple([z.iso.datetime()]),
-  namespace: z.tuple([StoredText]),
-  workload: z.tuple([StoredText]),
+  lastSeenAt: z.tuple([KeysetKey.timestamp]),
+  firstSeenAt: z.tuple([KeysetKey.timestamp]),
+  namespace: z.tuple([KeysetKey.text]),
+  workload: z.tuple([KeysetKey.text]),
   level: z.tuple([PsaLevel]),
-  checkId: z.tuple([StoredText]),
+  checkId: z.tuple([KeysetKey.text]),
 };
 
 function positionOf(row: FindingRow, sort: FindingSortField): KeysetPosition<readonly unknown[]> {

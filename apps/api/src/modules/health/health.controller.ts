@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Liveness, ReadinessReport } from '@ratchet/contracts';
 import type { Response } from 'express';
 
 import { Endpoint } from '../../common/http/endpoint.decorator.js';
@@ -10,13 +11,13 @@ export class HealthController {
 
   @Get('healthz')
   @HttpCode(200)
-  @Endpoint({ summary: 'The process is up', tag: 'health', auth: 'public' })
+  @Endpoint({ summary: 'The process is up', tag: 'health', auth: 'public', response: Liveness })
   liveness(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('readyz')
-  @Endpoint({ summary: 'Postgres and Redis are reachable', tag: 'health', auth: 'public' })
+  @Endpoint({ summary: 'Postgres and Redis are reachable', tag: 'health', auth: 'public', response: ReadinessReport, responses: { 503: ReadinessReport } })
   async readiness(@Res({ passthrough: true }) response: Response) {
     const report = await this.health.readiness();
     response.status(report.status === 'ok' ? 200 : 503);

@@ -5,16 +5,16 @@ import { z } from 'zod';
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { notFound } from '../../common/errors/app-error.js';
 import type { KeysetPosition, KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
-import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
+import { KeysetKey, decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import type { NamespaceFilter, NamespaceRow, ReadinessRow } from './namespaces.repository.js';
 import { NamespacesRepository } from './namespaces.repository.js';
 import { invalidPsaLabels, psaLabels } from './psa-labels.util.js';
 
-// The cursor's sort keys, checked on the way back in; loose on purpose (any stored value must round-trip).
+// The cursor's sort keys, checked on the way back in with the request primitives (any stored value round-trips).
 const CURSOR_KEYS: Record<NamespaceSortField, z.ZodTuple> = {
-  name: z.tuple([z.string().max(1024)]),
-  openFindings: z.tuple([z.int().min(0)]),
-  createdAt: z.tuple([z.iso.datetime()]),
+  name: z.tuple([KeysetKey.text]),
+  openFindings: z.tuple([KeysetKey.count]),
+  createdAt: z.tuple([KeysetKey.timestamp]),
 };
 
 function positionOf(row: NamespaceRow, sort: NamespaceSortField): KeysetPosition<readonly unknown[]> {

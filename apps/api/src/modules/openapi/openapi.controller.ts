@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { OpenApiDocument } from '@ratchet/contracts';
 
 import { Endpoint } from '../../common/http/endpoint.decorator.js';
 
@@ -14,7 +15,7 @@ export class OpenApiController {
   constructor(@Inject(OPENAPI_DOCUMENT) private readonly ref: OpenApiDocumentRef) {}
 
   @Get('openapi.json')
-  @Endpoint({ summary: 'This OpenAPI document', tag: 'meta', auth: 'public' })
+  @Endpoint({ summary: 'This OpenAPI document', tag: 'meta', auth: 'public', response: OpenApiDocument })
   document(): Record<string, unknown> {
     return this.ref.document ?? {};
   }

@@ -6,17 +6,16 @@ import { z } from 'zod';
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { notFound } from '../../common/errors/app-error.js';
 import type { KeysetPosition, KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
-import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
+import { KeysetKey, decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import { FindingsService } from '../findings/findings.service.js';
 import type { WorkloadRow, WorkloadSortField } from './workloads.repository.js';
 import { WorkloadsRepository } from './workloads.repository.js';
 
-// The cursor's sort keys, checked on the way back in; loose on purpose (any stored value must round-trip).
-const StoredText = z.string().max(1024);
+// The cursor's sort keys, checked on the way back in with the request primitives (any stored value round-trips).
 const CURSOR_KEYS: Record<WorkloadSortField, z.ZodTuple> = {
-  name: z.tuple([StoredText]),
-  kind: z.tuple([WorkloadKind, StoredText]),
-  lastSeenAt: z.tuple([z.iso.datetime()]),
+  name: z.tuple([KeysetKey.text]),
+  kind: z.tuple([WorkloadKind, KeysetKey.text]),
+  lastSeenAt: z.tuple([KeysetKey.timestamp]),
 };
 
 function positionOf(row: WorkloadRow, sort: WorkloadSortField): KeysetPosition<readonly unknown[]> {
