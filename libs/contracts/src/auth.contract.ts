@@ -39,7 +39,7 @@ export type SignUpRequest = z.infer<typeof SignUpRequest>;
 /** `POST /api/v1/auth/login`. The password is not held to the sign-up rules, which may change. */
 export const LoginRequest = z.strictObject({
   email: Email,
-  password: z.string().min(1).max(256),
+  password: StorableText.min(1).max(256),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 

@@ -85,7 +85,9 @@ export type ObjectName = z.infer<typeof ObjectName>;
 
 /**
  * A point in time: ISO-8601 with an offset (`Z` or `+02:00`) and any sub-second precision, so the Kubernetes
- * MicroTime form `2026-07-01T12:00:00.123456Z` is accepted. A time without an offset is ambiguous and rejected.
+ * MicroTime form `2026-07-01T12:00:00.123456Z` is accepted. A time without an offset is ambiguous and rejected,
+ * and so is one outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59.999Z (after applying the offset), which Postgres
+ * or the JSON answers could not hold.
  */
 export const Timestamp = z.iso
   .datetime({ offset: true })

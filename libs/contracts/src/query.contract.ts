@@ -31,7 +31,9 @@ export type ClusterName = z.infer<typeof ClusterName>;
  * How the agent of a cluster is doing, from the time of its last batch or heartbeat: `connected` within
  * 5 minutes, `stale` within an hour, `offline` after that, `never` before its first contact.
  */
-export const AgentStatus = z.enum(['connected', 'stale', 'offline', 'never']);
+export const AgentStatus = z
+  .enum(['connected', 'stale', 'offline', 'never'])
+  .meta({ description: 'connected: contact within 5 minutes; stale: within an hour; offline: longer; never: no contact yet.' });
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
 /** A cluster in a list: last-seen time, agent status and versions, object and open-finding counts. */
@@ -57,7 +59,7 @@ export type ClusterSummary = z.infer<typeof ClusterSummary>;
 
 /** Query of `GET /api/v1/clusters`, ordered by name. */
 export const ClustersQuery = CursorPageQuery.extend({
-  agentStatus: AgentStatus.optional(),
+  agentStatus: AgentStatus.optional().meta({ description: 'Only clusters whose agent has this status.' }),
 });
 export type ClustersQuery = z.infer<typeof ClustersQuery>;
 
@@ -70,7 +72,9 @@ export type ClustersPage = z.infer<typeof ClustersPage>;
  * rejected), `unknown` (the agent has not reported the namespace), or `at-risk` (it already enforces the level
  * and workloads fail it, so their next rollout will be rejected).
  */
-export const ReadinessStatus = z.enum(['ready', 'blocked', 'unknown', 'at-risk']);
+export const ReadinessStatus = z
+  .enum(['ready', 'blocked', 'unknown', 'at-risk'])
+  .meta({ description: 'ready, blocked (workloads would be rejected), unknown (not reported), at-risk (enforces the level and fails it).' });
 export type ReadinessStatus = z.infer<typeof ReadinessStatus>;
 
 /** Readiness of a namespace at one level, at the version the namespace enforces (else `latest`). */
@@ -112,14 +116,14 @@ export const NamespaceSummary = z.strictObject({
 export type NamespaceSummary = z.infer<typeof NamespaceSummary>;
 
 /** Sort fields of the namespace list. */
-export const NamespaceSortField = z.enum(['name', 'openFindings', 'createdAt']);
+export const NamespaceSortField = z.enum(['name', 'openFindings', 'createdAt']).meta({ description: 'Sort field; ties are broken by id.' });
 export type NamespaceSortField = z.infer<typeof NamespaceSortField>;
 
 /** Query of `GET /api/v1/namespaces` (live namespaces): by cluster, by readiness at a level, by name prefix. */
 export const NamespacesQuery = CursorPageQuery.extend({
-  clusterId: Id.optional(),
+  clusterId: Id.optional().meta({ description: 'Only rows of this cluster.' }),
   namePrefix: StorableText.max(63).optional().meta({ description: 'Only namespaces whose name starts with this text.' }),
-  level: EnforceableLevel.optional(),
+  level: EnforceableLevel.optional().meta({ description: 'The level `readiness` filters on.' }),
   readiness: ReadinessStatus.optional().meta({ description: 'Only namespaces with this readiness at `level` (which it needs).' }),
   sort: NamespaceSortField.default('name'),
   order: SortOrder.default('asc'),
@@ -162,9 +166,9 @@ export type WorkloadSummary = z.infer<typeof WorkloadSummary>;
  * is part of the Deployment), live ones unless `deleted=true`, which lists the deleted ones.
  */
 export const WorkloadsQuery = CursorPageQuery.extend({
-  clusterId: Id.optional(),
-  namespace: NamespaceName.optional(),
-  kind: WorkloadKind.optional(),
+  clusterId: Id.optional().meta({ description: 'Only rows of this cluster.' }),
+  namespace: NamespaceName.optional().meta({ description: 'Only rows of this namespace.' }),
+  kind: WorkloadKind.optional().meta({ description: 'Only workloads of this kind.' }),
   failingLevel: EnforceableLevel.optional().meta({ description: 'Only workloads with open findings at this level.' }),
   deleted: z
     .enum(['true', 'false'])
@@ -172,7 +176,7 @@ export const WorkloadsQuery = CursorPageQuery.extend({
     .transform((value) => value === 'true')
     .meta({ description: 'true lists the workloads the agent saw deleted, instead of the live ones.' }),
   /** `kind` sorts kinds in the order of WORKLOAD_KINDS, then by name. */
-  sort: z.enum(['name', 'kind', 'lastSeenAt']).default('name'),
+  sort: z.enum(['name', 'kind', 'lastSeenAt']).default('name').meta({ description: 'Sort field; ties are broken by id.' }),
   order: SortOrder.default('asc'),
 });
 export type WorkloadsQuery = z.infer<typeof WorkloadsQuery>;
@@ -186,7 +190,7 @@ export const WorkloadParams = z.strictObject({ workloadId: Id });
 export type WorkloadParams = z.infer<typeof WorkloadParams>;
 
 /** Whether a finding still holds. */
-export const FindingStatus = z.enum(['open', 'resolved']);
+export const FindingStatus = z.enum(['open', 'resolved']).meta({ description: 'open: the workload still fails the check; resolved: it no longer does.' });
 export type FindingStatus = z.infer<typeof FindingStatus>;
 
 /**
@@ -238,18 +242,20 @@ export type FindingParams = z.infer<typeof FindingParams>;
  * Sort fields of the findings list. Names sort bytewise, `workload` by workload name, `level` baseline before
  * restricted; ties are broken by id, so pages never overlap.
  */
-export const FindingSortField = z.enum(['lastSeenAt', 'firstSeenAt', 'namespace', 'workload', 'level', 'checkId']);
+export const FindingSortField = z
+  .enum(['lastSeenAt', 'firstSeenAt', 'namespace', 'workload', 'level', 'checkId'])
+  .meta({ description: 'Sort field; ties are broken by id.' });
 export type FindingSortField = z.infer<typeof FindingSortField>;
 
 /** Filters of the findings list and its CSV export. */
 export const FindingsFilter = z.strictObject({
-  clusterId: Id.optional(),
-  namespace: NamespaceName.optional(),
-  level: EnforceableLevel.optional(),
-  checkId: CheckId.optional(),
-  version: PsaVersion.optional(),
-  workloadKind: WorkloadKind.optional(),
-  workloadName: ObjectName.optional(),
+  clusterId: Id.optional().meta({ description: 'Only rows of this cluster.' }),
+  namespace: NamespaceName.optional().meta({ description: 'Only rows of this namespace.' }),
+  level: EnforceableLevel.optional().meta({ description: 'Only rows at this Pod Security level.' }),
+  checkId: CheckId.optional().meta({ description: 'Only rows failing this check.' }),
+  version: PsaVersion.optional().meta({ description: 'Only findings evaluated at this Pod Security version.' }),
+  workloadKind: WorkloadKind.optional().meta({ description: 'Only findings of workloads of this kind.' }),
+  workloadName: ObjectName.optional().meta({ description: 'Only findings of the workload with this name.' }),
   status: FindingStatus.default('open'),
   sort: FindingSortField.default('lastSeenAt'),
   order: SortOrder.default('desc'),
@@ -286,13 +292,13 @@ export type AuditEventSummary = z.infer<typeof AuditEventSummary>;
 
 /** Filters of the audit event list and its CSV export: a time range (`from` inclusive, `to` exclusive) and more. */
 export const AuditEventsFilter = z.strictObject({
-  clusterId: Id.optional(),
+  clusterId: Id.optional().meta({ description: 'Only rows of this cluster.' }),
   from: Timestamp.optional().meta({ description: 'Start of the time range, inclusive (default: 7 days before `to`); at most 90 days before `to`.' }),
   to: Timestamp.optional().meta({ description: 'End of the time range, exclusive (default: now).' }),
-  namespace: NamespaceName.optional(),
+  namespace: NamespaceName.optional().meta({ description: 'Only rows of this namespace.' }),
   user: StorableText.min(1).max(1024).optional().meta({ description: 'Only events of requests by this Kubernetes username.' }),
-  checkId: CheckId.optional(),
-  level: EnforceableLevel.optional(),
+  checkId: CheckId.optional().meta({ description: 'Only rows failing this check.' }),
+  level: EnforceableLevel.optional().meta({ description: 'Only rows at this Pod Security level.' }),
   order: SortOrder.default('desc'),
 });
 export type AuditEventsFilter = z.infer<typeof AuditEventsFilter>;

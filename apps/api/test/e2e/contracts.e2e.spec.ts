@@ -2,10 +2,10 @@
 // own route table: a success against the route's response schema (or, for 204, no body at all), an error against
 // ErrorResponse with the HTTP status its code maps to. A route without a scenario here fails the suite, so a new
 // route cannot drift from its contract unseen.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ERROR_STATUS, ErrorResponse, INGEST_PATHS, InvitationCreated, UserSessionList, ValidationErrorResponse } from '@ratchet/contracts';
+import { ERROR_STATUS, ErrorResponse, IDEMPOTENCY_KEY_HEADER, INGEST_PATHS, InvitationCreated, UserSessionList, ValidationErrorResponse } from '@ratchet/contracts';
 import request from 'supertest';
 import type { Response } from 'supertest';
 
@@ -14,7 +14,7 @@ import { signUp, testClientIp } from '../factories/account.factory.js';
 import { createCluster } from '../factories/cluster.factory.js';
 import type { TestCluster } from '../factories/cluster.factory.js';
 import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
-import { auditEventBody, deltaBody, heartbeatBody, inventoryOf, resyncChunkBody } from '../factories/ingest-body.factory.js';
+import { auditEventBody, deltaBody, heartbeatBody, inventoryOf, projection, resyncChunkBody } from '../factories/ingest-body.factory.js';
 import { createFinding, createNamespace, createPod, createWorkload } from '../factories/inventory.factory.js';
 import { createAuditEvent } from '../factories/query-data.factory.js';
 import { createMember, createTenant } from '../factories/tenant.factory.js';
@@ -293,5 +293,66 @@ describe('every route answers what its contract declares', () => {
     const brokenJson = await request(world.sut.http).post('/api/v1/clusters').set(owner(world)).set('Content-Type', 'application/json').send('{"name": ');
     for (const response of [unknownRoute, brokenJson]) expect(errorProblems(response)).toEqual([]);
     expect([unknownRoute.status, brokenJson.status]).toEqual([404, 400]);
+  });
+  describe('the OpenAPI document is enough to write an agent from', () => {
+    interface Parameter {
+      name: string;
+      in: string;
+      required?: boolean;
+      description?: string;
+      schema?: { enum?: string[] };
+    }
+    interface Operation {
+      parameters: Parameter[];
+      requestBody?: { description?: string };
+    }
+    let document: { info: { description: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: { Error: Record<string, unknown> } } };
+
+    beforeAll(async () => {
+      document = (await request(world.sut.http).get('/api/openapi.json').expect(200)).body as typeof document;
+    });
+
+    const operations = (): [string, Operation][] =>
+      Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]): [string, Operation] => [`${method.toUpperCase()} ${path}`, operation]));
+
+    it('declares the Idempotency-Key and Content-Encoding headers on every ingest operation', () => {
+      const ingest = operations().filter(([name]) => name.includes('/api/v1/ingest/'));
+      expect(ingest).toHaveLength(4);
+      for (const [, operation] of ingest) {
+        const header = (name: string) => operation.parameters.find((parameter) => parameter.in === 'header' && parameter.name === name);
+        expect(header(IDEMPOTENCY_KEY_HEADER)).toMatchObject({ required: true, description: expect.stringContaining('retry') });
+        expect(header('Content-Encoding')).toMatchObject({ required: false, schema: { enum: ['gzip', 'identity'] } });
+        expect(operation.requestBody?.description).toContain('gzip');
+      }
+    });
+
+    it('describes every path and query parameter', () => {
+      const undescribed = operations().flatMap(([name, operation]) =>
+        operation.parameters.filter((parameter) => !parameter.description).map((parameter) => `${name} ${parameter.in} ${parameter.name}`),
+      );
+      expect(undescribed).toEqual([]);
+    });
+
+    it('gives the error schema every code, and details as a required object', () => {
+      const error = document.components.schemas.Error as { required: string[]; properties: { code: { enum: string[] }; details: { type: string } } };
+      expect(error.properties.code.enum.sort()).toEqual(Object.keys(ERROR_STATUS).sort());
+      expect(error.required.sort()).toEqual(['code', 'details', 'message']);
+      expect(error.properties.details.type).toBe('object');
+    });
+
+    it('explains projectionHash well enough to compute it: following the description gives the hash ingestion checks', () => {
+      expect(document.info.description).toContain('projectionHash');
+      // Written from the description alone: keys sorted at every level, JSON.stringify without whitespace, sha256 hex.
+      const canonical = (value: unknown): unknown =>
+        Array.isArray(value)
+          ? value.map(canonical)
+          : value !== null && typeof value === 'object'
+            ? Object.fromEntries(Object.keys(value).sort().filter((name) => (value as Record<string, unknown>)[name] !== undefined).map((name) => [name, canonical((value as Record<string, unknown>)[name])]))
+            : value;
+      for (const sample of [projection('nginx:1.27'), projection('registry.example/app@sha256:1', false)]) {
+        const content = { annotations: sample.content.metadata.annotations ?? {}, spec: sample.content.spec };
+        expect(createHash('sha256').update(JSON.stringify(canonical(content)), 'utf8').digest('hex')).toBe(sample.hash);
+      }
+    });
   });
 });

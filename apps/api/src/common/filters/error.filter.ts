@@ -57,7 +57,9 @@ export class ErrorFilter implements ExceptionFilter {
       const fromCause = cause !== null && typeof cause === 'object' ? fromHttpError(cause) : undefined;
       if (fromCause) return { status: ERROR_STATUS[fromCause.code], body: fromCause };
       if (status < 500) {
-        return { status, body: { code: STATUS_CODES.get(status) ?? 'bad_request', message: exception.message, details: {} } };
+        // A 4xx without a code of its own leaves as a 400, so a code always travels with its one status.
+        const code = STATUS_CODES.get(status) ?? 'bad_request';
+        return { status: ERROR_STATUS[code], body: { code, message: exception.message, details: {} } };
       }
     }
     if (exception !== null && typeof exception === 'object') {

@@ -1,13 +1,8 @@
+import { unstorableTextReason as unstorable } from '@ratchet/contracts';
 import type { FieldIssue } from '@ratchet/contracts';
 import { z } from 'zod';
 
 const MAX_ISSUES = 20;
-
-function unstorable(text: string): string | undefined {
-  if (text.includes('\u0000')) return 'must not contain the NUL character, which Postgres text cannot hold';
-  if (!text.isWellFormed()) return 'must be well-formed Unicode (a lone surrogate cannot be stored)';
-  return undefined;
-}
 
 // JSON.stringify writes NUL (like every control character) and lone surrogates as \u escapes, and nothing else
 // it writes contains `\u0` or `\ud`: a body whose JSON has neither holds no unstorable text.
