@@ -14,6 +14,7 @@ import {
   PsaVersion,
   Timestamp,
 } from './common.contract.js';
+import { KUBERNETES_AUDIT_STAGES } from './kubernetes-audit.contract.js';
 import { ProjectionContent, ProjectionHash } from './projection.contract.js';
 
 /** Where the agent posts each kind of batch; all under the versioned ingestion prefix. */
@@ -346,10 +347,7 @@ export type InventoryDeltaInput = z.input<typeof InventoryDelta>;
  * Every stage is accepted; the API stores one event per request and keeps the facts of its latest stage (in
  * this order), which alone carries the response code.
  */
-export const AUDIT_STAGES = ['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'] as const;
-
-/** An audit stage. */
-export const AuditStage = z.enum(AUDIT_STAGES);
+export const AuditStage = z.enum(KUBERNETES_AUDIT_STAGES);
 export type AuditStage = z.infer<typeof AuditStage>;
 
 /** The user who made an audited request. */
