@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AUDIT_EVENTS_CSV_COLUMNS, AuditEventsPage, ClusterSummary, ClustersPage, INGEST_PATHS, IngestAccepted, JOB_NAMES, JOB_QUEUE, batchJobId } from '@ratchet/contracts';
+import {
+  AUDIT_EVENTS_CSV_COLUMNS,
+  AuditEventsPage,
+  ClusterSummary,
+  ClustersPage,
+  INGEST_LIMITS,
+  INGEST_PATHS,
+  IngestAccepted,
+  JOB_NAMES,
+  JOB_QUEUE,
+  batchJobId,
+} from '@ratchet/contracts';
 import type { AuditEvent, AuditEventSummary, PsaConfiguration } from '@ratchet/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -121,6 +132,16 @@ describe('ingest: audit event traits of real apiservers', () => {
       expect(listed[foreign.auditId]).toMatchObject({ unparsed: true, level: null, version: null });
       expect((await listEvents(cluster, { unparsed: 'true' })).map((item) => item.auditId).sort()).toEqual([garbled.auditId, foreign.auditId].sort());
       expect((await listEvents(cluster, { unparsed: 'false' })).map((item) => item.auditId).sort()).toEqual([good.auditId, parsedHere.auditId].sort());
+    });
+
+    it('does not let one bad annotation cost a full batch of 500', async () => {
+      const cluster = await newCluster();
+      const events: AuditEvent[] = Array.from({ length: INGEST_LIMITS.auditEvents }, () => auditEventBody());
+      events[137] = withoutParse({ annotations: { auditViolations: GARBLED } });
+      const answer = await accepted(cluster, INGEST_PATHS.auditEvents, { events });
+      expect(answer).toMatchObject({ accepted: { auditEvents: INGEST_LIMITS.auditEvents }, unparsedAuditEvents: 1 });
+      expect(await db().auditEvent.count({ where: { clusterId: cluster.clusterId, unparsed: true } })).toBe(1);
+      expect(await db().auditEvent.count({ where: { clusterId: cluster.clusterId, unparsed: false } })).toBe(INGEST_LIMITS.auditEvents - 1);
     });
 
     it('still refuses, naming the event, violations that contradict an annotation it can parse, and stores nothing', async () => {
