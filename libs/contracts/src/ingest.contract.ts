@@ -4,14 +4,17 @@ import {
   CHECK_IDS,
   CheckId,
   Count,
+  Dns1123Subdomain,
   EnforceableLevel,
   Id,
   KubernetesUid,
   NamespaceName,
   ObjectName,
+  PsaLevel,
   PsaVersion,
   Timestamp,
 } from './common.contract.js';
+import { KUBERNETES_AUDIT_STAGES } from './kubernetes-audit.contract.js';
 import { ProjectionContent, ProjectionHash } from './projection.contract.js';
 
 /** Where the agent posts each kind of batch; all under the versioned ingestion prefix. */
@@ -337,8 +340,14 @@ export const InventoryDelta = z
 export type InventoryDelta = z.infer<typeof InventoryDelta>;
 export type InventoryDeltaInput = z.input<typeof InventoryDelta>;
 
-/** The audit stages accepted: the earlier stages are emitted before admission and carry no PSA annotations. */
-export const AuditStage = z.enum(['ResponseComplete', 'Panic']);
+/**
+ * The stage of an audit event. One request is audited once per stage (`RequestReceived`, then `ResponseStarted`
+ * for long-running requests, then `ResponseComplete` or `Panic`), all under one `auditID` and one
+ * `requestReceivedTimestamp`, and a webhook backend may serialize an early stage after admission annotated it.
+ * Every stage is accepted; the API stores one event per request and keeps the facts of its latest stage (in
+ * this order), which alone carries the response code.
+ */
+export const AuditStage = z.enum(KUBERNETES_AUDIT_STAGES);
 export type AuditStage = z.infer<typeof AuditStage>;
 
 /** The user who made an audited request. */
@@ -375,14 +384,20 @@ export const AuditObjectRef = z.strictObject({
 });
 export type AuditObjectRef = z.infer<typeof AuditObjectRef>;
 
+/** The key prefix of the Pod Security annotations written by the built-in admission plugin. */
+export const PSA_ANNOTATION_KEY_PREFIX = 'pod-security.kubernetes.io';
+
 /**
- * The Pod Security annotations of the event, raw, whatever their key prefix (`pod-security.kubernetes.io/`
- * in-tree, `<webhook name>/` for the webhook build).
+ * The Pod Security annotations of the event, raw, whatever their key prefix. `keyPrefix` is that prefix, without
+ * the `/`: `pod-security.kubernetes.io` for the built-in admission plugin, the webhook's name (a DNS subdomain,
+ * e.g. `pod-security-webhook.kubernetes.io`) for the Pod Security webhook build, whose annotations the apiserver
+ * records under the webhook's name. Absent from older agents, which sent the built-in plugin's only.
  */
 export const AuditPsaAnnotations = z.strictObject({
   auditViolations: z.string().min(1).max(65_536),
   enforcePolicy: z.string().max(256).optional(),
   auditPolicy: z.string().max(256).optional(),
+  keyPrefix: Dns1123Subdomain.optional(),
 });
 export type AuditPsaAnnotations = z.infer<typeof AuditPsaAnnotations>;
 
@@ -429,6 +444,18 @@ export type AuditId = z.infer<typeof AuditId>;
  * A Pod Security audit-mode violation taken from a Kubernetes audit event. `time` is the request's
  * `requestReceivedTimestamp`. `namespace` is the namespace of the object; `objectRef.namespace`, when present,
  * must equal it.
+ *
+ * - `objectRef.resource` is `pods` for a pod, or the controller's resource (`deployments`, `replicasets`,
+ *   `statefulsets`, `daemonsets`, `jobs`, `cronjobs`, `replicationcontrollers`) for a violation PSA found in a
+ *   pod template: such a violation belongs to the workload, not to a pod. `objectRef.name` is absent for a create
+ *   with `generateName` audited at the `Metadata` level.
+ * - `impersonatedUser` is the effective user of an impersonated request: PSA evaluates and exempts that user.
+ * - `dryRun` is true for a server-side dry run (`dryRun=All` in the request URI): its annotations are real but
+ *   the object was never created, so it is kept and shown, never counted as running nor as blocking.
+ * - `responseCode` is the response's status; an enforce denial is 403 and still carries `audit-violations`.
+ * - `violations` is the agent's parse of `annotations.auditViolations`, optional: the API parses the annotation
+ *   itself and refuses a batch whose `violations` contradict it. An annotation that cannot be parsed does not
+ *   fail the batch: the event is stored unparsed, counted as a violation, and reported in the answer.
  */
 export const AuditEvent = z
   .strictObject({
@@ -440,10 +467,12 @@ export const AuditEvent = z
       .max(32)
       .regex(/^[a-z]+$/, { message: 'must be a lowercase Kubernetes verb' }),
     user: AuditUser,
+    impersonatedUser: AuditUser.optional(),
     objectRef: AuditObjectRef,
     namespace: NamespaceName,
     annotations: AuditPsaAnnotations,
-    violations: AuditViolations,
+    violations: AuditViolations.optional(),
+    dryRun: z.boolean().optional(),
     responseCode: z.int().min(100).max(599).optional(),
   })
   .superRefine((event, ctx) => {
@@ -454,8 +483,8 @@ export const AuditEvent = z
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
 /**
- * A batch of 1 to 500 audit events. An `auditId` already stored (from this batch or an earlier one) is stored
- * once and counted in `duplicates.auditEvents`.
+ * A batch of 1 to 500 audit events. A request already stored (same `auditId` and `time`, from this batch or an
+ * earlier one, whatever its stage) is stored once and counted in `duplicates.auditEvents`.
  */
 export const AuditEventBatch = z.strictObject({
   events: z.array(AuditEvent).min(1).max(INGEST_LIMITS.auditEvents),
@@ -471,8 +500,66 @@ export const InventoryCounts = z.strictObject({
 export type InventoryCounts = z.infer<typeof InventoryCounts>;
 
 /**
+ * Where the agent gets the apiserver's audit events: its audit webhook receiver, an audit log file it tails, or
+ * `none` (no audit source configured: audit-mode violations are not reported, which is not the same as none).
+ */
+export const AuditSource = z.enum(['webhook', 'file', 'none']);
+export type AuditSource = z.infer<typeof AuditSource>;
+
+/** The most entries each exemption list of a PSA configuration may hold. */
+export const PSA_EXEMPTIONS_LIMIT = 1024;
+
+// Upstream validates exemptions one by one and refuses repeats; so does this, naming the repeated entry.
+function exemptionList<Item extends z.ZodString>(item: Item) {
+  return z
+    .array(item)
+    .max(PSA_EXEMPTIONS_LIMIT)
+    .default([])
+    .superRefine((items, ctx) => {
+      const first = new Map<string, number>();
+      items.forEach((entry, index) => {
+        const earlier = first.get(entry);
+        if (earlier === undefined) first.set(entry, index);
+        else ctx.addIssue({ code: 'custom', path: [index], message: `duplicate entry, first at index ${earlier}` });
+      });
+    });
+}
+
+/**
+ * The cluster's Pod Security admission configuration: the `PodSecurityConfiguration` of the apiserver's
+ * `AdmissionConfiguration` (or of the Pod Security webhook), with upstream's field names
+ * (pod-security.admission.config.k8s.io/v1). `defaults` apply to namespaces without the matching label; a
+ * field left out takes upstream's default (`privileged`, `latest`), as PSA does. `exemptions` are requests PSA
+ * does not evaluate: by the effective user's name, the pod's `runtimeClassName`, or the namespace.
+ */
+export const PsaConfiguration = z.strictObject({
+  defaults: z
+    .strictObject({
+      enforce: PsaLevel.default('privileged'),
+      'enforce-version': PsaVersion.default('latest'),
+      audit: PsaLevel.default('privileged'),
+      'audit-version': PsaVersion.default('latest'),
+      warn: PsaLevel.default('privileged'),
+      'warn-version': PsaVersion.default('latest'),
+    })
+    .prefault({}),
+  exemptions: z
+    .strictObject({
+      usernames: exemptionList(z.string().min(1).max(1024)),
+      runtimeClasses: exemptionList(Dns1123Subdomain),
+      namespaces: exemptionList(NamespaceName),
+    })
+    .prefault({}),
+});
+export type PsaConfiguration = z.infer<typeof PsaConfiguration>;
+export type PsaConfigurationInput = z.input<typeof PsaConfiguration>;
+
+/**
  * The agent's periodic sign of life; it updates the cluster's last-seen time. `kubernetesVersion` is the
- * apiserver's `gitVersion` (`v1.33.2`, `v1.30.4-eks-a737599`, `v1.29.3+k3s1`).
+ * apiserver's `gitVersion` (`v1.33.2`, `v1.30.4-eks-a737599`, `v1.29.3+k3s1`). `auditSource` and
+ * `psaConfiguration` are what the agent knows of the cluster's audit and PSA setup; each heartbeat replaces
+ * what the previous one said, and an absent field (an older agent, a configuration not given to the agent) is
+ * stored as unknown.
  */
 export const Heartbeat = z.strictObject({
   agentVersion: z
@@ -485,8 +572,11 @@ export const Heartbeat = z.strictObject({
     .regex(/^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$/, { message: 'must be a Kubernetes gitVersion such as v1.33.2' }),
   counts: InventoryCounts,
   startedAt: Timestamp,
+  auditSource: AuditSource.optional(),
+  psaConfiguration: PsaConfiguration.optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
+export type HeartbeatInput = z.input<typeof Heartbeat>;
 
 /** Counts per kind of ingested item. */
 export const IngestCounts = z.strictObject({
@@ -501,13 +591,16 @@ export type IngestCounts = z.infer<typeof IngestCounts>;
 /**
  * The API's answer to an accepted batch (HTTP 202). `accepted` counts what was written, `duplicates` what was
  * already stored (a retried batch, a repeated auditID), `deleted` what was marked deleted (delta deletes, or
- * the sweep after the last chunk of a resync).
+ * the sweep after the last chunk of a resync). `unparsedAuditEvents`, in the answer to an audit event batch
+ * only, counts the batch's events whose `audit-violations` annotation the API could not parse: they are
+ * stored (or were already) with their raw annotation, marked unparsed, and count as violations.
  */
 export const IngestAccepted = z.strictObject({
   batchId: Id,
   accepted: IngestCounts,
   duplicates: IngestCounts,
   deleted: IngestCounts,
+  unparsedAuditEvents: Count.optional(),
 });
 export type IngestAccepted = z.infer<typeof IngestAccepted>;
 

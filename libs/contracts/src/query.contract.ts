@@ -17,7 +17,17 @@ import {
   Timestamp,
   pageOf,
 } from './common.contract.js';
-import { AuditId, AuditObjectRef, AuditViolationCheck, NamespacePsaLabels, OwnerLink, WorkloadKind } from './ingest.contract.js';
+import {
+  AuditId,
+  AuditObjectRef,
+  AuditSource,
+  AuditStage,
+  AuditViolationCheck,
+  NamespacePsaLabels,
+  OwnerLink,
+  PsaConfiguration,
+  WorkloadKind,
+} from './ingest.contract.js';
 import { ProjectionHash } from './projection.contract.js';
 
 // Query strings arrive as strings; every filter below is a single value, and unknown parameters are refused
@@ -36,7 +46,12 @@ export const AgentStatus = z
   .meta({ description: 'connected: contact within 5 minutes; stale: within an hour; offline: longer; never: no contact yet.' });
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
-/** A cluster in a list: last-seen time, agent status and versions, object and open-finding counts. */
+/**
+ * A cluster in a list: last-seen time, agent status and versions, object and open-finding counts. From the
+ * agent's last heartbeat: `agent.auditSource`, where it reads audit events, and `psaConfiguration`, the
+ * cluster's Pod Security admission defaults and exemptions; `null` while the agent has not said (an older agent,
+ * or a configuration not given to it).
+ */
 export const ClusterSummary = z.strictObject({
   id: Id,
   name: ClusterName,
@@ -46,7 +61,9 @@ export const ClusterSummary = z.strictObject({
     status: AgentStatus,
     version: z.string().max(64).nullable(),
     kubernetesVersion: z.string().max(64).nullable(),
+    auditSource: AuditSource.nullable(),
   }),
+  psaConfiguration: PsaConfiguration.nullable(),
   /** Namespaces, top-level workloads and pods the agent last reported (deleted ones excluded); open findings. */
   counts: z.strictObject({
     namespaces: Count,
@@ -270,35 +287,65 @@ export type FindingsQuery = z.infer<typeof FindingsQuery>;
 export const FindingsPage = pageOf(Finding);
 export type FindingsPage = z.infer<typeof FindingsPage>;
 
-/** An audit-mode violation as stored: the ingested event, its cluster, and when it was received. */
+const StoredAuditUser = z.strictObject({ username: z.string().max(1024), groups: z.array(z.string().max(1024)).max(512) });
+
+/**
+ * An audit-mode violation as stored: the ingested event, its cluster, and when it was received.
+ * - `stage` is the latest stage of the request received; `responseCode` its status (403: refused by enforce).
+ * - `impersonatedUser` is the effective user of an impersonated request, else `null`.
+ * - `dryRun`: a server-side dry run; the object was never created.
+ * - `auditViolations` is the raw annotation and `annotationKeyPrefix` the prefix its key had (`null` when the
+ *   agent did not say, i.e. the built-in plugin's `pod-security.kubernetes.io`).
+ * - `unparsed`: the annotation could not be parsed (`parseError` says why; it still counts as a violation).
+ *   Then `checks` is empty, and `level` and `version` are what the annotation's `"<level>:<version>"` prefix
+ *   says when that part is readable, else `null`. Parsed events always have both.
+ */
 export const AuditEventSummary = z.strictObject({
   id: Id,
   clusterId: Id,
   clusterName: ClusterName,
   auditId: AuditId,
+  stage: AuditStage,
   time: Timestamp,
   receivedAt: Timestamp,
   verb: z.string().max(32),
-  user: z.strictObject({ username: z.string().max(1024), groups: z.array(z.string().max(1024)).max(512) }),
+  user: StoredAuditUser,
+  impersonatedUser: StoredAuditUser.nullable(),
   objectRef: AuditObjectRef,
   namespace: NamespaceName,
-  level: EnforceableLevel,
-  version: PsaVersion,
+  dryRun: z.boolean(),
+  level: EnforceableLevel.nullable(),
+  version: PsaVersion.nullable(),
   checks: z.array(AuditViolationCheck).max(CHECK_IDS.length),
+  unparsed: z.boolean(),
+  parseError: z.string().max(4096).nullable(),
+  auditViolations: z.string().max(65_536),
+  annotationKeyPrefix: z.string().max(253).nullable(),
   enforcePolicy: z.string().max(256).nullable(),
   responseCode: z.int().min(100).max(599).nullable(),
 });
 export type AuditEventSummary = z.infer<typeof AuditEventSummary>;
 
-/** Filters of the audit event list and its CSV export: a time range (`from` inclusive, `to` exclusive) and more. */
+const QueryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/**
+ * Filters of the audit event list and its CSV export: a time range (`from` inclusive, `to` exclusive) and more.
+ * `user` is the requesting user's name, `impersonatedUser` the effective user's; `dryRun` and `unparsed` are
+ * `true` or `false`; `resource` is `objectRef.resource` (`pods`, `deployments`, ...). `level` matches unparsed
+ * events only when their annotation's policy was readable.
+ */
 export const AuditEventsFilter = z.strictObject({
   clusterId: Id.optional().meta({ description: 'Only rows of this cluster.' }),
   from: Timestamp.optional().meta({ description: 'Start of the time range, inclusive (default: 7 days before `to`); at most 90 days before `to`.' }),
   to: Timestamp.optional().meta({ description: 'End of the time range, exclusive (default: now).' }),
   namespace: NamespaceName.optional().meta({ description: 'Only rows of this namespace.' }),
   user: StorableText.min(1).max(1024).optional().meta({ description: 'Only events of requests by this Kubernetes username.' }),
+  impersonatedUser: StorableText.min(1).max(1024).optional().meta({ description: 'Only events of requests impersonating this Kubernetes username (the effective user).' }),
+  resource: AuditObjectRef.shape.resource.optional().meta({ description: 'Only events on this resource (`objectRef.resource`: pods, deployments, ...).' }),
   checkId: CheckId.optional().meta({ description: 'Only rows failing this check.' }),
   level: EnforceableLevel.optional().meta({ description: 'Only rows at this Pod Security level.' }),
+  dryRun: QueryBoolean.optional().meta({ description: '`true`: only server-side dry runs; `false`: none of them.' }),
+  unparsed: QueryBoolean.optional().meta({ description: '`true`: only events whose annotation could not be parsed; `false`: none of them.' }),
   order: SortOrder.default('desc'),
 });
 export type AuditEventsFilter = z.infer<typeof AuditEventsFilter>;
@@ -392,6 +439,10 @@ export const AUDIT_EVENTS_CSV_COLUMNS = [
   'enforcePolicy',
   'responseCode',
   'auditId',
+  'impersonatedUser',
+  'dryRun',
+  'unparsed',
+  'parseError',
 ] as const;
 
 /** Where the query endpoints live, under the versioned API prefix. */

@@ -7,6 +7,7 @@ import {
   IngestAccepted,
   InventoryDelta,
   InventoryResyncChunk,
+  PSA_EXEMPTIONS_LIMIT,
 } from '../src/index.js';
 import {
   HASH_A,
@@ -193,7 +194,7 @@ describe('InventoryDelta', () => {
 
 describe('AuditEventBatch', () => {
   it('parses a valid batch', () => {
-    expect(AuditEventBatch.parse({ events: [auditEvent()] }).events[0]!.violations.checks[0]!.id).toBe(
+    expect(AuditEventBatch.parse({ events: [auditEvent()] }).events[0]!.violations!.checks[0]!.id).toBe(
       'allowPrivilegeEscalation',
     );
   });
@@ -208,9 +209,36 @@ describe('AuditEventBatch', () => {
     expect(issuePaths(AuditEventBatch, { events })).toEqual(['events']);
   });
 
-  it('rejects the RequestReceived stage, which carries no PSA annotations', () => {
-    const events = [auditEvent(), auditEvent(), auditEvent(), auditEvent({ stage: 'RequestReceived' as never })];
-    expect(issuePaths(AuditEventBatch, { events })).toEqual(['events[3].stage']);
+  it('accepts every Kubernetes audit stage, and nothing else', () => {
+    const events = (['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'] as const).map((stage) => auditEvent({ stage }));
+    expect(issuePaths(AuditEventBatch, { events })).toEqual([]);
+    expect(issuePaths(AuditEventBatch, { events: [auditEvent({ stage: 'Complete' as never })] })).toEqual(['events[0].stage']);
+  });
+
+  it('accepts an event without the agent\'s parse, with the traits of real apiservers', () => {
+    const { violations: _omitted, ...event } = auditEvent();
+    const traits = {
+      ...event,
+      impersonatedUser: { username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts'] },
+      dryRun: true,
+      objectRef: { resource: 'deployments', namespace: 'demo', apiGroup: 'apps', apiVersion: 'v1' },
+      annotations: { ...event.annotations, keyPrefix: 'pod-security-webhook.kubernetes.io' },
+      responseCode: 403,
+    };
+    expect(AuditEventBatch.parse({ events: [traits] }).events[0]).toEqual(traits);
+  });
+
+  it('rejects a bad impersonated user, dry-run flag and annotation key prefix', () => {
+    const events = [
+      auditEvent({ impersonatedUser: { username: '', groups: [] } }),
+      auditEvent({ dryRun: 'All' as never }),
+      auditEvent({ annotations: { ...auditEvent().annotations, keyPrefix: 'Pod-Security/' } }),
+    ];
+    expect(issuePaths(AuditEventBatch, { events })).toEqual([
+      'events[0].impersonatedUser.username',
+      'events[1].dryRun',
+      'events[2].annotations.keyPrefix',
+    ]);
   });
 
   it('rejects a bad version and a bad level', () => {
@@ -277,6 +305,56 @@ describe('Heartbeat', () => {
     const bad = { ...heartbeat, kubernetesVersion: '1.33', counts: { ...heartbeat.counts, pods: -1 }, uptime: 5 };
     expect(issuePaths(Heartbeat, bad)).toEqual(['kubernetesVersion', 'counts.pods', 'uptime']);
   });
+
+  it('carries the audit source and the PSA configuration, filling what upstream defaults', () => {
+    const parsed = Heartbeat.parse({
+      ...heartbeat,
+      auditSource: 'webhook',
+      psaConfiguration: { defaults: { enforce: 'baseline', 'enforce-version': 'v1.30' }, exemptions: { namespaces: ['kube-system'] } },
+    });
+    expect(parsed.auditSource).toBe('webhook');
+    expect(parsed.psaConfiguration).toEqual({
+      defaults: {
+        enforce: 'baseline',
+        'enforce-version': 'v1.30',
+        audit: 'privileged',
+        'audit-version': 'latest',
+        warn: 'privileged',
+        'warn-version': 'latest',
+      },
+      exemptions: { usernames: [], runtimeClasses: [], namespaces: ['kube-system'] },
+    });
+    expect(Heartbeat.parse(heartbeat).psaConfiguration).toBeUndefined();
+  });
+
+  it('refuses a bad audit source and PSA configuration with the path of each field', () => {
+    const bad = {
+      ...heartbeat,
+      auditSource: 'syslog',
+      psaConfiguration: {
+        defaults: { enforce: 'strict', 'audit-version': 'v1.01', warnVersion: 'latest' },
+        exemptions: {
+          usernames: ['', 'alice', 'alice'],
+          runtimeClasses: ['Kata'],
+          namespaces: Array.from({ length: PSA_EXEMPTIONS_LIMIT + 1 }, (_, i) => `ns-${i}`),
+        },
+      },
+    };
+    expect(issuePaths(Heartbeat, bad)).toEqual([
+      'auditSource',
+      'psaConfiguration.defaults.enforce',
+      'psaConfiguration.defaults["audit-version"]',
+      'psaConfiguration.defaults.warnVersion',
+      'psaConfiguration.exemptions.usernames[0]',
+      'psaConfiguration.exemptions.usernames[2]',
+      'psaConfiguration.exemptions.runtimeClasses[0]',
+      'psaConfiguration.exemptions.namespaces',
+    ]);
+    const repeated = { ...heartbeat, psaConfiguration: { exemptions: { usernames: ['alice', 'bob', 'alice'] } } };
+    expect(issuesOf(Heartbeat, repeated)).toEqual([
+      { path: 'psaConfiguration.exemptions.usernames[2]', message: 'duplicate entry, first at index 0' },
+    ]);
+  });
 });
 
 describe('IngestAccepted', () => {
@@ -284,6 +362,8 @@ describe('IngestAccepted', () => {
     const counts = { namespaces: 0, workloads: 0, pods: 0, projections: 0, auditEvents: 3 };
     const answer = { batchId: '6f1c9c52-2d0e-4f3b-9a7e-0c1d2e3f4a5b', accepted: counts, duplicates: { ...counts, auditEvents: 1 }, deleted: { ...counts, auditEvents: 0 } };
     expect(IngestAccepted.parse(answer)).toEqual(answer);
+    expect(IngestAccepted.parse({ ...answer, unparsedAuditEvents: 1 })).toEqual({ ...answer, unparsedAuditEvents: 1 });
+    expect(issuePaths(IngestAccepted, { ...answer, unparsedAuditEvents: -1 })).toEqual(['unparsedAuditEvents']);
     expect(issuePaths(IngestAccepted, { ...answer, accepted: { ...counts, auditEvents: 1.5 } })).toEqual(['accepted.auditEvents']);
   });
 });

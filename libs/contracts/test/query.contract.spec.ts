@@ -200,20 +200,41 @@ describe('response items', () => {
       clusterId: CLUSTER_ID,
       clusterName: 'prod-eu-1',
       auditId: '5f0c6a8e-1b2c-4d3e-8f4a-5b6c7d8e9f0a',
+      stage: 'ResponseComplete',
       time: '2026-07-01T12:00:00.123Z',
       receivedAt: '2026-07-01T12:00:01Z',
       verb: 'create',
       user: { username: 'alice', groups: ['system:authenticated'] },
+      impersonatedUser: null,
       objectRef: { resource: 'pods', namespace: 'demo', name: 'web', apiVersion: 'v1' },
       namespace: 'demo',
+      dryRun: false,
       level: 'restricted',
       version: 'latest',
       checks: [{ id: 'runAsNonRoot', reason: 'runAsNonRoot != true', detail: 'pod must set runAsNonRoot=true' }],
+      unparsed: false,
+      parseError: null,
+      auditViolations: 'would violate PodSecurity "restricted:latest": runAsNonRoot != true (pod must set runAsNonRoot=true)',
+      annotationKeyPrefix: null,
       enforcePolicy: null,
       responseCode: 201,
     };
     expect(AuditEventSummary.parse(event)).toEqual(event);
-    expect(issuePaths(AuditEventSummary, { ...event, stage: 'ResponseComplete' })).toEqual(['stage']);
+    expect(issuePaths(AuditEventSummary, { ...event, stage: 'Done', dryRun: 'no' })).toEqual(['stage', 'dryRun']);
+    // An unparsed event whose policy prefix was unreadable has no level, version nor checks.
+    const unparsed = { ...event, level: null, version: null, checks: [], unparsed: true, parseError: 'not a Pod Security violation' };
+    expect(AuditEventSummary.parse(unparsed)).toEqual(unparsed);
+  });
+
+  it('filters audit events by the dry-run, unparsed and impersonation fields', () => {
+    const query = AuditEventsQuery.parse({ dryRun: 'true', unparsed: 'false', impersonatedUser: 'bob', resource: 'deployments' });
+    expect(query).toMatchObject({ dryRun: true, unparsed: false, impersonatedUser: 'bob', resource: 'deployments' });
+    expect(issuePaths(AuditEventsQuery, { dryRun: 'yes', unparsed: '1', impersonatedUser: '', resource: 'Pods' })).toEqual([
+      'impersonatedUser',
+      'resource',
+      'dryRun',
+      'unparsed',
+    ]);
   });
 
   it('pages clusters with their agent status', () => {
@@ -222,7 +243,8 @@ describe('response items', () => {
       name: 'prod-eu-1',
       createdAt: '2026-06-01T00:00:00Z',
       lastSeenAt: null,
-      agent: { status: 'never', version: null, kubernetesVersion: null },
+      agent: { status: 'never', version: null, kubernetesVersion: null, auditSource: null },
+      psaConfiguration: null,
       counts: { namespaces: 0, workloads: 0, pods: 0, openFindings: 0 },
     };
     expect(ClustersPage.parse({ items: [cluster], nextCursor: null }).items).toHaveLength(1);

@@ -74,7 +74,8 @@ describe('clusters', () => {
         name: 'prod-eu-1',
         createdAt: expect.any(String),
         lastSeenAt: null,
-        agent: { status: 'never', version: null, kubernetesVersion: null },
+        agent: { status: 'never', version: null, kubernetesVersion: null, auditSource: null },
+        psaConfiguration: null,
         counts: { namespaces: 0, workloads: 0, pods: 0, openFindings: 0 },
       });
       expect(looksLikeToken(created.agentToken, TOKEN_PREFIX.agentToken)).toBe(true);
@@ -233,7 +234,7 @@ describe('clusters', () => {
         ['offline', 'offline', lastSeen.offline!.toISOString()],
         ['stale', 'stale', lastSeen.stale!.toISOString()],
       ]);
-      expect(items.find((item) => item.name === 'stale')!.agent).toEqual({ status: 'stale', version: '0.3.1', kubernetesVersion: 'v1.31.2' });
+      expect(items.find((item) => item.name === 'stale')!.agent).toEqual({ status: 'stale', version: '0.3.1', kubernetesVersion: 'v1.31.2', auditSource: null });
 
       for (const status of Object.keys(lastSeen)) {
         const filtered = await listAll(tenant.owner.headers, { agentStatus: status });

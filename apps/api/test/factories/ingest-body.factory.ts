@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type {
   AuditEvent,
-  Heartbeat,
+  HeartbeatInput,
   InventoryDeltaInput,
   InventoryNamespace,
   InventoryPod,
@@ -74,8 +74,11 @@ export function deltaBody(overrides: Partial<InventoryDeltaInput> = {}): Invento
 const VIOLATION =
   'would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false), runAsNonRoot != true (pod or container "web" must set securityContext.runAsNonRoot=true)';
 
+/** An audit event as an agent that parses the annotation sends it: `violations` present. */
+export type AgentAuditEvent = AuditEvent & { violations: NonNullable<AuditEvent['violations']> };
+
 /** An audit-mode violation of `restricted:latest` on a pod create, an hour ago. */
-export function auditEventBody(overrides: Partial<AuditEvent> = {}): AuditEvent {
+export function auditEventBody(overrides: Partial<AgentAuditEvent> = {}): AgentAuditEvent {
   const namespace = overrides.namespace ?? 'shop';
   return {
     auditId: randomUUID(),
@@ -103,11 +106,11 @@ export function auditEventBody(overrides: Partial<AuditEvent> = {}): AuditEvent 
   };
 }
 
-export function auditBatchBody(count: number, overrides: Partial<AuditEvent> = {}): { events: AuditEvent[] } {
+export function auditBatchBody(count: number, overrides: Partial<AgentAuditEvent> = {}): { events: AgentAuditEvent[] } {
   return { events: Array.from({ length: count }, () => auditEventBody(overrides)) };
 }
 
-export function heartbeatBody(overrides: Partial<Heartbeat> = {}): Heartbeat {
+export function heartbeatBody(overrides: Partial<HeartbeatInput> = {}): HeartbeatInput {
   return {
     agentVersion: '0.3.1',
     kubernetesVersion: 'v1.33.2',

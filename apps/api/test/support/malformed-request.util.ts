@@ -22,9 +22,10 @@ export interface ValidRequest {
 type Path = (string | number)[];
 
 // Keys that are required wherever they appear in the valid bodies, so deleting one always makes a body invalid.
+// An audit event's `violations` is optional (the API parses the annotation itself); its fields are not.
 const REQUIRED_KEYS = new Set([
   'events', 'auditId', 'stage', 'time', 'verb', 'user', 'username', 'groups', 'resource', 'annotations', 'auditViolations',
-  'violations', 'level', 'version', 'checks', 'reason', 'detail', 'syncId', 'chunk', 'totalChunks', 'uid', 'labels',
+  'level', 'version', 'checks', 'reason', 'detail', 'syncId', 'chunk', 'totalChunks', 'uid', 'labels',
   'createdAt', 'kind', 'ownerChain', 'replicas', 'podCount', 'projectionHash', 'workloadUid', 'phase', 'agentVersion',
   'kubernetesVersion', 'counts', 'startedAt', 'metadata', 'spec',
 ]);

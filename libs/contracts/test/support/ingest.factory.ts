@@ -102,7 +102,8 @@ export function inventoryDelta(overrides: Partial<InventoryDeltaInput> = {}): In
   };
 }
 
-type AuditEventInput = AuditEventBatch['events'][number];
+// With the agent's parse present, as every example here sends it; tests remove it where it matters.
+type AuditEventInput = AuditEventBatch['events'][number] & { violations: NonNullable<AuditEventBatch['events'][number]['violations']> };
 
 export function auditEvent(overrides: Partial<AuditEventInput> = {}): AuditEventInput {
   return {

@@ -12,11 +12,14 @@ export interface AuditEventRow {
   clusterId: string;
   clusterName: string;
   auditId: string;
+  stage: string;
   time: Date;
   receivedAt: Date;
   verb: string;
   username: string;
   userGroups: string[];
+  impersonatedUsername: string | null;
+  impersonatedUserGroups: string[];
   objectResource: string;
   objectNamespace: string | null;
   objectName: string | null;
@@ -24,9 +27,14 @@ export interface AuditEventRow {
   objectApiVersion: string | null;
   objectSubresource: string | null;
   namespaceName: string;
-  level: string;
-  version: string;
+  dryRun: boolean;
+  level: string | null;
+  version: string | null;
   checks: unknown;
+  unparsed: boolean;
+  parseError: string | null;
+  auditViolations: string;
+  annotationKeyPrefix: string | null;
   enforcePolicy: string | null;
   responseCode: number | null;
 }
@@ -38,8 +46,12 @@ export interface AuditEventFilter {
   clusterId?: string | undefined;
   namespace?: string | undefined;
   username?: string | undefined;
+  impersonatedUsername?: string | undefined;
+  resource?: string | undefined;
   checkId?: string | undefined;
   level?: string | undefined;
+  dryRun?: boolean | undefined;
+  unparsed?: boolean | undefined;
 }
 
 /** One keyset page in time order: rows strictly after `after`. */
@@ -56,12 +68,14 @@ const COLUMNS: KeysetColumn[] = [
 ];
 
 const SELECT = Prisma.sql`
-  SELECT a.id, a.cluster_id AS "clusterId", c.name AS "clusterName", a.audit_id AS "auditId", a.time,
-    a.received_at AS "receivedAt", a.verb, a.username, a.user_groups AS "userGroups", a.object_resource AS "objectResource",
-    a.object_namespace AS "objectNamespace", a.object_name AS "objectName", a.object_api_group AS "objectApiGroup",
-    a.object_api_version AS "objectApiVersion", a.object_subresource AS "objectSubresource",
-    a.namespace_name AS "namespaceName", a.level::text AS level, a.version, a.checks, a.enforce_policy AS "enforcePolicy",
-    a.response_code AS "responseCode"
+  SELECT a.id, a.cluster_id AS "clusterId", c.name AS "clusterName", a.audit_id AS "auditId", a.stage::text AS stage, a.time,
+    a.received_at AS "receivedAt", a.verb, a.username, a.user_groups AS "userGroups",
+    a.impersonated_username AS "impersonatedUsername", a.impersonated_user_groups AS "impersonatedUserGroups",
+    a.object_resource AS "objectResource", a.object_namespace AS "objectNamespace", a.object_name AS "objectName",
+    a.object_api_group AS "objectApiGroup", a.object_api_version AS "objectApiVersion", a.object_subresource AS "objectSubresource",
+    a.namespace_name AS "namespaceName", a.dry_run AS "dryRun", a.level::text AS level, a.version, a.checks, a.unparsed,
+    a.parse_error AS "parseError", a.audit_violations AS "auditViolations", a.annotation_key_prefix AS "annotationKeyPrefix",
+    a.enforce_policy AS "enforcePolicy", a.response_code AS "responseCode"
   FROM audit_events a
   JOIN clusters c ON c.org_id = a.org_id AND c.id = a.cluster_id`;
 
@@ -76,6 +90,10 @@ function conditions(orgId: string, filter: AuditEventFilter): Prisma.Sql {
   if (filter.clusterId !== undefined) parts.push(Prisma.sql`a.cluster_id = ${filter.clusterId}::uuid`);
   if (filter.namespace !== undefined) parts.push(Prisma.sql`a.namespace_name = ${filter.namespace}`);
   if (filter.username !== undefined) parts.push(Prisma.sql`a.username = ${filter.username}`);
+  if (filter.impersonatedUsername !== undefined) parts.push(Prisma.sql`a.impersonated_username = ${filter.impersonatedUsername}`);
+  if (filter.resource !== undefined) parts.push(Prisma.sql`a.object_resource = ${filter.resource}`);
+  if (filter.dryRun !== undefined) parts.push(Prisma.sql`a.dry_run = ${filter.dryRun}`);
+  if (filter.unparsed !== undefined) parts.push(Prisma.sql`a.unparsed = ${filter.unparsed}`);
   // Containment filters the rows the (org_id, time, id) index yields; see the query_indexes migration for why
   // a GIN index would not help under row-level security.
   if (filter.checkId !== undefined) parts.push(Prisma.sql`a.checks @> ${JSON.stringify([{ id: filter.checkId }])}::jsonb`);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AUDIT_EVENTS_CSV_COLUMNS, AuditViolationCheck, auditEventsTimeRange } from '@ratchet/contracts';
+import { AUDIT_EVENTS_CSV_COLUMNS, AuditStage, AuditViolationCheck, EnforceableLevel, PsaVersion, auditEventsTimeRange } from '@ratchet/contracts';
 import type { AuditEventSummary, AuditEventsExportQuery, AuditEventsFilter, AuditEventsPage, AuditEventsQuery } from '@ratchet/contracts';
 import { z } from 'zod';
 
@@ -18,6 +18,10 @@ export const AUDIT_EVENTS_EXPORT_PAGE_SIZE = 1000;
 
 const CURSOR_KEYS = z.tuple([KeysetKey.timestamp]);
 const Checks = z.array(AuditViolationCheck);
+// Stored from a parse (or an unparsed annotation's readable prefix); a value the contract does not know is
+// shown as unknown rather than failing the page.
+const StoredLevel = EnforceableLevel.nullable().catch(null);
+const StoredVersion = PsaVersion.nullable().catch(null);
 
 function filterOf(query: AuditEventsFilter, now: Date): AuditEventFilter {
   return {
@@ -25,8 +29,12 @@ function filterOf(query: AuditEventsFilter, now: Date): AuditEventFilter {
     clusterId: query.clusterId,
     namespace: query.namespace,
     username: query.user,
+    impersonatedUsername: query.impersonatedUser,
+    resource: query.resource,
     checkId: query.checkId,
     level: query.level,
+    dryRun: query.dryRun,
+    unparsed: query.unparsed,
   };
 }
 
@@ -48,15 +56,22 @@ function toSummary(row: AuditEventRow): AuditEventSummary {
     clusterId: row.clusterId,
     clusterName: row.clusterName,
     auditId: row.auditId,
+    stage: AuditStage.parse(row.stage),
     time: row.time.toISOString(),
     receivedAt: row.receivedAt.toISOString(),
     verb: row.verb,
     user: { username: row.username, groups: row.userGroups },
+    impersonatedUser: row.impersonatedUsername === null ? null : { username: row.impersonatedUsername, groups: row.impersonatedUserGroups },
     objectRef,
     namespace: row.namespaceName,
-    level: row.level as AuditEventSummary['level'],
-    version: row.version,
+    dryRun: row.dryRun,
+    level: StoredLevel.parse(row.level),
+    version: StoredVersion.parse(row.version),
     checks: checks.success ? checks.data : [],
+    unparsed: row.unparsed,
+    parseError: row.parseError,
+    auditViolations: row.auditViolations,
+    annotationKeyPrefix: row.annotationKeyPrefix,
     enforcePolicy: row.enforcePolicy,
     responseCode: row.responseCode,
   };
@@ -79,6 +94,10 @@ function toCsvRecord(event: AuditEventSummary): CsvValue[] {
     enforcePolicy: event.enforcePolicy,
     responseCode: event.responseCode,
     auditId: event.auditId,
+    impersonatedUser: event.impersonatedUser?.username,
+    dryRun: String(event.dryRun),
+    unparsed: String(event.unparsed),
+    parseError: event.parseError,
   };
   return AUDIT_EVENTS_CSV_COLUMNS.map((column) => byColumn[column]);
 }

@@ -17,6 +17,9 @@ export interface ClusterRow {
   lastSeenAt: Date | null;
   agentVersion: string | null;
   kubernetesVersion: string | null;
+  /** From the agent's last heartbeat, as stored: the service checks them against their contracts. */
+  auditSource: string | null;
+  psaConfiguration: unknown;
   counts: { namespaces: number; workloads: number; pods: number; openFindings: number };
 }
 
@@ -51,6 +54,8 @@ interface SummaryRecord {
   last_seen_at: Date | null;
   agent_version: string | null;
   kubernetes_version: string | null;
+  audit_source: string | null;
+  psa_configuration: unknown;
   namespaces: number;
   workloads: number;
   pods: number;
@@ -76,7 +81,8 @@ function lastSeenCondition(range: LastSeenRange): Prisma.Sql {
 async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql, limit: number): Promise<ClusterRow[]> {
   const records = await tx.$queryRaw<SummaryRecord[]>`
     WITH page AS (
-      SELECT c.id, c.name, c.created_at, c.last_seen_at, c.agent_version, c.kubernetes_version
+      SELECT c.id, c.name, c.created_at, c.last_seen_at, c.agent_version, c.kubernetes_version, c.audit_source::text AS audit_source,
+        c.psa_configuration
       FROM clusters c
       WHERE c.org_id = ${orgId}::uuid ${where}
       ${keysetOrderBy(ORDER, 'asc')}
@@ -117,6 +123,8 @@ async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql
     lastSeenAt: record.last_seen_at,
     agentVersion: record.agent_version,
     kubernetesVersion: record.kubernetes_version,
+    auditSource: record.audit_source,
+    psaConfiguration: record.psa_configuration,
     counts: { namespaces: record.namespaces, workloads: record.workloads, pods: record.pods, openFindings: record.open_findings },
   }));
 }
@@ -153,6 +161,8 @@ export class ClustersRepository {
           lastSeenAt: cluster.lastSeenAt,
           agentVersion: cluster.agentVersion,
           kubernetesVersion: cluster.kubernetesVersion,
+          auditSource: cluster.auditSource,
+          psaConfiguration: cluster.psaConfiguration,
           counts: { namespaces: 0, workloads: 0, pods: 0, openFindings: 0 },
         };
       });

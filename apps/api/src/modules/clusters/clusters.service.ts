@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClusterName } from '@ratchet/contracts';
+import { AuditSource, ClusterName, PsaConfiguration } from '@ratchet/contracts';
 import type { ClusterCreated, ClusterSummary, ClustersPage, ClustersQuery, CreateClusterRequest, UpdateClusterRequest } from '@ratchet/contracts';
 import { z } from 'zod';
 
@@ -22,13 +22,23 @@ const FIRST_AGENT_TOKEN_NAME = 'created with the cluster';
 const LIST_SORT: KeysetSort = { field: 'name', order: 'asc' };
 const LIST_KEYS = z.tuple([ClusterName]);
 
+// Written by ingest from a validated heartbeat; anything else reads as unknown rather than failing the page.
+const StoredAuditSource = AuditSource.nullable().catch(null);
+const StoredPsaConfiguration = PsaConfiguration.nullable().catch(null);
+
 function toClusterSummary(row: ClusterRow, now: Date): ClusterSummary {
   return {
     id: row.id,
     name: row.name,
     createdAt: row.createdAt.toISOString(),
     lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
-    agent: { status: agentStatus(row.lastSeenAt, now), version: row.agentVersion, kubernetesVersion: row.kubernetesVersion },
+    agent: {
+      status: agentStatus(row.lastSeenAt, now),
+      version: row.agentVersion,
+      kubernetesVersion: row.kubernetesVersion,
+      auditSource: StoredAuditSource.parse(row.auditSource),
+    },
+    psaConfiguration: StoredPsaConfiguration.parse(row.psaConfiguration),
     counts: row.counts,
   };
 }

@@ -61,7 +61,13 @@ export class IngestBatchesRepository {
         const written = await write(tx, batchId);
         const answer: IngestAnswer = {
           status: 202,
-          body: { batchId, accepted: written.accepted, duplicates: written.duplicates, deleted: written.deleted },
+          body: {
+            batchId,
+            accepted: written.accepted,
+            duplicates: written.duplicates,
+            deleted: written.deleted,
+            ...(written.unparsedAuditEvents === undefined ? {} : { unparsedAuditEvents: written.unparsedAuditEvents }),
+          },
         };
         const jobs = written.jobs.map((job) => ({ job_name: job.name, job_id: job.jobId, payload: job.payload }));
         // One round trip for the batch's last three writes; data-modifying CTEs always run to completion.
@@ -112,12 +118,17 @@ export class IngestBatchesRepository {
     };
   }
 
-  /** What the agent says about itself; the last-seen time is set with every batch. */
+  /**
+   * What the agent says about itself and its cluster; the last-seen time is set with every batch. The audit
+   * source and PSA configuration are replaced by each heartbeat: one that leaves them out makes them unknown.
+   */
   async updateAgent(tx: Transaction, scope: IngestScope, heartbeat: Heartbeat): Promise<void> {
+    const psaConfiguration = heartbeat.psaConfiguration === undefined ? null : JSON.stringify(heartbeat.psaConfiguration);
     await tx.$executeRaw`
       UPDATE clusters
       SET agent_version = ${heartbeat.agentVersion}, kubernetes_version = ${heartbeat.kubernetesVersion},
-          agent_counts = ${JSON.stringify(heartbeat.counts)}::jsonb
+          agent_counts = ${JSON.stringify(heartbeat.counts)}::jsonb,
+          audit_source = ${heartbeat.auditSource ?? null}::audit_source, psa_configuration = ${psaConfiguration}::jsonb
       WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid`;
   }
 }

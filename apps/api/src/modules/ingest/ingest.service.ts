@@ -25,7 +25,7 @@ import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { ApiMetrics } from '../metrics/metrics.registry.js';
 import { AuditIngestRepository } from './audit-ingest.repository.js';
-import { auditViolationIssues } from './audit-violations.util.js';
+import { readAuditViolations } from './audit-violations.util.js';
 import { IngestBatchesRepository } from './ingest-batches.repository.js';
 import type { BatchHeader, BatchWrite, IngestAnswer, IngestScope, OutboxEntry, QueuedJob } from './ingest.types.js';
 import { NO_ITEMS } from './ingest.types.js';
@@ -172,22 +172,35 @@ export class IngestService {
     });
   }
 
-  /** Audit-mode violations; an auditID stored before is counted as a duplicate and stored once. */
+  /**
+   * Audit-mode violations; a request stored before is counted as a duplicate and stored once. An annotation the
+   * API cannot parse is stored unparsed and counted in `unparsedAuditEvents`, never a reason to refuse the batch.
+   */
   async auditEvents(ctx: TenantContext, idempotencyKey: string, batch: AuditEventBatch): Promise<IngestReply> {
     const scope = this.scopeOf(ctx);
     const { header, json } = this.header('audit', idempotencyKey, batch, batch.events.length);
-    this.check([...unstorableText(batch, 'body', json), ...auditTimeIssues(batch.events, Date.now()), ...auditViolationIssues(batch.events)]);
+    const { readings, issues } = readAuditViolations(batch.events);
+    this.check([...unstorableText(batch, 'body', json), ...auditTimeIssues(batch.events, Date.now()), ...issues]);
+    const unparsed = readings.filter((reading) => reading.unparsed).length;
     let partitionedMonths: number[] = [];
     const reply = await this.record(scope, header, async (tx, batchId) => {
-      const stored = await this.audit.insert(tx, scope, batch.events);
+      const stored = await this.audit.insert(tx, scope, batch.events, readings);
       partitionedMonths = stored.partitionedMonths;
       return {
         accepted: counts({ auditEvents: stored.inserted }),
         duplicates: counts({ auditEvents: batch.events.length - stored.inserted }),
         deleted: counts({}),
-        jobs: stored.inserted > 0 ? [job(JOB_NAMES.ingestAuditEvents, scope, batchId, { namespaces: stored.namespaceNames })] : [],
+        unparsedAuditEvents: unparsed,
+        jobs:
+          stored.inserted + stored.upgraded > 0 ? [job(JOB_NAMES.ingestAuditEvents, scope, batchId, { namespaces: stored.namespaceNames })] : [],
       };
     });
+    if (unparsed > 0 && !reply.replayed) {
+      const auditIds = batch.events.filter((_, index) => readings[index]!.unparsed).map((event) => event.auditId);
+      this.logger.warn(
+        `org ${scope.orgId} cluster ${scope.clusterId}: ${unparsed} audit events stored unparsed, auditIDs ${JSON.stringify(auditIds.slice(0, 20))}`,
+      );
+    }
     this.audit.rememberPartitions(partitionedMonths);
     return reply;
   }

@@ -29,6 +29,8 @@ export interface BatchWrite {
   accepted: IngestCounts;
   duplicates: IngestCounts;
   deleted: IngestCounts;
+  /** Audit batches only: events whose annotation could not be parsed (IngestAccepted.unparsedAuditEvents). */
+  unparsedAuditEvents?: number;
   jobs: QueuedJob[];
 }
 
