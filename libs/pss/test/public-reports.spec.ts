@@ -61,3 +61,14 @@ describe('suggestPatch on manifests from public reports', () => {
     expect(hostPorts.remediation.what).not.toMatch(/^Remove `hostPort`/);
   });
 });
+
+describe('verdicts on manifests from public reports', () => {
+  it('d1: a Pod with only the AppArmor annotation fails for the copied field and the annotation (apiserver 1.30+)', () => {
+    const pod = podOf('d1-apparmor-annotation-pod.yaml');
+
+    expect(evaluatePod(pod, 'baseline', 'latest').forbiddenDetail).toBe(
+      'forbidden AppArmor profiles (container "app" and annotation must not set AppArmor profile type to ' +
+        '"Unconfined", "container.apparmor.security.beta.kubernetes.io/app="unconfined"")',
+    );
+  });
+});
