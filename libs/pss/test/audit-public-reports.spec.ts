@@ -137,3 +137,15 @@ describe('parseAuditViolations on a reason it does not know', () => {
     expect(() => sut(input)).toThrow('reason "hostPath volumes" at offset 167 cannot follow seLinuxOptions');
   });
 });
+
+describe('parseAuditViolations when a known reason follows in a wording it does not know', () => {
+  it('reads the procMount of a 1.34 apiserver apart from a later item it cannot read, and says so, rather than fold it', () => {
+    const input =
+      'would violate PodSecurity "restricted:latest": procMount (container "b" must not set securityContext.procMount to "Unmasked"), ' +
+      'allowPrivilegeEscalation != false (a future wording for "b")';
+
+    expect(() => sut(input)).toThrow(
+      'the detail of "allowPrivilegeEscalation != false" at offset 162 is not in upstream\'s format',
+    );
+  });
+});

@@ -455,7 +455,9 @@ describe('parseAuditViolations on garbage', () => {
 });
 
 describe('parseAuditViolations ambiguity', () => {
-  it('reads a capability that spells out another item as one capability', () => {
+  it('refuses, rather than guess, a capability that spells out another check', () => {
+    // Read as one capability, it is right here; read so, a check a newer apiserver words differently would
+    // vanish into the detail before it. A detail therefore never runs past `), <known reason>`.
     const pod = createPod({
       containers: [
         createContainer('x', {
@@ -467,7 +469,7 @@ describe('parseAuditViolations ambiguity', () => {
     const evaluation = evaluatePod(pod, 'baseline', 'latest');
 
     expect(evaluation.checks.map((c) => c.id)).toEqual(['capabilities_baseline', 'hostPorts']);
-    expect(sut(violationMessage(evaluation))).toEqual(expectedOf(evaluation));
+    expect(errorOf(violationMessage(evaluation)).message).toMatch(/^malformed Pod Security violations for "baseline:latest": /);
   });
 
   it('prefers the shorter earlier detail when two pods print the same message', () => {
@@ -488,14 +490,17 @@ describe('parseAuditViolations ambiguity', () => {
     expect(sut(violationMessage(oneCheck))).toEqual(expectedOf(twoChecks));
   });
 
-  it('reads a long hostile message without blowing up', () => {
+  it('answers a long hostile message quickly', () => {
     const names = Array.from({ length: 400 }, (_, i) => ({ name: `s${i}), hostPort (x), privileged (` }));
     const evaluation = evaluatePod(
       createPod({ hostNetwork: true, securityContext: { sysctls: names, runAsUser: 0 }, containers: [createContainer('c')] }),
       'restricted',
       'latest',
     );
+    const started = performance.now();
 
-    expect(sut(violationMessage(evaluation))).toEqual(expectedOf(evaluation));
+    // The apiserver refuses such sysctl names; spelling out reasons, they make the text unreadable.
+    expect(errorOf(violationMessage(evaluation))).toBeInstanceOf(PssInputError);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

@@ -189,6 +189,9 @@ function parsePolicy(text: string, start: number): { level: Exclude<Level, 'priv
   return { level, version, end: close + 3 };
 }
 
+/** Every reason some check prints at some level and version, and upstream's placeholder for none. */
+const KNOWN_REASONS: readonly string[] = [...ALL_REASONS.keys(), UNKNOWN_FORBIDDEN_REASON];
+
 // A reason this parser does not know runs up to its detail or the next item, and holds no parenthesis or
 // quote: upstream's reasons are short fixed phrases.
 const UNKNOWN_REASON_CHARACTERS = /^[^()"]+$/;
@@ -198,14 +201,17 @@ const UNKNOWN_REASON_CHARACTERS = /^[^()"]+$/;
  * detail may itself contain ", ", parentheses and anything else a user put in a name.
  *
  * Two rules keep a known check from disappearing into its neighbour: a detail is read as short as the rest
- * allows, and it never extends past a `), ` that a complete item of a known reason follows (a reason with a
- * detail in that reason's format). A reason the parser does not know is read as a check without an id,
- * wherever it stands, rather than failing the message or joining the previous detail.
+ * allows, and it never extends past a `), ` that a known reason follows. A user string that spells out
+ * `), <reason> (` (a capability or an SELinux type can; no name can) makes the message unreadable rather
+ * than risk reading a check into another's detail: upstream's wording may change again (as AppArmor's did
+ * in 1.30), and a detail the parser cannot read must fail, never hide a check. A reason the parser does not
+ * know is read as a check without an id, wherever it stands, rather than failing the message or joining
+ * the previous detail.
  */
 class ViolationListReader {
   private readonly closeParens: number[] = [];
   private readonly deadEnds = new Set<number>();
-  private readonly knownItemAt = new Map<number, boolean>();
+  private readonly knownReasonAt = new Map<number, boolean>();
   private failure: Failure = { offset: -1, message: '' };
 
   constructor(
@@ -326,7 +332,7 @@ class ViolationListReader {
         this.fail(detailStart, `the detail of "${reason}" at offset ${detailStart} is not in upstream's format: expected ${format.expected}`);
       }
       // Reading further would fold a check the parser knows into this detail.
-      if (next !== text.length && this.completeKnownItemAt(next + ITEM_SEPARATOR.length)) return undefined;
+      if (next !== text.length && this.foldsKnownItem(next + ITEM_SEPARATOR.length)) return undefined;
     }
     return undefined;
   }
@@ -337,29 +343,14 @@ class ViolationListReader {
     return rest ? [check, ...rest] : undefined;
   }
 
-  /** Whether a known reason at `offset` starts a complete item: nothing the shortest reading could not keep. */
-  private completeKnownItemAt(offset: number): boolean {
-    let complete = this.knownItemAt.get(offset);
-    if (complete === undefined) {
-      complete = this.grammar.entries.some((entry) => this.isCompleteItem(entry, offset));
-      this.knownItemAt.set(offset, complete);
+  /** Whether a reason some check prints starts at `offset`, so that a detail must not run past it. */
+  private foldsKnownItem(offset: number): boolean {
+    let known = this.knownReasonAt.get(offset);
+    if (known === undefined) {
+      known = KNOWN_REASONS.some((reason) => this.text.startsWith(reason, offset) && this.reasonEndsAt(offset + reason.length));
+      this.knownReasonAt.set(offset, known);
     }
-    return complete;
-  }
-
-  private isCompleteItem(entry: ReasonEntry, offset: number): boolean {
-    const { text } = this;
-    if (!text.startsWith(entry.reason, offset)) return false;
-    const afterReason = offset + entry.reason.length;
-    if (afterReason === text.length || text.startsWith(ITEM_SEPARATOR, afterReason)) return entry.acceptsEmptyDetail;
-    if (!text.startsWith(' (', afterReason)) return false;
-    const detailStart = afterReason + 2;
-    return this.closeParens.some((close) => {
-      if (close <= detailStart) return false;
-      const next = close + 1;
-      if (next !== text.length && !text.startsWith(ITEM_SEPARATOR, next)) return false;
-      return entry.format.pattern.test(text.slice(detailStart, close));
-    });
+    return known;
   }
 
   private outOfOrder(entry: ReasonEntry, offset: number, after: number): string {
@@ -401,7 +392,7 @@ class ViolationListReader {
  *
  * Details are arbitrary user text, so the list is not split on commas: each known reason must be one the
  * check set at that level and version prints, in result order, and each detail must have its check's shape.
- * A detail never takes in a later item of a known reason. Where a user string makes two readings fit, the
+ * A detail never takes in a later known reason: a user string that spells one out makes the text unreadable. Where a user string makes two readings fit, the
  * one with the shorter earlier details wins. A reason the parser does not know (a check a newer apiserver
  * added, or `unknown forbidden reason`) is kept as a check without `id`, wherever it stands.
  *

@@ -127,8 +127,9 @@ function copySeccomp(pod: PodLike, annotations: Record<string, string>, minor: n
  *
  * Which release decides: the apiserver's, not the namespace's policy version (a 1.29 apiserver at
  * `restricted:latest` does not copy AppArmor annotations). A caller that knows the cluster's version passes
- * it; `ratchet check`, which reads manifests with no cluster, passes its `--version` (default `latest`, the
- * newest apiserver), on the grounds that a pinned policy version usually names the release it targets.
+ * it (the agent's heartbeat reports it). `ratchet check` reads manifests with no cluster: its `--version`
+ * (default `latest`, the newest apiserver) is the best stand-in there, on the grounds that a pinned policy
+ * version usually names the release it targets; extractPodTemplates takes it as `apiserverVersion`.
  *
  * @throws PssInputError for a malformed version.
  */
