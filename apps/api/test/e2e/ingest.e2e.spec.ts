@@ -155,7 +155,7 @@ describe('ingest', () => {
       const wrongDetail = auditEventBody({
         violations: { ...good.violations, checks: [{ ...good.violations.checks[0]!, detail: 'container "api" must set it' }, good.violations.checks[1]!] },
       });
-      const unparsable = auditEventBody({ annotations: { auditViolations: 'would violate PodSecurity "restricted:latest": nope' } });
+      const unparsable = auditEventBody({ annotations: { auditViolations: 'would violate PodSecurity "restricted:latest": "nope"' } });
       const before = await state(cluster.orgId);
 
       const response = await post(cluster, INGEST_PATHS.auditEvents, { events: [good, wrongLevel, wrongDetail, unparsable] }).expect(400);
