@@ -40,12 +40,12 @@ export function restrictedVolumeSource(volume: Volume): string | undefined {
   let first: number = RESTRICTED_VOLUME_SOURCES.length;
   let unrecognised = false;
   for (const key in volume) {
-    if (volume[key] == null) continue;
     const rank = SOURCE_RANK.get(key);
     if (rank === undefined) {
-      if (key !== 'name') unrecognised = true;
+      if (key !== 'name' && volume[key] != null) unrecognised = true;
       continue;
     }
+    if (volume[key] == null) continue;
     if (rank < 0) return undefined;
     if (rank < first) first = rank;
   }
