@@ -1,71 +1,66 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { evaluatePod, evaluatePodAllLevels, projectPod, projectionHash } from '../src/index.js';
+import type { Volume } from '../src/index.js';
+import { evaluatePod } from '../src/index.js';
 import { createRestrictedPod } from './support/pod.factory.js';
 
 const sut = evaluatePod;
+const withVolumes = (...volumes: Volume[]) => createRestrictedPod({ volumes });
+const nfs = { server: 'nfs.example', path: '/exports' };
 
-// A source this evaluator does not know, as a newer Kubernetes might add one.
-const futureVolume = { name: 'v', futureSource: { driver: 'example' } };
-
-describe('restricted volume types', () => {
-  it('reports a volume whose source it does not recognise as type "unknown", as upstream does', () => {
-    const pod = createRestrictedPod({ volumes: [futureVolume] });
-
-    const evaluation = sut(pod, 'restricted', 'latest');
-
-    expect(evaluation.forbiddenDetail).toBe('restricted volume types (volume "v" uses restricted volume type "unknown")');
+describe('volumes', () => {
+  it.each(['v1.0', 'latest'])('treats a volume with no source as the emptyDir the API server defaults it to, at %s', (version) => {
+    expect(sut(withVolumes({ name: 'scratch' }, { name: 'nulled', hostPath: null }), 'restricted', version).allowed).toBe(true);
   });
 
-  it('defaults a volume with no source at all to emptyDir, as the API server does, so it passes', () => {
-    const pod = createRestrictedPod({ volumes: [{ name: 'v' }, { name: 'w', futureSource: null }] });
+  it('allows every permitted source at every version, with no gating by when it appeared', () => {
+    const pod = withVolumes(
+      { name: 'config', configMap: { name: 'config' } },
+      { name: 'csi', csi: { driver: 'csi.example' } },
+      { name: 'downward', downwardAPI: { items: [] } },
+      { name: 'scratch', emptyDir: {} },
+      { name: 'ephemeral', ephemeral: { volumeClaimTemplate: { spec: {} } } },
+      { name: 'image', image: { reference: 'registry.example/data:1' } },
+      { name: 'claim', persistentVolumeClaim: { claimName: 'data' } },
+      { name: 'projected', projected: { sources: [] } },
+      { name: 'secret', secret: { secretName: 'tls' } },
+    );
 
-    expect(sut(pod, 'restricted', 'latest').allowed).toBe(true);
+    expect(sut(pod, 'restricted', 'v1.0').allowed).toBe(true);
   });
 
-  it('names a known restricted source before "unknown", and lists each type once', () => {
-    const pod = createRestrictedPod({
-      volumes: [
-        { name: 'a', futureSource: {}, nfs: { server: 'x' } },
-        futureVolume,
-        { name: 'c', otherFuture: {} },
-        { name: 'd', configMap: { name: 'cm' } },
-      ],
-    });
-
-    expect(sut(pod, 'restricted', 'v1.30').forbiddenDetail).toBe(
-      'restricted volume types (volumes "a", "v", "c" use restricted volume types "nfs", "unknown")',
+  it('uses the singular for one restricted volume', () => {
+    expect(sut(withVolumes({ name: 'share', nfs }), 'restricted', 'latest').forbiddenDetail).toBe(
+      'restricted volume types (volume "share" uses restricted volume type "nfs")',
     );
   });
 
-  it('still passes baseline: the unknown type is a restricted check only', () => {
-    expect(sut(createRestrictedPod({ volumes: [futureVolume] }), 'baseline', 'latest').allowed).toBe(true);
-  });
-});
+  it('lists restricted volumes in spec order and their types as a sorted set', () => {
+    const pod = withVolumes(
+      { name: 'repo', gitRepo: { repository: 'https://git.example/repo' } },
+      { name: 'share', nfs },
+      { name: 'scratch', emptyDir: {} },
+      { name: 'backup', nfs },
+      { name: 'host', hostPath: { path: '/var/log' } },
+    );
 
-describe('restricted volume types through the security projection', () => {
-  const pod = createRestrictedPod({ volumes: [futureVolume, { name: 'data', emptyDir: {} }] });
-
-  it('carries an unknown source by name, without its contents', () => {
-    expect(projectPod(pod).spec.volumes).toEqual([{ name: 'v', unknownSources: ['futureSource'] }, { name: 'data', emptyDir: {} }]);
-  });
-
-  it('gives the projection the verdict of the pod at every level', () => {
-    const projected = evaluatePodAllLevels(projectPod(pod), 'latest');
-
-    expect(projected).toEqual(evaluatePodAllLevels(pod, 'latest'));
-    expect(projected.restricted.forbiddenDetail).toBe('restricted volume types (volume "v" uses restricted volume type "unknown")');
+    expect(sut(pod, 'restricted', 'latest').forbiddenDetail).toBe(
+      'restricted volume types (volumes "repo", "share", "backup", "host" use restricted volume types "gitRepo", "hostPath", "nfs")',
+    );
+    expect(sut(pod, 'baseline', 'latest').forbiddenDetail).toBe('hostPath volumes (volume "host")');
   });
 
-  it('hashes an unknown source, so a pod that gains one is sent again', () => {
-    const plain = createRestrictedPod({ volumes: [{ name: 'v', emptyDir: {} }] });
-
-    expect(projectionHash(projectPod(pod))).not.toBe(projectionHash(projectPod(plain)));
+  it('uses the singular type for several volumes of one type', () => {
+    expect(sut(withVolumes({ name: 'a', nfs }, { name: 'b', nfs }), 'restricted', 'latest').forbiddenDetail).toBe(
+      'restricted volume types (volumes "a", "b" use restricted volume type "nfs")',
+    );
   });
 
-  it('refuses a key that cannot be a field name, naming it', () => {
-    const bad = createRestrictedPod({ volumes: [{ name: 'v', 'not a source': {} }] });
+  it('names the first restricted source upstream tests for when several are set', () => {
+    const pod = withVolumes({ name: 'odd', nfs, gitRepo: { repository: 'https://git.example/repo' } });
 
-    expect(() => projectPod(bad)).toThrow('spec.volumes[0].not a source: not a volume source');
+    expect(sut(pod, 'restricted', 'latest').forbiddenDetail).toBe(
+      'restricted volume types (volume "odd" uses restricted volume type "gitRepo")',
+    );
   });
 });
