@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 import {
-  CHECK_IDS,
   CheckId,
   Count,
   Dns1123Subdomain,
@@ -412,12 +411,18 @@ export const AuditViolationCheck = z.strictObject({
 });
 export type AuditViolationCheck = z.infer<typeof AuditViolationCheck>;
 
+/**
+ * The most checks one `audit-violations` annotation may list: every known check once, plus reasons a newer
+ * apiserver added that the parser keeps as unrecognised checks (no `id`).
+ */
+export const AUDIT_VIOLATION_CHECKS_MAX = 64;
+
 /** `audit-violations` parsed: the audit policy (`"<level>:<version>"`) and the failing checks in PSA's order. */
 export const AuditViolations = z
   .strictObject({
     level: EnforceableLevel,
     version: PsaVersion,
-    checks: z.array(AuditViolationCheck).min(1).max(CHECK_IDS.length),
+    checks: z.array(AuditViolationCheck).min(1).max(AUDIT_VIOLATION_CHECKS_MAX),
   })
   .superRefine((violations, ctx) => {
     const seen = new Set<CheckId>();

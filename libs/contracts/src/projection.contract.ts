@@ -168,6 +168,8 @@ export const ProjectedContainer = z.strictObject({
 /** A volume source name. */
 export type VolumeSourceName = (typeof ALLOWED_VOLUME_SOURCES)[number] | (typeof RESTRICTED_VOLUME_SOURCES)[number];
 
+const KNOWN_VOLUME_KEYS: ReadonlySet<string> = new Set(['name', ...ALLOWED_VOLUME_SOURCES, ...RESTRICTED_VOLUME_SOURCES]);
+
 // Which source a volume sets is all the checks need, so every source but hostPath is an empty marker object.
 const SourceMarker = z.strictObject({});
 const sourceMarkers = Object.fromEntries(
@@ -178,12 +180,21 @@ const sourceMarkers = Object.fromEntries(
 
 /**
  * A volume: its name and which source it sets, each source as an empty object except `hostPath`, which keeps
- * its path and type.
+ * its path and type. `unknownSources` lists, sorted, the keys of sources libs/pss does not know (a newer
+ * Kubernetes's): the restricted check reports such a volume as type "unknown" rather than pass it, and the
+ * worker must reach the same verdict as the agent.
  */
 export const ProjectedVolume = z.strictObject({
   name: Dns1123Label,
   hostPath: z.strictObject({ path: z.string().max(4096).optional(), type: shortString.optional() }).optional(),
   ...sourceMarkers,
+  unknownSources: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,62}$/, { message: 'must be a field name' }))
+    .min(1)
+    .max(16)
+    .refine((keys) => keys.every((key, i) => i === 0 || keys[i - 1]! < key), { message: 'must be sorted and distinct' })
+    .refine((keys) => keys.every((key) => !KNOWN_VOLUME_KEYS.has(key)), { message: 'must name no known volume source' })
+    .optional(),
 });
 
 const ContainerList = z.array(ProjectedContainer).max(256);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 import {
-  CHECK_IDS,
   CheckId,
   Count,
   CursorPageQuery,
@@ -18,6 +17,7 @@ import {
   pageOf,
 } from './common.contract.js';
 import {
+  AUDIT_VIOLATION_CHECKS_MAX,
   AuditId,
   AuditObjectRef,
   AuditSource,
@@ -316,7 +316,7 @@ export const AuditEventSummary = z.strictObject({
   dryRun: z.boolean(),
   level: EnforceableLevel.nullable(),
   version: PsaVersion.nullable(),
-  checks: z.array(AuditViolationCheck).max(CHECK_IDS.length),
+  checks: z.array(AuditViolationCheck).max(AUDIT_VIOLATION_CHECKS_MAX),
   unparsed: z.boolean(),
   parseError: z.string().max(4096).nullable(),
   auditViolations: z.string().max(65_536),

@@ -154,6 +154,44 @@ describe('SecurityProjection', () => {
     expect(SecurityProjectionSchema.parse(projection)).toEqual(projection);
   });
 
+  it('carries a volume source libs/pss does not know, so the worker reaches the agent\'s verdict', () => {
+    const pod = {
+      metadata: { name: 'future' },
+      spec: {
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{ name: 'app', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+        volumes: [{ name: 'v', futureSource: { driver: 'x' } }],
+      },
+    };
+    const parsed: PodLike = SecurityProjectionSchema.parse(projectPod(pod));
+    const latest = parseVersion('latest');
+
+    expect(evaluatePodAllLevels(parsed, latest)).toEqual(evaluatePodAllLevels(pod, latest));
+    expect(evaluatePodAllLevels(parsed, latest).restricted.forbiddenDetail).toBe(
+      'restricted volume types (volume "v" uses restricted volume type "unknown")',
+    );
+  });
+
+  it('rejects unknownSources that name a known source, are unsorted or are not field names', () => {
+    const bad = {
+      metadata: {},
+      spec: {
+        volumes: [
+          { name: 'a', unknownSources: ['emptyDir'] },
+          { name: 'b', unknownSources: ['zeta', 'alpha'] },
+          { name: 'c', unknownSources: ['not a field'] },
+          { name: 'd', unknownSources: [] },
+        ],
+      },
+    };
+    expect(issuePaths(SecurityProjectionSchema, bad)).toEqual([
+      'spec.volumes[0].unknownSources',
+      'spec.volumes[1].unknownSources',
+      'spec.volumes[2].unknownSources[0]',
+      'spec.volumes[3].unknownSources',
+    ]);
+  });
+
   it('parses the content of every upstream conformance fixture projection unchanged', () => {
     const failures = loadFixtures().flatMap((fixture) => {
       const content = contentOf(projectPod(fixture.pod));

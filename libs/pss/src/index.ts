@@ -24,7 +24,10 @@ export type {
   SkippedManifestObject,
   UnknownManifestObject,
 } from './templates/extract-pod-templates.js';
+export type { ExtractOptions } from './templates/extract-pod-templates.js';
 export { extractPodTemplates } from './templates/extract-pod-templates.js';
+export type { ApiserverVersion } from './templates/default-pod-on-create.util.js';
+export { defaultPodOnCreate, defaultTemplateOnCreate } from './templates/default-pod-on-create.util.js';
 export { defaultHostNetworkPorts } from './templates/default-host-network-ports.util.js';
 export type { ManifestDocument } from './templates/parse-manifests.js';
 export { parseManifests } from './templates/parse-manifests.js';

@@ -156,7 +156,7 @@ describe('ingest', () => {
         violations: { ...good.violations, checks: [{ ...good.violations.checks[0]!, detail: 'container "api" must set it' }, good.violations.checks[1]!] },
       });
       // An annotation the API cannot parse is stored unparsed (see ingest-audit-traits.e2e.spec.ts), never a reason to refuse.
-      const unparsable = auditEventBody({ annotations: { auditViolations: 'would violate PodSecurity "restricted:latest": nope' } });
+      const unparsable = auditEventBody({ annotations: { auditViolations: 'would violate PodSecurity "restricted:latest": "nope"' } });
       const before = await state(cluster.orgId);
 
       const response = await post(cluster, INGEST_PATHS.auditEvents, { events: [good, wrongLevel, wrongDetail, unparsable] }).expect(400);

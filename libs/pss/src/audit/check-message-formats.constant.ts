@@ -1,7 +1,11 @@
 import { RESTRICTED_VOLUME_SOURCES } from '../checks/restricted-volumes.check.js';
 import type { CheckId } from '../policy/check.types.js';
 
-/** How one check writes its detail from some minor version on (upstream policy/check_*.go). */
+/**
+ * How one check writes its detail from some minor version on (upstream policy/check_*.go). The minor is the
+ * check version the policy selects; each pattern also accepts what every kube-apiserver release since 1.22
+ * printed for that check version, since the wording follows the apiserver's release, not the policy.
+ */
 export interface DetailFormat {
   minVersion: number;
   /** Matches every detail upstream can print, anchored at both ends. */
@@ -42,6 +46,7 @@ function always(pattern: RegExp, expected: string): readonly DetailFormat[] {
   return [{ minVersion: 0, pattern, expected }];
 }
 
+const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const SETTERS_EXPECTED = '<pod | container(s) "…" | pod and container(s) "…">';
 
 export const CHECK_MESSAGE_FORMATS: Readonly<Record<CheckId, CheckMessageFormat>> = {
@@ -51,8 +56,12 @@ export const CHECK_MESSAGE_FORMATS: Readonly<Record<CheckId, CheckMessageFormat>
       anchored(
         `(?:pod|${NAMES}|annotations?|pod and ${NAMES}|pod and annotations?|${NAMES} and annotations?|pod and ${NAMES} and annotations?)` +
           `${literal(' must not set AppArmor profile type to ')}"${ANY}"`,
+        // kube-apiserver 1.22-1.29 (pod-security-admission before v0.30.0): the bad annotations only, as
+        // sorted key="value" (Go %q) pairs joined by ", ".
+        `${literal(APPARMOR_ANNOTATION_PREFIX)}${ANY}=${GO_QUOTED}`,
       ),
-      '<pod, container(s) "…" and/or annotation(s), joined by " and "> must not set AppArmor profile type to "…"',
+      '<pod, container(s) "…" and/or annotation(s), joined by " and "> must not set AppArmor profile type to "…", ' +
+        'or (kube-apiserver before 1.30) container.apparmor.security.beta.kubernetes.io/<container>="…" pairs joined by ", "',
     ),
   },
   capabilities_baseline: {
@@ -106,9 +115,12 @@ export const CHECK_MESSAGE_FORMATS: Readonly<Record<CheckId, CheckMessageFormat>
     details: always(
       anchored(
         `${SETTERS}${literal(' set forbidden securityContext.seLinuxOptions: ')}` +
-          `(?:types? "${ANY}"(?:; user may not be set)?(?:; role may not be set)?|user may not be set(?:; role may not be set)?|role may not be set)`,
+          // Nothing after the colon: kube-apiserver 1.22-1.25 named user and role only beside a bad type
+          // (kubernetes/kubernetes#113109, fixed in 1.26 and not backported).
+          `(?:types? "${ANY}"(?:; user may not be set)?(?:; role may not be set)?|user may not be set(?:; role may not be set)?|role may not be set|)`,
       ),
-      `${SETTERS_EXPECTED} set forbidden securityContext.seLinuxOptions: <type(s) "…", user may not be set and/or role may not be set, joined by "; ">`,
+      `${SETTERS_EXPECTED} set forbidden securityContext.seLinuxOptions: <type(s) "…", user may not be set and/or role may not be set, joined by "; ", ` +
+        'or nothing (kube-apiserver before 1.26)>',
     ),
   },
   seccompProfile_baseline: {

@@ -60,6 +60,8 @@ describe('parseAuditViolations on the upstream fixtures', () => {
 // (`forbidden sysctls`, `unknown forbidden reason`). Without those, no part of it can be read as a
 // complete item, so each message has exactly one reading and the round trip must be exact. With them,
 // a string can be built that upstream prints identically for two different pods; see "ambiguity" below.
+// Nor does it contain `), ` and then a phrase without parentheses or quotes that ends where a detail opens
+// or an item ends: that is how a reason a newer apiserver added looks, and it is read as a check of its own.
 const HOSTILE_PIECES = [
   ',', ', ', '"', '""', '(', ')', '), ', ' (', '")', '"), ', '", "', '\\', '\\"', '\n', ' ', ' and ', '; ', '=', ':',
   'forbidden AppArmor profile', 'forbidden AppArmor profiles', 'non-default capabilities', 'host namespaces',
@@ -72,6 +74,7 @@ const HOSTILE_PIECES = [
   'volume "x" uses restricted volume type "nfs"', ' set forbidden securityContext.seLinuxOptions: user may not be set',
 ] as const;
 const COMPLETE_ITEM_START = /\((?:container|pod|volume|host|annotation|forbidden annotation)/;
+const UNKNOWN_ITEM_START = /\), [^()"]*(?: \(|, |$)/;
 
 const hostileText = fc
   .array(fc.oneof(fc.constantFrom(...HOSTILE_PIECES), fc.string({ maxLength: 3 }), fc.string({ unit: 'grapheme', maxLength: 2 })), {
@@ -79,7 +82,11 @@ const hostileText = fc
   })
   .map((pieces) => pieces.join(''))
   .filter(
-    (text) => !COMPLETE_ITEM_START.test(text) && !text.includes('forbidden sysctls') && !text.includes('unknown forbidden reason'),
+    (text) =>
+      !COMPLETE_ITEM_START.test(text) &&
+      !UNKNOWN_ITEM_START.test(text) &&
+      !text.includes('forbidden sysctls') &&
+      !text.includes('unknown forbidden reason'),
   );
 
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
@@ -172,6 +179,8 @@ describe('parseAuditViolations on hostile pods', () => {
         (pod, level, version, form, podName) => {
           const evaluation = evaluatePod(pod, level, version);
           fc.pre(!evaluation.allowed);
+          // Sysctl names are joined unquoted, so two of them can make an unknown item between them.
+          fc.pre(evaluation.checks.every((check) => !UNKNOWN_ITEM_START.test(check.detail)));
           const audit = violationMessage(evaluation);
           const detail = `violates PodSecurity "${level}:${version}": ${evaluation.forbiddenDetail}`;
           const message =
@@ -287,8 +296,8 @@ describe('parseAuditViolations for each reason', () => {
       'seccompProfile',
       'pod or containers "a", "b" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"',
     ],
-    ['restricted:latest', null, 'unknown forbidden reason', ''],
-    ['baseline:v1.0', null, 'unknown forbidden reason', 'anything, (at all)'],
+    ['restricted:latest', undefined, 'unknown forbidden reason', ''],
+    ['baseline:v1.0', undefined, 'unknown forbidden reason', 'anything, (at all)'],
   ] as const)('reads %s %s as "%s"', (policy, id, reason, detail) => {
     const [level, version] = policy.split(':') as ['baseline' | 'restricted', string];
     const message = `would violate PodSecurity "${policy}": ${item(reason, detail)}`;
@@ -302,7 +311,7 @@ describe('parseAuditViolations for each reason', () => {
       'would violate PodSecurity "baseline:latest": unknown forbidden reason, ' +
       'privileged (container "a" must not set securityContext.privileged=true), unknown forbidden reason (x), hostProcess (pod must not set securityContext.windowsOptions.hostProcess=true)';
 
-    expect(sut(message).checks.map((c) => c.id)).toEqual([null, 'privileged', null, 'windowsHostProcess']);
+    expect(sut(message).checks.map((c) => c.id)).toEqual([undefined, 'privileged', undefined, 'windowsHostProcess']);
   });
 });
 
@@ -385,11 +394,12 @@ describe('parseAuditViolations on garbage', () => {
       'malformed Pod Security violations for "baseline:latest": expected at least one reason at offset 45, found the end of the text',
     ],
     [
-      'an unknown reason',
-      `${policy}bogus (x)`,
+      'a reason with a quote, which no reason has',
+      `${policy}bo"gus (x)`,
       'malformed Pod Security violations for "baseline:latest": expected a Pod Security reason at offset 45 (one of "forbidden AppArmor profile", ' +
         '"forbidden AppArmor profiles", "forbidden sysctls", "host namespaces", "hostPath volumes", "hostPort", "hostProcess", ' +
-        '"non-default capabilities", "privileged", "probe or lifecycle host", "procMount", "seLinuxOptions", "seccompProfile"), found "bogus (x)"',
+        '"non-default capabilities", "privileged", "probe or lifecycle host", "procMount", "seLinuxOptions", "seccompProfile", ' +
+        'or another without parentheses or quotes), found "bo\\"gus (x)"',
     ],
     [
       'a restricted reason at baseline',
@@ -411,7 +421,8 @@ describe('parseAuditViolations on garbage', () => {
       `${policy}${privileged}, `,
       'malformed Pod Security violations for "baseline:latest": expected a Pod Security reason at offset 118 (one of "forbidden AppArmor profile", ' +
         '"forbidden AppArmor profiles", "forbidden sysctls", "host namespaces", "hostPath volumes", "hostPort", "hostProcess", ' +
-        '"non-default capabilities", "privileged", "probe or lifecycle host", "procMount", "seLinuxOptions", "seccompProfile"), found the end of the text',
+        '"non-default capabilities", "privileged", "probe or lifecycle host", "procMount", "seLinuxOptions", "seccompProfile", ' +
+        'or another without parentheses or quotes), found the end of the text',
     ],
     [
       'a detail in the wrong format',
@@ -431,7 +442,7 @@ describe('parseAuditViolations on garbage', () => {
     [
       'checks out of upstream order',
       `${policy}${privileged}, hostPort (container "a" uses hostPort 1)`,
-      'malformed Pod Security violations for "baseline:latest": reason "hostPort" at offset 118 cannot follow "privileged": upstream reports hostPorts before privileged',
+      'malformed Pod Security violations for "baseline:latest": reason "hostPort" at offset 118 cannot follow privileged: upstream reports hostPorts before privileged',
     ],
     [
       'a repeated check',
@@ -444,7 +455,9 @@ describe('parseAuditViolations on garbage', () => {
 });
 
 describe('parseAuditViolations ambiguity', () => {
-  it('reads a capability that spells out another item as one capability', () => {
+  it('refuses, rather than guess, a capability that spells out another check', () => {
+    // Read as one capability, it is right here; read so, a check a newer apiserver words differently would
+    // vanish into the detail before it. A detail therefore never runs past `), <known reason>`.
     const pod = createPod({
       containers: [
         createContainer('x', {
@@ -456,7 +469,7 @@ describe('parseAuditViolations ambiguity', () => {
     const evaluation = evaluatePod(pod, 'baseline', 'latest');
 
     expect(evaluation.checks.map((c) => c.id)).toEqual(['capabilities_baseline', 'hostPorts']);
-    expect(sut(violationMessage(evaluation))).toEqual(expectedOf(evaluation));
+    expect(errorOf(violationMessage(evaluation)).message).toMatch(/^malformed Pod Security violations for "baseline:latest": /);
   });
 
   it('prefers the shorter earlier detail when two pods print the same message', () => {
@@ -477,14 +490,17 @@ describe('parseAuditViolations ambiguity', () => {
     expect(sut(violationMessage(oneCheck))).toEqual(expectedOf(twoChecks));
   });
 
-  it('reads a long hostile message without blowing up', () => {
+  it('answers a long hostile message quickly', () => {
     const names = Array.from({ length: 400 }, (_, i) => ({ name: `s${i}), hostPort (x), privileged (` }));
     const evaluation = evaluatePod(
       createPod({ hostNetwork: true, securityContext: { sysctls: names, runAsUser: 0 }, containers: [createContainer('c')] }),
       'restricted',
       'latest',
     );
+    const started = performance.now();
 
-    expect(sut(violationMessage(evaluation))).toEqual(expectedOf(evaluation));
+    // The apiserver refuses such sysctl names; spelling out reasons, they make the text unreadable.
+    expect(errorOf(violationMessage(evaluation))).toBeInstanceOf(PssInputError);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

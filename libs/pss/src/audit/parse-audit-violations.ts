@@ -3,14 +3,17 @@ import { PssInputError } from '../api/level.js';
 import { effectiveMinor, parseVersion } from '../api/version.js';
 import type { CheckId } from '../policy/check.types.js';
 import { policyString } from '../policy/evaluate.js';
-import { DEFAULT_CHECK_TABLE } from '../policy/registry.js';
+import { CHECK_IDS, DEFAULT_CHECK_TABLE } from '../policy/registry.js';
 import type { DetailFormat } from './check-message-formats.constant.js';
 import { CHECK_MESSAGE_FORMATS, UNKNOWN_FORBIDDEN_REASON } from './check-message-formats.constant.js';
 
 /** One failing check read back from a Pod Security message. */
 export interface ParsedViolation {
-  /** `null` only for `unknown forbidden reason`, which upstream prints for a check that gave no reason. */
-  id: CheckId | null;
+  /**
+   * Absent for a reason this parser does not know: a check a newer kube-apiserver added, or
+   * `unknown forbidden reason`, which upstream prints for a check that gave no reason.
+   */
+  id?: CheckId;
   reason: string;
   /** `''` when upstream printed the reason without parentheses. */
   detail: string;
@@ -27,19 +30,34 @@ export interface ParsedViolations {
 /** One reason as it can appear at one level and version. */
 interface ReasonEntry {
   reason: string;
-  id: CheckId | null;
-  /** Position in upstream's result order; checks must appear in increasing order. */
+  id: CheckId;
+  /** Position in upstream's result order (CHECK_IDS); checks must appear in increasing order. */
   order: number;
+  format: DetailFormat;
+  acceptsEmptyDetail: boolean;
+  /**
+   * A check the newest apiserver does not print at this level and version but an older one does: the
+   * baseline checks a restricted check overrides, which 1.22/1.23 (no overrides yet) print beside it, and
+   * procMount, which 1.31-1.34 (no procMount_restricted yet) print among the baseline checks.
+   */
+  legacy: boolean;
+}
+
+/** The reasons one level prints at one (clamped) version, by any kube-apiserver release from 1.22 on. */
+interface Grammar {
+  /** Longest first, so that `forbidden AppArmor profiles` is tried before its singular; then current before legacy. */
+  entries: readonly ReasonEntry[];
+}
+
+/** What reading an item needs: a known check's entry, or an unknown reason's text with no id. */
+interface ItemShape {
+  reason: string;
+  id?: CheckId;
   format: DetailFormat;
   acceptsEmptyDetail: boolean;
 }
 
-/** The reasons one level prints at one (clamped) version. */
-interface Grammar {
-  /** Longest first, so that `forbidden AppArmor profiles` is tried before its singular. */
-  entries: readonly ReasonEntry[];
-  unknown: ReasonEntry;
-}
+const UNKNOWN_FORMAT: DetailFormat = { minVersion: 0, pattern: /^/, expected: 'any text' };
 
 interface Failure {
   offset: number;
@@ -63,8 +81,8 @@ const ALL_REASONS: ReadonlyMap<string, readonly CheckId[]> = (() => {
   return byReason;
 })();
 
-const UNKNOWN_FORMAT: DetailFormat = { minVersion: 0, pattern: /^/, expected: 'any text' };
 const grammars = new Map<string, Grammar>();
+const CHECK_ORDER: ReadonlyMap<CheckId, number> = new Map(CHECK_IDS.map((id, order) => [id, order]));
 
 function detailFormatAt(id: CheckId, minor: number): DetailFormat {
   let active: DetailFormat | undefined;
@@ -75,26 +93,30 @@ function detailFormatAt(id: CheckId, minor: number): DetailFormat {
   return active;
 }
 
+// The text depends on the kube-apiserver's release, not only on the namespace's policy version: an older
+// apiserver runs the checks it has, at the policy version clamped to its own newest. The check versions
+// the policy version selects are the same on every release from 1.22 on (every version split of a
+// detail format is at or below v1.19); what differs by release is wording (see CHECK_MESSAGE_FORMATS) and
+// which checks a restricted evaluation runs (`legacy` above).
 function grammarFor(level: Exclude<Level, 'privileged'>, version: string): Grammar {
   const minor = effectiveMinor(parseVersion(version));
   const key = `${level}:${minor}`;
   const cached = grammars.get(key);
   if (cached) return cached;
 
+  const current = DEFAULT_CHECK_TABLE[level][minor]!.map(({ id }) => id);
+  const legacy = level === 'restricted' ? DEFAULT_CHECK_TABLE.baseline[minor]!.map(({ id }) => id).filter((id) => !current.includes(id)) : [];
   const entries: ReasonEntry[] = [];
-  DEFAULT_CHECK_TABLE[level][minor]!.forEach(({ id }, order) => {
+  for (const id of [...current, ...legacy]) {
     const format = detailFormatAt(id, minor);
     const acceptsEmptyDetail = format.pattern.test('');
     for (const reason of CHECK_MESSAGE_FORMATS[id].reasons) {
-      // Overrides guarantee one check per reason at a level and version; a clash would make ids guesswork.
-      const clash = entries.find((entry) => entry.reason === reason);
-      if (clash) throw new Error(`reason "${reason}" is printed by both ${clash.id} and ${id} at ${key}`);
-      entries.push({ reason, id, order, format, acceptsEmptyDetail });
+      entries.push({ reason, id, order: CHECK_ORDER.get(id)!, format, acceptsEmptyDetail, legacy: legacy.includes(id) });
     }
-  });
-  entries.sort((a, b) => b.reason.length - a.reason.length);
-  const unknown: ReasonEntry = { reason: UNKNOWN_FORBIDDEN_REASON, id: null, order: -1, format: UNKNOWN_FORMAT, acceptsEmptyDetail: true };
-  const grammar = { entries, unknown };
+  }
+  // Stable sort: within one reason, the current check is tried before a legacy one.
+  entries.sort((a, b) => b.reason.length - a.reason.length || Number(a.legacy) - Number(b.legacy));
+  const grammar = { entries };
   grammars.set(key, grammar);
   return grammar;
 }
@@ -167,13 +189,29 @@ function parsePolicy(text: string, start: number): { level: Exclude<Level, 'priv
   return { level, version, end: close + 3 };
 }
 
+/** Every reason some check prints at some level and version, and upstream's placeholder for none. */
+const KNOWN_REASONS: readonly string[] = [...ALL_REASONS.keys(), UNKNOWN_FORBIDDEN_REASON];
+
+// A reason this parser does not know runs up to its detail or the next item, and holds no parenthesis or
+// quote: upstream's reasons are short fixed phrases.
+const UNKNOWN_REASON_CHARACTERS = /^[^()"]+$/;
+
 /**
  * Backtracking reader of upstream's ForbiddenDetail: `reason (detail)` items joined with ", ", where a
  * detail may itself contain ", ", parentheses and anything else a user put in a name.
+ *
+ * Two rules keep a known check from disappearing into its neighbour: a detail is read as short as the rest
+ * allows, and it never extends past a `), ` that a known reason follows. A user string that spells out
+ * `), <reason> (` (a capability or an SELinux type can; no name can) makes the message unreadable rather
+ * than risk reading a check into another's detail: upstream's wording may change again (as AppArmor's did
+ * in 1.30), and a detail the parser cannot read must fail, never hide a check. A reason the parser does not
+ * know is read as a check without an id, wherever it stands, rather than failing the message or joining
+ * the previous detail.
  */
 class ViolationListReader {
   private readonly closeParens: number[] = [];
   private readonly deadEnds = new Set<number>();
+  private readonly knownReasonAt = new Map<number, boolean>();
   private failure: Failure = { offset: -1, message: '' };
 
   constructor(
@@ -185,8 +223,7 @@ class ViolationListReader {
   }
 
   read(start: number): ParsedViolation[] {
-    // `unknown forbidden reason` takes any detail anywhere, so it is only a last resort.
-    const checks = this.items(start, -1, false) ?? this.items(start, -1, true);
+    const checks = this.items(start, -1);
     if (checks) return checks;
     throw new PssInputError(`malformed Pod Security violations for "${this.policy}": ${this.failure.message}`);
   }
@@ -195,50 +232,71 @@ class ViolationListReader {
     if (offset > this.failure.offset) this.failure = { offset, message };
   }
 
-  /** The items from `offset` to the end, each after check number `after`, or undefined if there is no way. */
-  private items(offset: number, after: number, allowUnknown: boolean): ParsedViolation[] | undefined {
-    const key = (offset * 32 + after + 1) * 2 + (allowUnknown ? 1 : 0);
+  /** Whether `reason` at `offset` is a whole reason: followed by its detail, the next item or the end. */
+  private reasonEndsAt(offset: number): boolean {
+    const { text } = this;
+    return offset === text.length || text.startsWith(' (', offset) || text.startsWith(ITEM_SEPARATOR, offset);
+  }
+
+  /** The items from `offset` to the end, the first after check number `after`, or undefined if there is no way. */
+  private items(offset: number, after: number): ParsedViolation[] | undefined {
+    const key = offset * 32 + after + 1;
     if (this.deadEnds.has(key)) return undefined;
-    const result = this.itemsUncached(offset, after, allowUnknown);
+    const result = this.itemsUncached(offset, after);
     if (!result) this.deadEnds.add(key);
     return result;
   }
 
-  private itemsUncached(offset: number, after: number, allowUnknown: boolean): ParsedViolation[] | undefined {
+  private itemsUncached(offset: number, after: number): ParsedViolation[] | undefined {
     const { text, grammar } = this;
-    let matched: ReasonEntry | undefined;
+    let known = false;
     for (const entry of grammar.entries) {
-      if (!text.startsWith(entry.reason, offset)) continue;
-      matched ??= entry;
+      if (!text.startsWith(entry.reason, offset) || !this.reasonEndsAt(offset + entry.reason.length)) continue;
+      known = true;
       if (entry.order <= after) {
         this.fail(offset, this.outOfOrder(entry, offset, after));
         continue;
       }
-      const parsed = this.item(entry, offset, entry.order, allowUnknown);
+      const parsed = this.item(entry, offset, entry.order);
       if (parsed) return parsed;
     }
-    if (text.startsWith(UNKNOWN_FORBIDDEN_REASON, offset)) {
-      matched ??= grammar.unknown;
-      if (allowUnknown) {
-        const parsed = this.item(grammar.unknown, offset, after, allowUnknown);
-        if (parsed) return parsed;
-      }
+    if (known) return undefined;
+    const elsewhere = this.reasonCheckedElsewhere(offset);
+    if (elsewhere) {
+      this.fail(offset, elsewhere);
+      return undefined;
     }
-    if (!matched) this.fail(offset, this.unknownReason(offset));
-    return undefined;
+    return this.unknownItem(offset, after);
+  }
+
+  /** An item whose reason the parser does not know: kept, without an id, and without moving the order on. */
+  private unknownItem(offset: number, after: number): ParsedViolation[] | undefined {
+    const { text } = this;
+    let end = text.length;
+    const paren = text.indexOf(' (', offset);
+    if (paren >= 0) end = paren;
+    const separator = text.indexOf(ITEM_SEPARATOR, offset);
+    if (separator >= 0 && separator < end) end = separator;
+    const reason = text.slice(offset, end);
+    if (!UNKNOWN_REASON_CHARACTERS.test(reason)) {
+      this.fail(offset, this.expectedReason(offset));
+      return undefined;
+    }
+    return this.item({ reason, format: UNKNOWN_FORMAT, acceptsEmptyDetail: true }, offset, after);
   }
 
   /** One item whose reason starts at `offset`, then the rest of the list. */
-  private item(entry: ReasonEntry, offset: number, order: number, allowUnknown: boolean): ParsedViolation[] | undefined {
+  private item(entry: ItemShape, offset: number, order: number): ParsedViolation[] | undefined {
     const { text } = this;
-    const { reason, id, format } = entry;
+    const { reason, format } = entry;
+    const check = (detail: string): ParsedViolation => (entry.id === undefined ? { reason, detail } : { id: entry.id, reason, detail });
     const afterReason = offset + reason.length;
     if (afterReason === text.length || text.startsWith(ITEM_SEPARATOR, afterReason)) {
       if (!entry.acceptsEmptyDetail) {
         this.fail(afterReason, `expected " (" and the detail of "${reason}" at offset ${afterReason}, ${found(text, afterReason)}`);
         return undefined;
       }
-      return this.rest({ id, reason, detail: '' }, afterReason, order, allowUnknown);
+      return this.rest(check(''), afterReason, order);
     }
     if (!text.startsWith(' (', afterReason)) {
       this.fail(afterReason, `expected " (", ", " or the end of the text after "${reason}" at offset ${afterReason}, ${found(text, afterReason)}`);
@@ -267,38 +325,57 @@ class ViolationListReader {
         continue;
       }
       const detail = text.slice(detailStart, close);
-      if (!format.pattern.test(detail)) {
+      if (format.pattern.test(detail)) {
+        const parsed = this.rest(check(detail), next, order);
+        if (parsed) return parsed;
+      } else {
         this.fail(detailStart, `the detail of "${reason}" at offset ${detailStart} is not in upstream's format: expected ${format.expected}`);
-        continue;
       }
-      const parsed = this.rest({ id, reason, detail }, next, order, allowUnknown);
-      if (parsed) return parsed;
+      // Reading further would fold a check the parser knows into this detail.
+      if (next !== text.length && this.foldsKnownItem(next + ITEM_SEPARATOR.length)) return undefined;
     }
     return undefined;
   }
 
-  private rest(check: ParsedViolation, offset: number, order: number, allowUnknown: boolean): ParsedViolation[] | undefined {
+  private rest(check: ParsedViolation, offset: number, order: number): ParsedViolation[] | undefined {
     if (offset === this.text.length) return [check];
-    const rest = this.items(offset + ITEM_SEPARATOR.length, order, allowUnknown);
+    const rest = this.items(offset + ITEM_SEPARATOR.length, order);
     return rest ? [check, ...rest] : undefined;
   }
 
-  private outOfOrder(entry: ReasonEntry, offset: number, after: number): string {
-    const previous = this.grammar.entries.find((e) => e.order === after);
-    const where = `reason "${entry.reason}" at offset ${offset}`;
-    if (previous?.id === entry.id) return `${where} repeats a check: upstream reports each failing check once`;
-    return `${where} cannot follow "${previous?.reason ?? ''}": upstream reports ${entry.id ?? ''} before ${previous?.id ?? ''}`;
+  /** Whether a reason some check prints starts at `offset`, so that a detail must not run past it. */
+  private foldsKnownItem(offset: number): boolean {
+    let known = this.knownReasonAt.get(offset);
+    if (known === undefined) {
+      known = KNOWN_REASONS.some((reason) => this.text.startsWith(reason, offset) && this.reasonEndsAt(offset + reason.length));
+      this.knownReasonAt.set(offset, known);
+    }
+    return known;
   }
 
-  private unknownReason(offset: number): string {
-    const { text, grammar } = this;
+  private outOfOrder(entry: ReasonEntry, offset: number, after: number): string {
+    const previous = CHECK_IDS[after];
+    const where = `reason "${entry.reason}" at offset ${offset}`;
+    if (previous === entry.id) return `${where} repeats a check: upstream reports each failing check once`;
+    return `${where} cannot follow ${previous ?? ''}: upstream reports ${entry.id} before ${previous ?? ''}`;
+  }
+
+  /** An error if a reason some other level or version prints starts at `offset`: it cannot be an unknown one. */
+  private reasonCheckedElsewhere(offset: number): string | undefined {
     for (const [reason, ids] of ALL_REASONS) {
-      if (text.startsWith(reason, offset) && !grammar.entries.some((e) => e.reason === reason)) {
+      if (this.text.startsWith(reason, offset) && this.reasonEndsAt(offset + reason.length)) {
         return `reason "${reason}" at offset ${offset} (${ids.join(' or ')}) is not checked at "${this.policy}"`;
       }
     }
-    const known = [...new Set(grammar.entries.map((e) => e.reason))].sort();
-    return `expected a Pod Security reason at offset ${offset} (one of ${known.map((r) => `"${r}"`).join(', ')}), ${found(text, offset)}`;
+    return undefined;
+  }
+
+  private expectedReason(offset: number): string {
+    const known = [...new Set(this.grammar.entries.map((e) => e.reason))].sort();
+    return (
+      `expected a Pod Security reason at offset ${offset} (one of ${known.map((r) => `"${r}"`).join(', ')}, ` +
+      `or another without parentheses or quotes), ${found(this.text, offset)}`
+    );
   }
 }
 
@@ -308,10 +385,16 @@ class ViolationListReader {
  * text as a kubectl warning (`Warning: would violate PodSecurity …`) and the enforce denial
  * (`pods "<name>" is forbidden: violates PodSecurity …`).
  *
- * Details are arbitrary user text, so the list is not split on commas: each reason must be one the check
- * set at that level and version prints, in result order, and each detail must have its check's shape.
- * Where a user string makes two readings fit, the one with the shorter earlier details wins, and
- * `unknown forbidden reason` is read only when nothing else fits.
+ * The text follows the kube-apiserver's release, not only the namespace's policy version, so every wording
+ * from 1.22 on is read: AppArmor before 1.30, seLinuxOptions with nothing after the colon (1.22-1.25), the
+ * restricted messages of 1.22/1.23 (no overrides: `hostPath volumes` beside `restricted volume types`), and
+ * procMount among the baseline checks (before 1.35).
+ *
+ * Details are arbitrary user text, so the list is not split on commas: each known reason must be one the
+ * check set at that level and version prints, in result order, and each detail must have its check's shape.
+ * A detail never takes in a later known reason: a user string that spells one out makes the text unreadable. Where a user string makes two readings fit, the
+ * one with the shorter earlier details wins. A reason the parser does not know (a check a newer apiserver
+ * added, or `unknown forbidden reason`) is kept as a check without `id`, wherever it stands.
  *
  * @throws PssInputError naming what was expected and at which character offset.
  */

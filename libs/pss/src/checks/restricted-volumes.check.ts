@@ -20,21 +20,37 @@ const SOURCE_RANK = new Map<string, number>([
   ...RESTRICTED_VOLUME_SOURCES.map((source, index) => [source, index] as const),
 ]);
 
+/** What upstream names a source it does not recognise (check_restrictedVolumes.go, the `default` case). */
+export const UNKNOWN_VOLUME_SOURCE = 'unknown';
+
 /**
- * The restricted source a volume uses, or `undefined` when it is allowed. A volume with no known source
- * is an emptyDir: the API server defaults it so before admission (SetDefaults_Volume), so upstream's
- * "unknown" type can only come from a pod that skipped defaulting.
+ * The restricted source a volume uses, or `undefined` when it is allowed.
+ *
+ * - A volume with no source at all is an emptyDir: the API server defaults it so before admission
+ *   (SetDefaults_Volume), so that case is allowed.
+ * - Any other key (not `name`, not a source listed above), such as a source a newer Kubernetes added, is a
+ *   source this evaluator does not know, and upstream reports it as `"unknown"`. A readiness verdict must
+ *   never call a volume safe because it did not recognise its source. The security projection carries such
+ *   keys in `unknownSources`, itself a key this rule counts, so a projection evaluates like its pod.
+ * - Upstream tests the allowed sources first, then the restricted ones in order, then falls back to
+ *   "unknown"; the same precedence applies here.
  */
 export function restrictedVolumeSource(volume: Volume): string | undefined {
   // A volume has a name and (normally) one source: walk its few keys rather than probing thirty names.
   let first: number = RESTRICTED_VOLUME_SOURCES.length;
+  let unrecognised = false;
   for (const key in volume) {
     const rank = SOURCE_RANK.get(key);
-    if (rank === undefined || volume[key] == null) continue;
+    if (rank === undefined) {
+      if (key !== 'name' && volume[key] != null) unrecognised = true;
+      continue;
+    }
+    if (volume[key] == null) continue;
     if (rank < 0) return undefined;
     if (rank < first) first = rank;
   }
-  return first < RESTRICTED_VOLUME_SOURCES.length ? RESTRICTED_VOLUME_SOURCES[first] : undefined;
+  if (first < RESTRICTED_VOLUME_SOURCES.length) return RESTRICTED_VOLUME_SOURCES[first];
+  return unrecognised ? UNKNOWN_VOLUME_SOURCE : undefined;
 }
 
 function restrictedVolumesV1_0({ spec }: PodView): Violation | undefined {

@@ -78,8 +78,12 @@ export type VolumeSourceName = (typeof ALLOWED_VOLUME_SOURCES)[number] | (typeof
 
 export type ProjectedHostPathSource = { path?: string; type?: string };
 
-/** A volume's name and which sources it sets; only hostPath keeps its contents. */
-export type ProjectedVolume = { name: string; hostPath?: ProjectedHostPathSource } & {
+/**
+ * A volume's name and which sources it sets; only hostPath keeps its contents. `unknownSources` names, sorted,
+ * the keys that are no source the evaluator knows (a newer Kubernetes's): the restricted check reports such a
+ * volume as type "unknown", and so does a projection, whose `unknownSources` key is itself no known source.
+ */
+export type ProjectedVolume = { name: string; hostPath?: ProjectedHostPathSource; unknownSources?: string[] } & {
   [source in Exclude<VolumeSourceName, 'hostPath'>]?: Record<string, never>;
 };
 

@@ -44,6 +44,10 @@ const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.
 const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
 const VOLUME_SOURCES = [...ALLOWED_VOLUME_SOURCES, ...RESTRICTED_VOLUME_SOURCES];
+const KNOWN_VOLUME_KEYS: ReadonlySet<string> = new Set(['name', ...VOLUME_SOURCES]);
+// How a core/v1 field name is spelt: a JSON key that is anything else cannot be a volume source.
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
+const MAX_UNKNOWN_VOLUME_SOURCES = 16;
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
@@ -263,6 +267,21 @@ function projectContainer(value: unknown, path: string): ProjectedContainer {
   return projected;
 }
 
+// Sources the evaluator does not know (a newer Kubernetes's, say), by key, sorted so the hash does not depend
+// on key order. The restricted check reports them as "unknown", so the projection must carry them.
+function unknownVolumeSources(volume: Fields, path: string): string[] | undefined {
+  let unknown: string[] | undefined;
+  for (const key of Object.keys(volume)) {
+    if (KNOWN_VOLUME_KEYS.has(key) || volume[key] == null) continue;
+    if (!FIELD_NAME.test(key)) throw invalidField(fieldPath(path, key), 'not a volume source: expected a field name such as emptyDir');
+    (unknown ??= []).push(key);
+  }
+  if (unknown !== undefined && unknown.length > MAX_UNKNOWN_VOLUME_SOURCES) {
+    throw invalidField(path, `sets ${unknown.length} fields that are no known volume source; a volume has one source`);
+  }
+  return unknown?.sort();
+}
+
 function projectVolume(value: unknown, path: string): ProjectedVolume {
   const volume = asFields(value, path);
   const projected: ProjectedVolume = { name: readRequiredString(volume, 'name', path) };
@@ -279,6 +298,7 @@ function projectVolume(value: unknown, path: string): ProjectedVolume {
       projected[source] = {};
     }
   }
+  put(projected, 'unknownSources', unknownVolumeSources(volume, path));
   return projected;
 }
 

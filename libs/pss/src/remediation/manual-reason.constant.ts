@@ -49,6 +49,10 @@ export const EXCEPTION_REASONS = {
   windowsPod: (field: string) =>
     `spec.os.name is windows and the API server rejects ${field} on Windows pods; Pod Security exempts Windows ` +
     'pods from this check from v1.25, so evaluate at v1.25 or later.',
+  escalationExplicit:
+    '`allowPrivilegeEscalation: true` was set explicitly; some images need it (a non-root process that gains a ' +
+    'file capability, such as an ingress controller binding ports 80 and 443). Confirm the image runs without ' +
+    'it, then set it to false.',
   escalationForced:
     '`privileged: true` or an added CAP_SYS_ADMIN always allows privilege escalation, and the API server rejects ' +
     '`allowPrivilegeEscalation: false` next to them; remove those first.',
@@ -61,6 +65,15 @@ export const EXCEPTION_REASONS = {
   rootUid:
     'A container that `runAsNonRoot: true` would cover runs with `runAsUser: 0`, so the kubelet would refuse to ' +
     'start it; pick a non-zero uid first (e.g. `runAsUser: 1000`).',
+  hostNetworkPorts:
+    '`hostNetwork: true` makes every container port a host port: the API server sets `hostPort` to ' +
+    '`containerPort` when the pod is created, so removing `hostPort` changes nothing. The fix is to drop ' +
+    '`hostNetwork`, once nothing needs the node\'s network namespace.',
+  livePod:
+    'This pod is running: it has ephemeral containers, which only a running pod can have. Neither an ephemeral ' +
+    'container nor a running pod\'s securityContext can be changed, so no patch applies: recreate the pod from a ' +
+    'fixed manifest (ephemeral containers are not recreated with it), and debug with `kubectl debug ' +
+    '--profile=restricted`, which adds an ephemeral container that restricted admits.',
   seccompExplicit:
     'A seccomp profile type other than RuntimeDefault or Localhost was set explicitly; confirm the app runs under ' +
     'RuntimeDefault before changing it.',

@@ -55,6 +55,17 @@ describe('remediationFor', () => {
     expect(remediationFor('hostPathVolumes').checkId).toBe('hostPathVolumes');
   });
 
+  it('tells a pod with hostNetwork to drop it, since hostNetwork makes every container port a host port', () => {
+    const pod: PodLike = { spec: { hostNetwork: true, containers: [{ name: 'app', ports: [{ containerPort: 80, hostPort: 80 }] }] } };
+
+    const sut = remediationFor('hostPorts', pod);
+
+    expect(sut.what).toMatch(/^Drop `hostNetwork: true`/);
+    expect(remediationFor('hostPorts', { spec: { containers: [] } }).what).toMatch(/^Remove `hostPort`/);
+    const snippet = parse(sut.snippet) as PodLike;
+    expect(evaluatePod(snippet, 'baseline', 'latest').checks.map((c) => c.id)).toEqual([]);
+  });
+
   it('rejects a string that is not a check ID', () => {
     expect(() => remediationFor('hostpathvolumes' as CheckId)).toThrow(PssInputError);
     expect(() => remediationFor('toString' as CheckId)).toThrow(PssInputError);

@@ -1,4 +1,5 @@
 import { PssInputError } from '../api/level.js';
+import type { PodLike } from '../api/pod.types.js';
 import type { CheckId } from '../policy/check.types.js';
 import { CHECK_IDS } from '../policy/registry.js';
 import type { Remediation } from './remediation.types.js';
@@ -334,12 +335,34 @@ const BY_CHECK: { readonly [Id in CheckId]: Remediation } = {
   },
 };
 
+// hostPorts of a pod with `hostNetwork: true`: the API server fills in every hostPort from containerPort
+// (defaultHostNetworkPorts), so removing hostPort, which the manifest may not even have, changes nothing.
+const HOST_NETWORK_PORTS: Remediation = {
+  ...BY_CHECK.hostPorts,
+  what:
+    'Drop `hostNetwork: true`: with it, every container port is a host port (the API server sets `hostPort` to ' +
+    '`containerPort`), whether or not the manifest writes one. Then reach the pod through a Service (NodePort or ' +
+    'LoadBalancer if it must be reachable from outside the cluster).',
+  snippet: `spec:
+  hostNetwork: false
+  containers:
+    - name: app
+      ports:
+        - containerPort: 8080
+`,
+};
+
 /** One remediation per Pod Security check, in upstream's result order. */
 export const REMEDIATIONS: readonly Remediation[] = CHECK_IDS.map((id) => BY_CHECK[id]);
 
-/** The remediation for a check; throws PssInputError for a string that is not a check ID. */
-export function remediationFor(checkId: CheckId): Remediation {
+/**
+ * The remediation for a check; throws PssInputError for a string that is not a check ID. Given the failing
+ * pod, it fits the advice to it: hostPorts of a pod with `hostNetwork: true` are fixed by dropping
+ * hostNetwork, not hostPort.
+ */
+export function remediationFor(checkId: CheckId, pod?: PodLike): Remediation {
   // Callers outside TypeScript (CLI arguments, query strings) can pass any string.
   if (!Object.hasOwn(BY_CHECK, checkId)) throw new PssInputError(`unknown check ID ${JSON.stringify(checkId)}`);
+  if (checkId === 'hostPorts' && pod?.spec?.hostNetwork === true) return HOST_NETWORK_PORTS;
   return BY_CHECK[checkId];
 }

@@ -200,14 +200,23 @@ spec:
 `);
   });
 
-  it('sets an explicit allowPrivilegeEscalation: true to false', () => {
-    const pod = createRestrictedPod({ containers: [createRestrictedContainer('app', { allowPrivilegeEscalation: true })] });
+  it('leaves an explicit allowPrivilegeEscalation: true to a human and still sets an unset one', () => {
+    const pod = createRestrictedPod({
+      containers: [createRestrictedContainer('edge', { allowPrivilegeEscalation: true }), createContainer('sidecar', {
+        securityContext: { capabilities: { drop: ['ALL'] } },
+      })],
+    });
 
     const sut = suggestPatch(pod, 'restricted');
 
     expect(sut.changes).toEqual([
-      { path: 'spec.containers[0].securityContext.allowPrivilegeEscalation', value: false, checkId: 'allowPrivilegeEscalation' },
+      { path: 'spec.containers[1].securityContext.allowPrivilegeEscalation', value: false, checkId: 'allowPrivilegeEscalation' },
     ]);
+    expect(sut.manual.map(({ checkId, detail }) => ({ checkId, detail }))).toEqual([
+      { checkId: 'allowPrivilegeEscalation', detail: 'container "edge" must set securityContext.allowPrivilegeEscalation=false' },
+    ]);
+    expect(sut.manual[0]!.reason).toMatch(/^`allowPrivilegeEscalation: true` was set explicitly/);
+    expect(sut.allowedAfter).toBe(false);
   });
 
   describe('applies only what the level and version require', () => {

@@ -51,6 +51,11 @@ interface PodFacts {
   spec: PodSpec;
   refs: ContainerRef[];
   windows: boolean;
+  /**
+   * Ephemeral containers exist only on a running pod (the ephemeralcontainers subresource adds them), and a
+   * running pod's securityContext and ephemeral containers cannot be changed: no patch applies to it.
+   */
+  live: boolean;
 }
 
 interface Fix {
@@ -59,20 +64,27 @@ interface Fix {
   manual?: string;
 }
 
+// An explicit true is a choice (file capabilities of a non-root image need it), like runAsNonRoot: false.
 function fixAllowPrivilegeEscalation({ refs, windows }: PodFacts): Fix {
   if (windows) return { changes: [], manual: EXCEPTION_REASONS.windowsPod('allowPrivilegeEscalation') };
   const changes: SecurityContextChange[] = [];
   let forced = false;
+  let explicit = false;
   for (const ref of refs) {
     const context = ref.container.securityContext;
     if (context?.allowPrivilegeEscalation === false) continue;
     if (context?.privileged === true || context?.capabilities?.add?.includes('CAP_SYS_ADMIN')) {
       forced = true;
+    } else if (context?.allowPrivilegeEscalation === true) {
+      explicit = true;
     } else {
       changes.push({ checkId: 'allowPrivilegeEscalation', container: ref, field: ['allowPrivilegeEscalation'], value: false });
     }
   }
-  return forced ? { changes, manual: EXCEPTION_REASONS.escalationForced } : { changes };
+  const reasons = [forced && EXCEPTION_REASONS.escalationForced, explicit && EXCEPTION_REASONS.escalationExplicit].filter(
+    (reason): reason is string => typeof reason === 'string',
+  );
+  return reasons.length > 0 ? { changes, manual: reasons.join(' ') } : { changes };
 }
 
 // Adds "ALL" to drop but never removes an added capability: the app may need it.
@@ -129,6 +141,8 @@ function fixFor(checkId: CheckId, pod: PodFacts): Fix {
       return fixRunAsNonRoot(pod);
     case 'seccompProfile_restricted':
       return fixSeccompProfileRestricted(pod);
+    case 'hostPorts':
+      return { changes: [], manual: pod.spec.hostNetwork === true ? EXCEPTION_REASONS.hostNetworkPorts : MANUAL_REASONS.hostPorts };
     default:
       return { changes: [], manual: MANUAL_REASONS[checkId] };
   }
@@ -140,7 +154,8 @@ function fixFor(checkId: CheckId, pod: PodFacts): Fix {
  * `runAsNonRoot: true` and `seccompProfile: {type: RuntimeDefault}`, each only where the level at that version
  * fails without it. Everything else (explicit choices, added capabilities, host access, volumes) is listed in
  * `manual` with its remediation. The result is checked by evaluating the patched pod; the input is not mutated.
- * Meant for manifests and pod templates: a running pod's securityContext cannot be changed in place.
+ * Meant for manifests and pod templates: a running pod's securityContext cannot be changed in place, so a pod
+ * with ephemeral containers (which only a running pod has) gets no changes, and every failure is `manual`.
  */
 export function suggestPatch(
   pod: PodLike,
@@ -149,12 +164,21 @@ export function suggestPatch(
 ): PatchSuggestion {
   const before = evaluatePod(pod, level, version);
   const spec = pod.spec ?? {};
-  const facts: PodFacts = { spec, refs: containerRefs(spec), windows: isWindowsPod(spec) };
+  const facts: PodFacts = {
+    spec,
+    refs: containerRefs(spec),
+    windows: isWindowsPod(spec),
+    live: (spec.ephemeralContainers?.length ?? 0) > 0,
+  };
 
   const planned: SecurityContextChange[] = [];
   const manualReasons = new Map<CheckId, string>();
   for (const failure of before.checks) {
     const fix = fixFor(failure.id, facts);
+    if (facts.live && fix.changes.length > 0) {
+      manualReasons.set(failure.id, fix.manual === undefined ? EXCEPTION_REASONS.livePod : `${EXCEPTION_REASONS.livePod} ${fix.manual}`);
+      continue;
+    }
     planned.push(...fix.changes);
     if (fix.manual !== undefined) manualReasons.set(failure.id, fix.manual);
   }
@@ -167,7 +191,7 @@ export function suggestPatch(
     if (reason === undefined) {
       throw new Error(`suggestPatch left ${failure.id} failing at ${level}:${before.version}: ${failure.detail}`);
     }
-    manual.push({ checkId: failure.id, reason, detail: failure.detail, remediation: remediationFor(failure.id) });
+    manual.push({ checkId: failure.id, reason, detail: failure.detail, remediation: remediationFor(failure.id, pod) });
   }
   if (manual.length !== manualReasons.size) {
     const passing = [...manualReasons.keys()].filter((id) => !manual.some((fix) => fix.checkId === id));

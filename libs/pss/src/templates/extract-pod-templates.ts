@@ -1,5 +1,6 @@
 import type { PodLike } from '../api/pod.types.js';
-import { defaultHostNetworkPorts } from './default-host-network-ports.util.js';
+import type { ApiserverVersion } from './default-pod-on-create.util.js';
+import { defaultPodOnCreate, defaultTemplateOnCreate } from './default-pod-on-create.util.js';
 import { POD_BEARING_KINDS, POD_LESS_KIND_NAMES, POD_LESS_KINDS } from './workload-kinds.constant.js';
 
 type Fields = Record<string, unknown>;
@@ -20,7 +21,7 @@ export interface ManifestObjectRef {
 export interface ExtractedPodTemplate extends ManifestObjectRef {
   /** `spec.template`, `spec.jobTemplate.spec.template`, `template`, or "" for a Pod. */
   templatePath: string;
-  /** `{metadata, spec}` of the template (or of the Pod, after the API server's hostPort defaulting). */
+  /** `{metadata, spec}` as Pod Security sees it: after the API server's create-time changes (defaultPodOnCreate). */
   pod: PodLike;
 }
 
@@ -91,7 +92,13 @@ function isList(object: Fields, kind: string): boolean {
   return kind === 'List' || (kind.endsWith('List') && 'items' in object);
 }
 
-function extractInto(result: PodTemplateExtraction, value: unknown, itemPath: string): void {
+/** How to read the objects: which kube-apiserver release's create-time changes to apply. */
+export interface ExtractOptions {
+  /** `latest` (default: the newest release) or `v1.N`; see defaultPodOnCreate for which version to pass. */
+  apiserverVersion?: ApiserverVersion;
+}
+
+function extractInto(result: PodTemplateExtraction, value: unknown, itemPath: string, options: ExtractOptions): void {
   if (!isFields(value)) {
     const where = itemPath === '' ? 'the document' : itemPath;
     result.problems.push({
@@ -107,14 +114,14 @@ function extractInto(result: PodTemplateExtraction, value: unknown, itemPath: st
     return;
   }
   if (isList(value, kind)) {
-    extractListItems(result, value, ref, itemPath);
+    extractListItems(result, value, ref, itemPath, options);
     return;
   }
 
   const group = apiGroup(apiVersion);
   const bearing = POD_BEARING_KINDS.get(kind);
   if (bearing !== undefined && (apiVersion === '' || bearing.groups.includes(group))) {
-    extractTemplate(result, value, ref, bearing.templatePath);
+    extractTemplate(result, value, ref, bearing.templatePath, options);
     return;
   }
   const podLess = apiVersion === '' ? POD_LESS_KIND_NAMES.has(kind) : POD_LESS_KINDS.has(`${group}/${kind}`);
@@ -131,7 +138,13 @@ function extractInto(result: PodTemplateExtraction, value: unknown, itemPath: st
   });
 }
 
-function extractListItems(result: PodTemplateExtraction, list: Fields, ref: ManifestObjectRef, itemPath: string): void {
+function extractListItems(
+  result: PodTemplateExtraction,
+  list: Fields,
+  ref: ManifestObjectRef,
+  itemPath: string,
+  options: ExtractOptions,
+): void {
   const items = list.items;
   if (items == null) return;
   if (!Array.isArray(items)) {
@@ -139,7 +152,7 @@ function extractListItems(result: PodTemplateExtraction, list: Fields, ref: Mani
     return;
   }
   const prefix = itemPath === '' ? '' : `${itemPath}.`;
-  items.forEach((item: unknown, i) => extractInto(result, item, `${prefix}items[${i}]`));
+  items.forEach((item: unknown, i) => extractInto(result, item, `${prefix}items[${i}]`, options));
 }
 
 function extractTemplate(
@@ -147,9 +160,10 @@ function extractTemplate(
   object: Fields,
   ref: ManifestObjectRef,
   templatePath: readonly string[],
+  { apiserverVersion = 'latest' }: ExtractOptions,
 ): void {
   if (templatePath.length === 0) {
-    result.templates.push({ ...ref, templatePath: '', pod: defaultHostNetworkPorts(podOf(object)) });
+    result.templates.push({ ...ref, templatePath: '', pod: defaultPodOnCreate(podOf(object), apiserverVersion) });
     return;
   }
   let node = object;
@@ -166,17 +180,20 @@ function extractTemplate(
     }
     node = next;
   }
-  result.templates.push({ ...ref, templatePath: templatePath.join('.'), pod: podOf(node) });
+  result.templates.push({ ...ref, templatePath: templatePath.join('.'), pod: defaultTemplateOnCreate(podOf(node), apiserverVersion) });
 }
 
 /**
  * The pods and pod templates one parsed Kubernetes object holds: a Pod itself, the template of PodTemplate,
  * Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, ReplicationController and CronJob, and the same for
  * every item of a List (recursively). Objects without a pod are reported as skipped (known pod-less kinds),
- * unknown (custom resources and anything else) or problems (a workload without a template).
+ * unknown (custom resources and anything else) or problems (a workload without a template). Pods and
+ * templates come back as Pod Security sees them on `options.apiserverVersion` (default latest).
+ *
+ * @throws PssInputError for a malformed `apiserverVersion`.
  */
-export function extractPodTemplates(object: unknown): PodTemplateExtraction {
+export function extractPodTemplates(object: unknown, options: ExtractOptions = {}): PodTemplateExtraction {
   const result: PodTemplateExtraction = { templates: [], skipped: [], unknown: [], problems: [] };
-  extractInto(result, object, '');
+  extractInto(result, object, '', options);
   return result;
 }
