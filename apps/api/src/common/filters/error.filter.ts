@@ -1,6 +1,8 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, Logger } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@ratchet/db';
 import type { Response } from 'express';
+import type { Logger as PinoLogger } from 'pino';
 
 import { AppError, ERROR_STATUS } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/app-error.js';
@@ -10,6 +12,9 @@ interface ErrorBody {
   message: string;
   details?: unknown;
 }
+
+/** Seconds a client should wait after a 503: long enough for a pool to drain or a failover to finish. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 // The first code listed for a status is its generic one (400 is bad_request, not validation_failed).
 const STATUS_CODES = new Map<number, ErrorCode>();
@@ -43,8 +48,17 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toResponse(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    // The request's own logger (pino-http) stamps the request id and orgId the 500 body tells users to quote.
+    const log = host.switchToHttp().getRequest<{ log?: PinoLogger }>().log;
+    if (status >= 500) {
+      const err = exception instanceof Error ? exception : new Error(String(exception));
+      // A 503 is load or an outage, logged without a stack: under a burst there are thousands.
+      if (!log) this.logger.error(err.stack ?? err.message);
+      else if (status === 500) log.error({ err }, 'unhandled error');
+      else log.warn({ error: err.message }, 'answered 503');
+    }
     if (response.headersSent) return;
+    if (status === 503 && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     response.status(status).json(body);
   }
 
@@ -63,6 +77,10 @@ export class ErrorFilter implements ExceptionFilter {
       if (status < 500) {
         return { status, body: { code: STATUS_CODES.get(status) ?? 'bad_request', message: exception.message } };
       }
+    }
+    // Pool exhausted, server down or restarting: the request was fine and can be retried.
+    if (isDatabaseUnavailable(exception)) {
+      return { status: 503, body: { code: 'unavailable', message: 'the database is unavailable or overloaded; retry after the Retry-After delay' } };
     }
     if (exception !== null && typeof exception === 'object') {
       const body = fromHttpError(exception);

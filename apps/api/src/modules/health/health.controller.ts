@@ -16,7 +16,7 @@ export class HealthController {
   }
 
   @Get('readyz')
-  @Endpoint({ summary: 'Postgres and Redis are reachable', tag: 'health', auth: 'public' })
+  @Endpoint({ summary: 'This replica can serve (Postgres answers); 503 otherwise. Reasons go to the log only', tag: 'health', auth: 'public' })
   async readiness(@Res({ passthrough: true }) response: Response) {
     const report = await this.health.readiness();
     response.status(report.status === 'ok' ? 200 : 503);
