@@ -23,10 +23,13 @@ export interface TestApp {
 }
 
 /** Boots the real API on a fresh database and the local Redis; `env` overrides the configuration. */
-export async function startTestApp(env: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: CreateAppOptions & { routeDatabase?: (url: string) => string } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = parseApiEnv({
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.routeDatabase ? options.routeDatabase(database.url) : database.url,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     RATCHET_LOG_LEVEL: 'silent',
     // Test apps run side by side: each serves metrics on a free port of its own.
