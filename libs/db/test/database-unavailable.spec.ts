@@ -48,7 +48,7 @@ describe('isDatabaseUnavailable, on errors the real driver raises', () => {
       await held;
     });
     await holding;
-    const error = await caught(withSystem(sut, async () => undefined, { maxWait: 100 }));
+    const error = await caught(withSystem(sut, () => Promise.resolve(undefined), { maxWait: 100 }));
     release();
     await holder;
     await sut.$disconnect();
@@ -69,8 +69,8 @@ describe('isDatabaseUnavailable, on errors the real driver raises', () => {
     const sut = createPrismaClient({ connectionString: database.url, poolSize: 1 });
     const error = await caught(
       withSystem(sut, async (tx) => {
-        const [{ pid }] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
-        await adminQuery('SELECT pg_terminate_backend($1)', [pid]);
+        const [backend] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+        await adminQuery('SELECT pg_terminate_backend($1)', [backend!.pid]);
         await tx.$queryRaw`SELECT 1`;
       }),
     );
