@@ -22,6 +22,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+let lastOrigin = 'http://localhost:3000';
+
+/**
+ * The origin a browser on the test app started last would send (its RATCHET_PUBLIC_URL): factories put it in the
+ * headers of cookie users, since the API refuses a cookie-authenticated change without it. Jest gives each test
+ * file its own module instance, so this is per file.
+ */
+export function browserOrigin(): string {
+  return lastOrigin;
+}
+
 /** Boots the real API on a fresh database and the local Redis; `env` overrides the configuration. */
 export async function startTestApp(
   env: Record<string, string> = {},
@@ -36,6 +47,7 @@ export async function startTestApp(
     RATCHET_METRICS_PORT: '0',
     ...env,
   });
+  lastOrigin = new URL(config.RATCHET_PUBLIC_URL).origin;
   const { app, routes } = await createApp(config, options);
   // Rate limits and /readyz read Redis: start tests once it is connected, not while it still handshakes.
   const redis = app.get(RedisConnection).client;

@@ -16,6 +16,13 @@ interface ErrorBody {
 /** Seconds a client should wait after a 503: long enough for a pool to drain or a failover to finish. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
+// An AppError that says when to come back (`details.retryAfterSeconds`) says it in the header too.
+function retryAfterOf(exception: unknown): number | undefined {
+  if (!(exception instanceof AppError)) return undefined;
+  const seconds = (exception.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : undefined;
+}
+
 // The first code listed for a status is its generic one (400 is bad_request, not validation_failed).
 const STATUS_CODES = new Map<number, ErrorCode>();
 for (const [code, status] of Object.entries(ERROR_STATUS)) {
@@ -58,7 +65,8 @@ export class ErrorFilter implements ExceptionFilter {
       else log.warn({ error: err.message }, 'answered 503');
     }
     if (response.headersSent) return;
-    if (status === 503 && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    const retryAfter = retryAfterOf(exception) ?? (status === 503 ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
+    if (retryAfter !== undefined && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', String(retryAfter));
     response.status(status).json(body);
   }
 
