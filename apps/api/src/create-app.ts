@@ -53,9 +53,14 @@ export async function createApp(config: ApiConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
   app.use(helmet());
-  app.use(httpMetrics(app.get(ApiMetrics)));
+  const metrics = app.get(ApiMetrics);
+  app.use(httpMetrics(metrics));
   // Database-bound routes only: health probes must answer while the API sheds load.
-  app.use('/api/v1', new AdmissionLimit(admissionLimitFor(config.RATCHET_DB_POOL_SIZE)).middleware());
+  const admission = new AdmissionLimit(admissionLimitFor(config.RATCHET_DB_POOL_SIZE), {
+    rejected: (reason) => metrics.admissionRejected.inc({ reason }),
+  });
+  metrics.observeAdmission(() => admission.load);
+  app.use('/api/v1', admission.middleware());
   app.use('/api/v1', noStore);
   // Ingest batches are large and usually gzipped; everything else is small JSON. body-parser skips a body
   // that is already parsed, so the ingest parser must come first.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 
+import { MetricsServer } from '../../src/modules/metrics/metrics.server.js';
 import { disconnectOwnerClients } from '../factories/db.factory.js';
 import { createCluster } from '../factories/cluster.factory.js';
 import { createTenant } from '../factories/tenant.factory.js';
@@ -88,5 +89,9 @@ describe('a burst beyond what the pool can take', () => {
     }
     // Probes are outside the limit: the replica stays in the balancer while it sheds load.
     await request(sut.http).get('/readyz').expect(200);
+    const metrics = await request(`http://127.0.0.1:${sut.app.get(MetricsServer).port}`).get('/metrics').expect(200);
+    const rejected = [...metrics.text.matchAll(/^ratchet_admission_rejected_total\{reason="[a-z_]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(rejected).toBe(statuses.get(503));
+    expect(metrics.text).toMatch(/^ratchet_admission_requests\{state="waiting"\} 0$/m);
   });
 });

@@ -3,6 +3,11 @@ import PQueue from 'p-queue';
 
 import { AppError } from '../errors/app-error.js';
 
+/** Where the limit reports refusals; the metrics registry implements it. */
+export interface AdmissionObserver {
+  rejected(reason: 'queue_full' | 'waited_too_long'): void;
+}
+
 export interface AdmissionLimitOptions {
   /** Requests that may run at once. */
   concurrency: number;
@@ -32,7 +37,10 @@ export function admissionLimitFor(poolSize: number): AdmissionLimitOptions {
 export class AdmissionLimit {
   private readonly queue: PQueue;
 
-  constructor(private readonly options: AdmissionLimitOptions) {
+  constructor(
+    private readonly options: AdmissionLimitOptions,
+    private readonly observer: AdmissionObserver = { rejected: () => undefined },
+  ) {
     this.queue = new PQueue({ concurrency: options.concurrency });
   }
 
@@ -48,6 +56,7 @@ export class AdmissionLimit {
   middleware(): (req: Request, res: Response, next: NextFunction) => void {
     return (req, res, next) => {
       if (this.queue.size >= this.options.queueLength) {
+        this.observer.rejected('queue_full');
         this.refuse(res, next, 'the API is at capacity');
         return;
       }
@@ -69,7 +78,10 @@ export class AdmissionLimit {
         )
         .catch((reason: unknown) => {
           clearTimeout(timer);
-          if (reason instanceof AppError) this.refuse(res, next, 'the API is at capacity');
+          if (reason instanceof AppError) {
+            this.observer.rejected('waited_too_long');
+            this.refuse(res, next, 'the API is at capacity');
+          }
           // A client that went away needs no answer.
         });
     };
