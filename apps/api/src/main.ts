@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { ConfigError, parseApiEnv } from './config/env.schema.js';
 import { createApp } from './create-app.js';
+import { BootCheckError } from './infra/database-boot-check.js';
 
 let config;
 try {
@@ -13,6 +14,15 @@ try {
   }
   throw error;
 }
-const { app } = await createApp(config);
+let app;
+try {
+  ({ app } = await createApp(config));
+} catch (error) {
+  if (error instanceof BootCheckError) {
+    process.stderr.write(`ratchet api cannot start: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  throw error;
+}
 await app.listen(config.PORT, '0.0.0.0');
-process.stdout.write(`ratchet api listening on :${config.PORT}\n`);
+process.stdout.write(`ratchet api listening on :${config.PORT} (public URL ${config.RATCHET_PUBLIC_URL})\n`);

@@ -4,21 +4,12 @@ import { z } from 'zod';
 export const Liveness = z.strictObject({ status: z.literal('ok') });
 export type Liveness = z.infer<typeof Liveness>;
 
-/** One dependency probe of `/readyz`: its state, the error when down, and how long the probe took (ms). */
-export const ReadinessProbe = z.strictObject({
-  status: z.enum(['ok', 'down']),
-  error: z.string().max(2048).optional(),
-  latencyMs: z.int().min(0),
-});
-export type ReadinessProbe = z.infer<typeof ReadinessProbe>;
-
 /**
- * `GET /readyz`: 200 with `status: ok` when every dependency (Postgres, Redis, ...) answers, else 503 with
- * `status: unavailable`; `checks` has one probe per dependency, keyed by its name.
+ * `GET /readyz`: 200 with `status: ok` when this replica can serve (Postgres answers), else 503 with
+ * `status: unavailable`. Nothing more: anonymous callers learn no internals; the reason goes to the log.
  */
 export const ReadinessReport = z.strictObject({
   status: z.enum(['ok', 'unavailable']),
-  checks: z.record(z.string(), ReadinessProbe),
 });
 export type ReadinessReport = z.infer<typeof ReadinessReport>;
 

@@ -20,3 +20,5 @@ export {
   type MigrateResult,
   type MigrationErrorCode,
 } from './migrate/migrate.js';
+export { migrationStatus, type MigrationStatus, type MigrationStatusOptions } from './migrate/migration-status.js';
+export { isDatabaseUnavailable } from './database-unavailable.util.js';

@@ -10,6 +10,28 @@ describe('parseApiEnv', () => {
     expect(sut.PORT).toBe(3000);
     expect(sut.RATCHET_COOKIE_SECURE).toBe(false);
     expect(sut.RATCHET_INGEST_MAX_BYTES).toBe(8 * 1024 * 1024);
+    expect(sut.RATCHET_DB_POOL_SIZE).toBe(10);
+    expect(sut.RATCHET_METRICS_PORT).toBe(9464);
+    expect(sut.RATCHET_TRUSTED_PROXIES).toEqual(['loopback']);
+  });
+
+  it('defaults the public URL to the port the API listens on', () => {
+    expect(parseApiEnv(valid).RATCHET_PUBLIC_URL).toBe('http://localhost:3000');
+    expect(parseApiEnv({ ...valid, PORT: '8080' }).RATCHET_PUBLIC_URL).toBe('http://localhost:8080');
+    expect(parseApiEnv({ ...valid, PORT: '8080', RATCHET_PUBLIC_URL: 'https://ratchet.example.com/' }).RATCHET_PUBLIC_URL).toBe('https://ratchet.example.com');
+  });
+
+  it('marks the session cookie Secure by default exactly when the public URL is https', () => {
+    expect(parseApiEnv(valid).RATCHET_COOKIE_SECURE).toBe(false);
+    expect(parseApiEnv({ ...valid, RATCHET_PUBLIC_URL: 'https://ratchet.example.com' }).RATCHET_COOKIE_SECURE).toBe(true);
+    expect(parseApiEnv({ ...valid, RATCHET_PUBLIC_URL: 'https://ratchet.example.com', RATCHET_COOKIE_SECURE: 'false' }).RATCHET_COOKIE_SECURE).toBe(false);
+  });
+
+  it('reads trusted proxies as addresses, CIDRs and Express names, and refuses anything else', () => {
+    expect(parseApiEnv({ ...valid, RATCHET_TRUSTED_PROXIES: '10.0.0.0/8, loopback,fd00::1' }).RATCHET_TRUSTED_PROXIES).toEqual(['10.0.0.0/8', 'loopback', 'fd00::1']);
+    expect(parseApiEnv({ ...valid, RATCHET_TRUSTED_PROXIES: '' }).RATCHET_TRUSTED_PROXIES).toEqual([]);
+    expect(() => parseApiEnv({ ...valid, RATCHET_TRUSTED_PROXIES: 'ingress.local' })).toThrow(/RATCHET_TRUSTED_PROXIES is invalid/);
+    expect(() => parseApiEnv({ ...valid, RATCHET_TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/RATCHET_TRUSTED_PROXIES is invalid/);
   });
 
   it('names every missing variable', () => {

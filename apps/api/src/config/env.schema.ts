@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 import { z } from 'zod';
 
 const postgresUrl = z
@@ -7,12 +9,40 @@ const redisUrl = z
   .url({ error: 'must be a URL such as redis://127.0.0.1:6379' })
   .refine((value) => /^rediss?:\/\//.test(value), { error: 'must start with redis:// or rediss://' });
 
+// Express's `trust proxy` names (https://expressjs.com/en/guide/behind-proxies.html), or addresses and CIDRs.
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+const trustedProxies = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .refine((entries) => entries.every(isProxyEntry), {
+    error: 'must be a comma-separated list of IP addresses, CIDRs, or loopback, linklocal, uniquelocal (empty: trust none)',
+  });
+
 /** Environment of the API, parsed once at boot; secrets are marked so they never reach a log. */
 export const ApiEnvSchema = z.object({
   DATABASE_URL: postgresUrl.describe('secret'),
   REDIS_URL: redisUrl.describe('secret'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  RATCHET_PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** The one origin users and agents see (the web app's when it fronts the API); default: this process's own port. */
+  RATCHET_PUBLIC_URL: z
+    .url()
+    .refine((value) => /^https?:\/\//.test(value), { error: 'must be an http:// or https:// URL' })
+    .transform((value) => new URL(value).origin)
+    .optional(),
+  /** Connections in this process's Postgres pool; the admission limit is sized from it. */
+  RATCHET_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** Prometheus scrapes /metrics on this port only, never on the API port; 0 picks a free port (tests). */
+  RATCHET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Proxies whose X-Forwarded-For is believed (the web app, the ingress); everyone else is their own address. */
+  RATCHET_TRUSTED_PROXIES: trustedProxies.default(['loopback']),
   /** The agent's Helm chart as `helm upgrade --install` takes it; it goes into the install snippet of new clusters. */
   RATCHET_AGENT_HELM_CHART: z
     .string()
@@ -26,10 +56,18 @@ export const ApiEnvSchema = z.object({
   RATCHET_SMTP_URL: z.url().optional().describe('secret'),
   /** Sender of invitation emails; `Ratchet <no-reply@<host of RATCHET_PUBLIC_URL>>` when unset. */
   RATCHET_SMTP_FROM: z.string().trim().min(3).max(320).optional(),
-  RATCHET_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** Default: true whenever RATCHET_PUBLIC_URL is https. */
+  RATCHET_COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
 });
 
-export type ApiEnv = z.infer<typeof ApiEnvSchema>;
+/** The parsed environment with the derived defaults filled in. */
+export type ApiEnv = Omit<z.infer<typeof ApiEnvSchema>, 'RATCHET_PUBLIC_URL' | 'RATCHET_COOKIE_SECURE'> & {
+  RATCHET_PUBLIC_URL: string;
+  RATCHET_COOKIE_SECURE: boolean;
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -38,7 +76,15 @@ export class ConfigError extends Error {
 /** Parses the environment, failing with one line per bad variable, named. */
 export function parseApiEnv(env: NodeJS.ProcessEnv): ApiEnv {
   const result = ApiEnvSchema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    // Run alone, the API is its own public origin: the port it listens on, not a fixed :3000.
+    const publicUrl = result.data.RATCHET_PUBLIC_URL ?? `http://localhost:${result.data.PORT}`;
+    return {
+      ...result.data,
+      RATCHET_PUBLIC_URL: publicUrl,
+      RATCHET_COOKIE_SECURE: result.data.RATCHET_COOKIE_SECURE ?? publicUrl.startsWith('https:'),
+    };
+  }
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
     const received = env[name] === undefined ? 'is not set' : 'is invalid';

@@ -160,8 +160,10 @@ describe('API tokens', () => {
     expect(foreign.body).toEqual(missing.body);
     await api().get(TOKENS).set(bearer(theirs.secret)).expect(200);
 
-    // A token acts in its own organization only, whatever X-Ratchet-Org says.
-    const viaHeader = await api().get(TOKENS).set({ ...bearer(theirs.secret), 'X-Ratchet-Org': tenant.orgId }).expect(200);
-    expect(viaHeader.body.items.map((token: { name: string }) => token.name)).toEqual(['theirs']);
+    // A token acts in its own organization only: naming another one is a mistake said out loud, not resolved.
+    const viaHeader = await api().get(TOKENS).set({ ...bearer(theirs.secret), 'X-Ratchet-Org': tenant.orgId }).expect(400);
+    expect(viaHeader.body.code).toBe('bad_request');
+    const ownHeader = await api().get(TOKENS).set({ ...bearer(theirs.secret), 'X-Ratchet-Org': other.orgId }).expect(200);
+    expect(ownHeader.body.items.map((token: { name: string }) => token.name)).toEqual(['theirs']);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,7 +12,7 @@ import { sessionCookieOf, signUp, testClientIp } from '../factories/account.fact
 import { createCluster } from '../factories/cluster.factory.js';
 import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
 import { createTenant } from '../factories/tenant.factory.js';
-import { startTestApp } from '../support/test-app.js';
+import { browserOrigin, startTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
 const SESSION_TTL_HOURS = 5;
@@ -68,7 +69,7 @@ describe('accounts and sessions', () => {
     const me = await api().get('/api/v1/me').set('Cookie', firstCookie).expect(200);
     expect(me.body).toEqual(signUpResponse.body);
 
-    const logout = await api().post('/api/v1/auth/logout').set('Cookie', firstCookie).expect(204);
+    const logout = await api().post('/api/v1/auth/logout').set('Cookie', firstCookie).set('Origin', browserOrigin()).expect(204);
     const cleared = setCookieHeader(logout);
     expect(cleared.startsWith(`${SESSION_COOKIE}=;`)).toBe(true);
     expect(new Date(cookieAttributes(cleared).expires!).getTime()).toBe(0);
@@ -90,12 +91,12 @@ describe('accounts and sessions', () => {
     ]);
 
     const laptopSession = sessions.items[1]!;
-    await api().delete(`/api/v1/auth/sessions/${laptopSession.id}`).set('Cookie', phoneCookie).expect(204);
+    await api().delete(`/api/v1/auth/sessions/${laptopSession.id}`).set('Cookie', phoneCookie).set('Origin', browserOrigin()).expect(204);
     await api().get('/api/v1/me').set('Cookie', laptopCookie).expect(401);
     await api().get('/api/v1/me').set('Cookie', phoneCookie).expect(200);
     const remaining = UserSessionList.parse((await api().get('/api/v1/auth/sessions').set('Cookie', phoneCookie).expect(200)).body);
     expect(remaining.items.map((session) => session.id)).toEqual([sessions.items[0]!.id]);
-    await api().delete(`/api/v1/auth/sessions/${laptopSession.id}`).set('Cookie', phoneCookie).expect(404);
+    await api().delete(`/api/v1/auth/sessions/${laptopSession.id}`).set('Cookie', phoneCookie).set('Origin', browserOrigin()).expect(404);
   });
 
   it('sets the session cookie HttpOnly, SameSite=Lax, on Path=/, expiring after the session TTL, not Secure by default', async () => {
@@ -162,7 +163,7 @@ describe('accounts and sessions', () => {
 
   it('gives one answer for an unknown email and a wrong password', async () => {
     const user = await signUp(sut.http, ip);
-    const unknown = await login('nobody@example.test', user.password).expect(401);
+    const unknown = await login(`nobody-${Date.now()}@example.test`, user.password).expect(401);
     const wrong = await login(user.email, `${user.password}!`).expect(401);
     expect(unknown.body).toEqual({ code: 'unauthenticated', message: 'email or password is wrong', details: {} });
     expect(wrong.body).toEqual(unknown.body);
@@ -201,21 +202,51 @@ describe('accounts and sessions', () => {
     ];
     for (const call of calls) {
       expect((await call().expect(401)).body.code).toBe('unauthenticated');
-      await call().set('Cookie', `${SESSION_COOKIE}=${issueToken(TOKEN_PREFIX.session).token}`).expect(401);
-      expect((await call().set(cluster.agentHeaders).expect(403)).body.message).toBe('agent tokens can only ingest');
+      await call().set('Cookie', `${SESSION_COOKIE}=${issueToken(TOKEN_PREFIX.session).token}`).set('Origin', browserOrigin()).expect(401);
+      expect((await call().set(cluster.agentHeaders).expect(403)).body.message).toContain('takes a signed-in browser session');
     }
   });
 
-  it('serves /me to an API token, but logout only ends browser sessions', async () => {
+  it("refuses API tokens on account endpoints: a token cannot list or end its owner's sessions, nor see their other organizations", async () => {
     const user = await signUp(sut.http, ip);
     const created = await api().post('/api/v1/api-tokens').set(user.headers).send({ name: 'me', access: 'read-only' }).expect(201);
     const bearer = { Authorization: `Bearer ${created.body.secret}` };
-    const me = await api().get('/api/v1/me').set(bearer).expect(200);
-    expect(me.body.user.id).toBe(user.userId);
-    const sessions = await api().get('/api/v1/auth/sessions').set(bearer).expect(200);
-    expect(sessions.body.items.map((session: { current: boolean }) => session.current)).toEqual([false]);
-    const logout = await api().post('/api/v1/auth/logout').set(bearer).expect(400);
-    expect(logout.body.message).toContain('DELETE /api/v1/api-tokens/:tokenId');
+    const [session] = UserSessionList.parse((await api().get('/api/v1/auth/sessions').set('Cookie', user.cookie).expect(200)).body).items;
+    for (const call of [
+      () => api().get('/api/v1/me').set(bearer),
+      () => api().get('/api/v1/auth/sessions').set(bearer),
+      () => api().delete(`/api/v1/auth/sessions/${session!.id}`).set(bearer),
+      () => api().post('/api/v1/auth/logout').set(bearer),
+    ]) {
+      const refused = await call().expect(403);
+      expect(refused.body).toEqual({ code: 'forbidden', message: expect.stringContaining('takes a signed-in browser session') });
+    }
+    await api().get('/api/v1/me').set('Cookie', user.cookie).expect(200);
+  });
+
+  it('answers 400 to two Authorization headers, and to an API token naming another organization', async () => {
+    const user = await signUp(sut.http, ip);
+    const other = await signUp(sut.http, ip);
+    const mine = (await api().post('/api/v1/api-tokens').set(user.headers).send({ name: 'one', access: 'read-only' }).expect(201)).body.secret as string;
+    const theirs = (await api().post('/api/v1/api-tokens').set(other.headers).send({ name: 'two', access: 'read-only' }).expect(201)).body.secret as string;
+    // supertest's set() keeps one value per name; an array sends the header twice (its types only admit Cookie).
+    const twoHeaders = (first: string, second: string) => [first, second] as unknown as string;
+    const twice = await api().get('/api/v1/clusters').set('Authorization', twoHeaders(`Bearer ${mine}`, `Bearer ${theirs}`)).expect(400);
+    expect(twice.body).toEqual({ code: 'bad_request', message: 'send one Authorization header, not several' });
+    await api().get('/api/v1/me').set('Authorization', twoHeaders(`Bearer ${mine}`, `Bearer ${mine}`)).expect(400);
+    const foreign = await api().get('/api/v1/clusters').set({ Authorization: `Bearer ${mine}`, 'X-Ratchet-Org': other.orgId }).expect(400);
+    expect(foreign.body.message).toContain("only in its own organization");
+    await api().get('/api/v1/clusters').set({ Authorization: `Bearer ${mine}`, 'X-Ratchet-Org': user.orgId }).expect(200);
+    await api().get('/api/v1/clusters').set({ Authorization: `Bearer ${mine}` }).expect(200);
+  });
+
+  it('refuses a password zxcvbn finds guessable, naming the field', async () => {
+    const response = await api()
+      .post('/api/v1/auth/signup')
+      .set('X-Forwarded-For', ip)
+      .send({ email: `weak-${Date.now()}@example.test`, password: 'password1234', name: 'Weak', organizationName: 'Weak' })
+      .expect(400);
+    expect(response.body.details.issues).toEqual([{ path: 'body.password', message: expect.stringMatching(/^password is too easy to guess/) }]);
   });
 
   it("answers 404 for another user's session and for an unknown one, and 400 for a malformed id", async () => {
@@ -226,12 +257,12 @@ describe('accounts and sessions', () => {
     expect(aliceSessions.items.map((session) => session.id)).not.toContain(bobSession!.id);
     expect(aliceSessions.items).toHaveLength(1);
 
-    const foreign = await api().delete(`/api/v1/auth/sessions/${bobSession!.id}`).set('Cookie', alice.cookie).expect(404);
-    const missing = await api().delete(`/api/v1/auth/sessions/${MISSING_ID}`).set('Cookie', alice.cookie).expect(404);
+    const foreign = await api().delete(`/api/v1/auth/sessions/${bobSession!.id}`).set(alice.headers).expect(404);
+    const missing = await api().delete(`/api/v1/auth/sessions/${MISSING_ID}`).set(alice.headers).expect(404);
     expect(foreign.body).toEqual(missing.body);
     await api().get('/api/v1/me').set('Cookie', bob.cookie).expect(200);
 
-    const malformed = await api().delete('/api/v1/auth/sessions/not-a-uuid').set('Cookie', alice.cookie).expect(400);
+    const malformed = await api().delete('/api/v1/auth/sessions/not-a-uuid').set(alice.headers).expect(400);
     expect(malformed.body.details.issues.map((issue: { path: string }) => issue.path)).toEqual(['params.sessionId']);
   });
 
@@ -268,7 +299,7 @@ describe('login rate limit and secure cookies', () => {
   it('answers 429 with Retry-After once an address spent its login attempts for the minute', async () => {
     const ip = testClientIp();
     const attempt = (from: string) =>
-      request(sut.http).post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ email: 'nobody@example.test', password: 'guess' });
+      request(sut.http).post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ email: `nobody-${randomUUID()}@example.test`, password: 'guess' });
     for (let i = 0; i < LIMIT; i += 1) await attempt(ip).expect(401);
     const limited = await attempt(ip).expect(429);
     expect(limited.body.code).toBe('rate_limited');
@@ -285,7 +316,7 @@ describe('login rate limit and secure cookies', () => {
 
   it('marks the session cookie Secure when RATCHET_COOKIE_SECURE is true', async () => {
     const user = await signUp(sut.http, testClientIp());
-    const response = await request(sut.http).post('/api/v1/auth/logout').set('Cookie', user.cookie).expect(204);
+    const response = await request(sut.http).post('/api/v1/auth/logout').set(user.headers).expect(204);
     expect(cookieAttributes(setCookieHeader(response))).toHaveProperty('secure', '');
     const login = await request(sut.http)
       .post('/api/v1/auth/login')
@@ -293,5 +324,49 @@ describe('login rate limit and secure cookies', () => {
       .send({ email: user.email, password: user.password })
       .expect(200);
     expect(cookieAttributes(setCookieHeader(login))).toEqual({ path: '/', expires: expect.any(String), httponly: '', secure: '', samesite: 'Lax' });
+  });
+});
+
+describe('login throttling per account', () => {
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    // A generous per-address budget: these guesses each come from a new address anyway.
+    sut = await startTestApp({ RATCHET_LOGIN_RATE_PER_MINUTE: '1000' });
+  });
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  const login = (email: string, password: string) =>
+    request(sut.http).post('/api/v1/auth/login').set('X-Forwarded-For', testClientIp()).send({ email, password });
+
+  it('lets 5 wrong passwords through, then locks the account with doubling waits, whatever the address, and resets on success', async () => {
+    const user = await signUp(sut.http, testClientIp());
+    for (let i = 0; i < 5; i += 1) await login(user.email, `wrong ${i}`).expect(401);
+    // The 6th failure is checked, then locks for 1 s.
+    await login(user.email, 'wrong 5').expect(401);
+    const locked = await login(user.email, user.password).expect(429);
+    expect(locked.body).toEqual({ code: 'rate_limited', message: expect.stringContaining('too many wrong passwords for this account'), details: { retryAfterSeconds: 1 } });
+    expect(locked.headers['retry-after']).toBe('1');
+    // 40 guesses from 40 addresses: none reaches the password check while the lock holds.
+    const guesses = await Promise.all(Array.from({ length: 40 }, (_, i) => login(user.email, `guess ${i}`).then((r) => r.status)));
+    expect(guesses.filter((status) => status !== 429)).toEqual([]);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await login(user.email, 'wrong 6').expect(401);
+    const longer = await login(user.email, user.password).expect(429);
+    expect(longer.headers['retry-after']).toBe('2');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await login(user.email, user.password).expect(200);
+    // A success forgets the failures: five free ones again.
+    for (let i = 0; i < 5; i += 1) await login(user.email, `again ${i}`).expect(401);
+    await login(user.email, user.password).expect(200);
+  });
+
+  it('throttles an unknown email the same way, so the answers do not tell which emails have accounts', async () => {
+    const email = `ghost-${randomUUID()}@example.test`;
+    for (let i = 0; i < 6; i += 1) await login(email, `wrong ${i}`).expect(401);
+    await login(email, 'anything').expect(429);
   });
 });

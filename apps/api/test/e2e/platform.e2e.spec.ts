@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 
+import { MetricsServer } from '../../src/modules/metrics/metrics.server.js';
+
 import { startTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -19,11 +21,9 @@ describe('platform endpoints', () => {
     expect(response.body).toEqual({ status: 'ok' });
   });
 
-  it('reports Postgres and Redis on /readyz', async () => {
+  it('says ready on /readyz and nothing internal to an anonymous caller', async () => {
     const response = await request(sut.http).get('/readyz').expect(200);
-    expect(response.body.status).toBe('ok');
-    expect(response.body.checks.postgres.status).toBe('ok');
-    expect(response.body.checks.redis.status).toBe('ok');
+    expect(response.body).toEqual({ status: 'ok' });
   });
 
   it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
@@ -33,12 +33,25 @@ describe('platform endpoints', () => {
     expect(invented.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('serves Prometheus metrics with request latency histograms', async () => {
+  it('serves Prometheus metrics on the metrics port only, never on the API port', async () => {
     await request(sut.http).get('/healthz');
-    const response = await request(sut.http).get('/metrics').expect(200);
+    await request(sut.http).get('/metrics').expect(404);
+    const metricsPort = sut.app.get(MetricsServer).port;
+    const response = await request(`http://127.0.0.1:${metricsPort}`).get('/metrics').expect(200);
     expect(response.headers['content-type']).toContain('text/plain');
     expect(response.text).toContain('ratchet_http_request_duration_seconds_bucket');
     expect(response.text).toMatch(/route="\/healthz"/);
+    await request(`http://127.0.0.1:${metricsPort}`).get('/api/v1/me').expect(404);
+  });
+
+  it('sends security headers on every response and no-store on API answers', async () => {
+    const health = await request(sut.http).get('/healthz').expect(200);
+    expect(health.headers['x-content-type-options']).toBe('nosniff');
+    expect(health.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(health.headers['x-frame-options']).toBe('SAMEORIGIN');
+    const api = await request(sut.http).get('/api/v1/me').expect(401);
+    expect(api.headers['cache-control']).toBe('no-store');
+    expect(api.headers['strict-transport-security']).toBeDefined();
   });
 
   it('serves an OpenAPI 3.1 document covering every declared route, and Swagger UI', async () => {

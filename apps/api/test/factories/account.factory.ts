@@ -6,6 +6,7 @@ import type { SignUpRequest } from '@ratchet/contracts';
 import request from 'supertest';
 
 import { SESSION_COOKIE } from '../../src/common/auth/session-cookie.js';
+import { browserOrigin } from '../support/test-app.js';
 
 export interface SignedUpUser {
   userId: string;
@@ -15,7 +16,7 @@ export interface SignedUpUser {
   me: Me;
   /** `Cookie` header value of the session sign-up started. */
   cookie: string;
-  /** Headers that act as this user in the organization they signed up with. */
+  /** Headers that act as this user in the organization they signed up with, from the app's public origin. */
   headers: Record<string, string>;
 }
 
@@ -53,5 +54,5 @@ export async function signUp(http: Server, clientIp: string, overrides: Partial<
   const me = Me.parse(response.body);
   const orgId = me.memberships[0]!.organization.id;
   const cookie = sessionCookieOf(response);
-  return { userId: me.user.id, orgId, email: me.user.email, password: body.password, me, cookie, headers: { Cookie: cookie, 'X-Ratchet-Org': orgId } };
+  return { userId: me.user.id, orgId, email: me.user.email, password: body.password, me, cookie, headers: { Cookie: cookie, 'X-Ratchet-Org': orgId, Origin: browserOrigin() } };
 }

@@ -4,6 +4,7 @@ import type { OrgRole } from '@ratchet/db';
 
 import { SESSION_COOKIE } from '../../src/common/auth/session-cookie.js';
 import { TOKEN_PREFIX, issueToken } from '../../src/common/auth/token.util.js';
+import { browserOrigin } from '../support/test-app.js';
 import { ownerClient } from './db.factory.js';
 
 export interface TestUser {
@@ -12,7 +13,7 @@ export interface TestUser {
   role: OrgRole;
   /** `Cookie` header value of a live session. */
   cookie: string;
-  /** Headers that act as this user in this organization. */
+  /** Headers that act as this user in this organization, from the app's public origin as a browser would. */
   headers: Record<string, string>;
 }
 
@@ -35,7 +36,7 @@ export async function createMember(databaseUrl: string, orgId: string, role: Org
     data: { userId: user.id, tokenHash: session.hash, expiresAt: new Date(Date.now() + 3_600_000) },
   });
   const cookie = `${SESSION_COOKIE}=${session.token}`;
-  return { userId: user.id, email, role, cookie, headers: { Cookie: cookie, 'X-Ratchet-Org': orgId } };
+  return { userId: user.id, email, role, cookie, headers: { Cookie: cookie, 'X-Ratchet-Org': orgId, Origin: browserOrigin() } };
 }
 
 /** An organization with an owner who has a live session. Every test makes its own. */

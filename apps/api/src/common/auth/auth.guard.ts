@@ -15,6 +15,10 @@ import { TOKEN_PREFIX, hashToken, looksLikeToken } from './token.util.js';
 export const ORG_HEADER = 'x-ratchet-org';
 
 function bearer(request: RatchetRequest): string | undefined {
+  // Node keeps only the first of repeated Authorization headers; which one a proxy or client meant is unknowable.
+  if ((request.headersDistinct.authorization?.length ?? 0) > 1) {
+    throw new AppError('bad_request', 'send one Authorization header, not several');
+  }
   const header = request.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -45,6 +49,12 @@ export class AuthGuard implements CanActivate {
         request.tenant = await this.agent(request);
         return true;
       case 'account': {
+        // Account endpoints see and end every session and organization of a person: a token scoped to one
+        // organization (and possibly read-only) must not reach them.
+        if (request.headers.authorization !== undefined) {
+          bearer(request);
+          throw new AppError('forbidden', 'this endpoint takes a signed-in browser session, not a token: sign in at /api/v1/auth/login');
+        }
         const caller = await this.user(request);
         request.userId = caller.userId;
         request.sessionId = caller.sessionId;
@@ -95,6 +105,10 @@ export class AuthGuard implements CanActivate {
     const caller = await this.user(request);
     if (caller.apiToken) {
       const { orgId, tokenId, role } = caller.apiToken;
+      const named = request.headers[ORG_HEADER];
+      if (named !== undefined && named !== orgId) {
+        throw new AppError('bad_request', `an API token acts only in its own organization; drop ${ORG_HEADER} or set it to the token's organization`);
+      }
       return { orgId, actor: { kind: 'api-token', tokenId, userId: caller.userId, role }, requestId: request.id };
     }
     const memberships = await this.auth.memberships(caller.userId);

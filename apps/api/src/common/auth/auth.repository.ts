@@ -20,6 +20,8 @@ export interface ActiveSession {
 /** The lookups authentication needs before (and just after) the tenant is known. */
 @Injectable()
 export class AuthRepository {
+  private readonly agentTouched = new Map<string, Date>();
+
   constructor(private readonly database: Database) {}
 
   async findActiveSession(tokenHash: string, now: Date): Promise<ActiveSession | null> {
@@ -38,8 +40,22 @@ export class AuthRepository {
     return withSystem(this.database.client, (tx) => listUserMemberships(tx, userId));
   }
 
-  async findAgentToken(tokenHash: string): Promise<AgentTokenRef | null> {
-    return withSystem(this.database.client, (tx) => findAgentTokenByHash(tx, tokenHash));
+  /** The agent token's cluster; records its last use (at most once a minute per process, as API tokens do). */
+  async findAgentToken(tokenHash: string, now = new Date()): Promise<AgentTokenRef | null> {
+    const ref = await withSystem(this.database.client, (tx) => findAgentTokenByHash(tx, tokenHash));
+    if (!ref) return null;
+    // Agents call many times a minute: remember the last write here, so most requests cost no extra transaction.
+    if (isStale(this.agentTouched.get(ref.tokenId) ?? null, now)) {
+      this.agentTouched.set(ref.tokenId, now);
+      if (this.agentTouched.size > 10_000) this.agentTouched.clear();
+      await withTenant(this.database.client, ref.orgId, (tx) =>
+        tx.agentToken.updateMany({
+          where: { orgId: ref.orgId, id: ref.tokenId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - TOUCH_INTERVAL_MS) } }] },
+          data: { lastUsedAt: now },
+        }),
+      );
+    }
+    return ref;
   }
 
   /**

@@ -1,6 +1,8 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, Logger } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@ratchet/db';
 import type { Response } from 'express';
+import type { Logger as PinoLogger } from 'pino';
 
 import type { ErrorResponse } from '@ratchet/contracts';
 
@@ -8,6 +10,16 @@ import { AppError, ERROR_STATUS } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/app-error.js';
 
 type ErrorBody = ErrorResponse;
+
+/** Seconds a client should wait after a 503: long enough for a pool to drain or a failover to finish. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+// An AppError that says when to come back (`details.retryAfterSeconds`) says it in the header too.
+function retryAfterOf(exception: unknown): number | undefined {
+  if (!(exception instanceof AppError)) return undefined;
+  const seconds = (exception.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : undefined;
+}
 
 // The first code listed for a status is its generic one (400 is bad_request, not validation_failed).
 const STATUS_CODES = new Map<number, ErrorCode>();
@@ -41,8 +53,18 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toResponse(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    // The request's own logger (pino-http) stamps the request id and orgId the 500 body tells users to quote.
+    const log = host.switchToHttp().getRequest<{ log?: PinoLogger }>().log;
+    if (status >= 500) {
+      const err = exception instanceof Error ? exception : new Error(String(exception));
+      // A 503 is load or an outage, logged without a stack: under a burst there are thousands.
+      if (!log) this.logger.error(err.stack ?? err.message);
+      else if (status === 500) log.error({ err }, 'unhandled error');
+      else log.warn({ error: err.message }, 'answered 503');
+    }
     if (response.headersSent) return;
+    const retryAfter = retryAfterOf(exception) ?? (status === 503 ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
+    if (retryAfter !== undefined && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', String(retryAfter));
     response.status(status).json(body);
   }
 
@@ -61,6 +83,10 @@ export class ErrorFilter implements ExceptionFilter {
         const code = STATUS_CODES.get(status) ?? 'bad_request';
         return { status: ERROR_STATUS[code], body: { code, message: exception.message, details: {} } };
       }
+    }
+    // Pool exhausted, server down or restarting: the request was fine and can be retried.
+    if (isDatabaseUnavailable(exception)) {
+      return { status: 503, body: { code: 'unavailable', message: 'the database is unavailable or overloaded; retry after the Retry-After delay', details: {} } };
     }
     if (exception !== null && typeof exception === 'object') {
       const body = fromHttpError(exception);

@@ -1,17 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import type { LoggerService } from '@nestjs/common';
 import { pino } from 'pino';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+
+/** What a log line learns from the request it was written for. */
+interface RequestLogContext {
+  id: string;
+  tenant?: { orgId: string };
+}
+
+/**
+ * The request being served, for the logger: every line written while serving it (access line, Nest, services)
+ * carries its id and, once the auth guard resolved it, its orgId, without threading a logger through calls.
+ */
+export const requestLogContext = new AsyncLocalStorage<RequestLogContext>();
 
 /** The one logger: structured JSON, secrets redacted wherever they appear in a logged object. */
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'ratchet-api' },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token'],
-      censor: '[redacted]',
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'ratchet-api' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token'],
+        censor: '[redacted]',
+      },
+      mixin: () => {
+        const request = requestLogContext.getStore();
+        if (!request) return {};
+        return request.tenant ? { reqId: request.id, orgId: request.tenant.orgId } : { reqId: request.id };
+      },
     },
-  });
+    destination,
+  );
 }
 
 // Nest narrates every module and route it wires at boot; that is debugging detail, not operations news.

@@ -4,7 +4,10 @@ import { createParamDecorator } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error.js';
 import type { RatchetRequest } from '../../common/http/validated-request.js';
 
-/** A signed-in user acting outside any organization; `sessionId` is absent when they called with an API token. */
+/**
+ * A signed-in user acting outside any organization. Account endpoints take a browser session only (the auth guard
+ * refuses tokens there), so `sessionId` is set whenever the guard ran.
+ */
 export interface AccountContext {
   userId: string;
   sessionId?: string;

@@ -7,6 +7,8 @@ import { API_CONFIG } from '../../config/api-config.js';
 import type { ApiConfig } from '../../config/api-config.js';
 import type { AccountContext } from './account.decorator.js';
 import { AccountRepository } from './account.repository.js';
+import { LoginThrottle } from './login-throttle.service.js';
+import { assertStrongPassword } from './password-strength.util.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.util.js';
 import { slugCandidate } from './slug.util.js';
 import { newSession } from './session-token.util.js';
@@ -24,6 +26,7 @@ const WRONG_CREDENTIALS = 'email or password is wrong';
 export class AuthService {
   constructor(
     private readonly accounts: AccountRepository,
+    private readonly throttle: LoginThrottle,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {
     // Hash the login dummy at boot rather than during the first login for an unknown email.
@@ -31,6 +34,7 @@ export class AuthService {
   }
 
   async signUp(request: SignUpRequest, client: SessionClient): Promise<SignedIn> {
+    assertStrongPassword(request.password, [request.email, request.name, request.organizationName]);
     const now = new Date();
     const session = newSession(this.config.RATCHET_SESSION_TTL_HOURS, now);
     const { userId } = await this.accounts.createAccount(
@@ -49,11 +53,17 @@ export class AuthService {
   }
 
   async login(request: LoginRequest, client: SessionClient): Promise<SignedIn> {
+    // A locked account is refused before its password is looked at, whichever address the guess comes from.
+    await this.throttle.assertAllowed(request.email);
     const user = await this.accounts.findLoginCandidate(request.email);
     // Verify even for an unknown email, so both failures cost the same and read the same.
     const passwordHash = user?.passwordHash ?? (await dummyPasswordHash());
     const passwordMatches = await verifyPassword(passwordHash, request.password);
-    if (!user || !passwordMatches) throw new AppError('unauthenticated', WRONG_CREDENTIALS);
+    if (!user || !passwordMatches) {
+      await this.throttle.recordFailure(request.email);
+      throw new AppError('unauthenticated', WRONG_CREDENTIALS);
+    }
+    await this.throttle.recordSuccess(request.email);
     if (user.disabledAt) throw new AppError('forbidden', 'this account is disabled; contact your organization owner');
     const now = new Date();
     const session = newSession(this.config.RATCHET_SESSION_TTL_HOURS, now);

@@ -17,7 +17,7 @@ export class HealthController {
   }
 
   @Get('readyz')
-  @Endpoint({ summary: 'Postgres and Redis are reachable', tag: 'health', auth: 'public', response: ReadinessReport, responses: { 503: ReadinessReport } })
+  @Endpoint({ summary: 'This replica can serve (Postgres answers); 503 otherwise. Reasons go to the log only', tag: 'health', auth: 'public', response: ReadinessReport, responses: { 503: ReadinessReport } })
   async readiness(@Res({ passthrough: true }) response: Response) {
     const report = await this.health.readiness();
     response.status(report.status === 'ok' ? 200 : 503);

@@ -9,6 +9,7 @@ import { TOKEN_PREFIX, hashToken, issueToken, looksLikeToken } from '../../commo
 import { AppError } from '../../common/errors/app-error.js';
 import { API_CONFIG } from '../../config/api-config.js';
 import type { ApiConfig } from '../../config/api-config.js';
+import { assertStrongPassword } from '../auth/password-strength.util.js';
 import { hashPassword } from '../auth/password.util.js';
 import { newSession } from '../auth/session-token.util.js';
 import type { SessionClient } from '../auth/session-token.util.js';
@@ -115,6 +116,7 @@ export class InvitationsService {
       const message = 'must be the email address the invitation was sent to';
       throw new AppError('validation_failed', `invalid request: body.email: ${message}`, { issues: [{ path: 'body.email', message }] });
     }
+    assertStrongPassword(account.password, [account.email, account.name]);
     const session = newSession(this.config.RATCHET_SESSION_TTL_HOURS, now);
     const joined = await this.invitations.acceptWithNewAccount(
       invitation,

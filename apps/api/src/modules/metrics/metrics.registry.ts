@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one API process; one registry so tests can build isolated apps. */
 export class ApiMetrics {
@@ -31,6 +31,34 @@ export class ApiMetrics {
     help: 'Jobs written to the outbox because the queue was unreachable.',
     registers: [this.registry],
   });
+
+  readonly admissionRejected = new Counter({
+    name: 'ratchet_admission_rejected_total',
+    help: 'Requests answered 503 by the admission limit, by reason (queue_full, waited_too_long).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  private admissionSource: (() => { running: number; waiting: number }) | undefined;
+
+  /** Database-bound requests running and waiting for a slot; read from the admission limit at scrape time. */
+  readonly admissionLoad = new Gauge({
+    name: 'ratchet_admission_requests',
+    help: 'Database-bound requests in the admission limit now, by state (running, waiting).',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const load = this.admissionSource?.();
+      if (!load) return;
+      this.admissionLoad.set({ state: 'running' }, load.running);
+      this.admissionLoad.set({ state: 'waiting' }, load.waiting);
+    },
+  });
+
+  /** Where ratchet_admission_requests reads its figures from. */
+  observeAdmission(source: () => { running: number; waiting: number }): void {
+    this.admissionSource = source;
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
