@@ -4,7 +4,7 @@ import { parseVersion } from '@ratchet/pss';
 import type { PolicyVersion } from '@ratchet/pss';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { checkManifests, exitCode } from './check/check-run.js';
+import { checkManifests, exitCode, rejectEmpty } from './check/check-run.js';
 import { collectInputs } from './check/collect-inputs.util.js';
 import { renderJson } from './check/json-report.js';
 import { renderText } from './check/text-report.js';
@@ -46,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command('check')
-    .description('evaluate every workload in the manifests; exit 0 clean, 1 violations, 2 bad input')
+    .description('evaluate every workload in the manifests; exit 0 clean, 1 violations, 2 bad or empty input')
     .addOption(new Option('-l, --level <level>', 'Pod Security level to check against').choices(['baseline', 'restricted']).default('restricted'))
     .addOption(
       new Option('-v, --version <version>', 'policy version: latest or v1.N, as in pod-security.kubernetes.io/enforce-version')
@@ -54,10 +54,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         .default(parseVersion('latest'), 'latest'),
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--allow-empty', 'exit 0 when the input holds no Kubernetes object (by default that is bad input, exit 2)'))
     .argument('<path...>', 'manifest files, directories (searched recursively), or - for stdin')
-    .action(async (paths: string[], options: { level: 'baseline' | 'restricted'; version: PolicyVersion; format: 'text' | 'json' }) => {
+    .action(async (paths: string[], options: { level: 'baseline' | 'restricted'; version: PolicyVersion; format: 'text' | 'json'; allowEmpty?: boolean }) => {
       const inputs = await collectInputs(paths, io.stdin);
       const run = checkManifests(inputs, options.level, options.version);
+      if (!options.allowEmpty) rejectEmpty(run, paths);
       await write(io.stdout, options.format === 'json' ? renderJson(run) : renderText(run, io.color));
       code = exitCode(run);
     });
