@@ -1,13 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
 
-import { parseVersion } from '@ratchet/pss';
-import type { PolicyVersion } from '@ratchet/pss';
+// The evaluator entry, not the package root: `eval` must not load manifest parsing and remediation at start.
+import { parseVersion } from '@ratchet/pss/evaluator';
+import type { PolicyVersion } from '@ratchet/pss/evaluator';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { checkManifests, exitCode, rejectEmpty } from './check/check-run.js';
-import { collectInputs } from './check/collect-inputs.util.js';
-import { renderJson } from './check/json-report.js';
-import { renderText } from './check/text-report.js';
 
 /** Streams and settings the CLI runs with; tests pass their own. */
 export interface CliIo {
@@ -57,6 +54,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(new Option('--allow-empty', 'exit 0 when the input holds no Kubernetes object (by default that is bad input, exit 2)'))
     .argument('<path...>', 'manifest files, directories (searched recursively), or - for stdin')
     .action(async (paths: string[], options: { level: 'baseline' | 'restricted'; version: PolicyVersion; format: 'text' | 'json'; allowEmpty?: boolean }) => {
+      // Loaded on demand, as `eval` is: each command pays only for its own modules at start.
+      const [{ checkManifests, exitCode, rejectEmpty }, { collectInputs }, { renderJson }, { renderText }] = await Promise.all([
+        import('./check/check-run.js'),
+        import('./check/collect-inputs.util.js'),
+        import('./check/json-report.js'),
+        import('./check/text-report.js'),
+      ]);
       const inputs = await collectInputs(paths, io.stdin);
       const run = checkManifests(inputs, options.level, options.version);
       if (!options.allowEmpty) rejectEmpty(run, paths);
@@ -73,7 +77,6 @@ Input line:  {"id": "...", "level": "privileged"|"baseline"|"restricted", "versi
 Output line: {"id", "allowed", "forbiddenReason", "forbiddenDetail", "checks": [{"id", "reason", "detail"}]}
              or {"id", "error"} for a malformed line; processing continues.`)
     .action(async () => {
-      // Loaded on demand: its request schema pulls in zod, which `ratchet check` would pay for at every start.
       const { runEvalJsonl } = await import('./eval/eval-jsonl.command.js');
       code = await runEvalJsonl(io.stdin, io.stdout);
     });

@@ -83,6 +83,8 @@ describe('ratchet eval --jsonl (built binary)', () => {
         pod: { spec: { containers: [{ name: 'app', securityContext: { privileged: 'yes please' } }] } },
       }),
       '["id", "level", "version", "pod"]',
+      '{}',
+      JSON.stringify({ id: 'all-wrong', level: 5, version: 3, pod: [] }),
       good('last'),
     ];
 
@@ -104,6 +106,9 @@ describe('ratchet eval --jsonl (built binary)', () => {
       { id: 'pod-missing', error: 'pod: required, an object' },
       { id: 'wrong-type', error: 'pod.spec.containers[0].securityContext.privileged: expected a boolean, got "yes please"' },
       { id: null, error: 'expected a JSON object {"id", "level", "version", "pod"} on each line' },
+      // Every problem of a line, in field order.
+      { id: null, error: 'id: required, a string; level: required, one of privileged, baseline, restricted; version: required, "latest" or "v1.N"; pod: required, an object' },
+      { id: 'all-wrong', error: 'level: required, one of privileged, baseline, restricted; version: required, "latest" or "v1.N"; pod: required, an object' },
       { id: 'last', ...passing },
     ]);
   });
