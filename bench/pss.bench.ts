@@ -2,12 +2,16 @@
 //   npm run bench:pss
 // Prints pods/s for restricted@latest and for all levels at once, on the upstream fixture corpus and on a
 // realistic mix of Deployment-shaped pods, and the ratio evaluate time / JSON.parse time (goal: <= 1.0).
+// Then the built `ratchet` binary against floors doing only the reading (cli-ratios.ts): `eval --jsonl` on
+// 40,000 pods (goal <= 2.0x), `check` on a 10,000-pod kubectl export as JSON (<= 8x time, <= 4x memory of
+// JSON.parse) and as YAML (<= 2x the time of js-yaml loading it).
 import { readFileSync } from 'node:fs';
 
 import { evaluatePod, evaluatePodAllLevels } from '@ratchet/pss';
 import type { PodLike } from '@ratchet/pss';
 import { parse } from 'yaml';
 
+import { benchCli } from './cli-ratios.ts';
 import { realisticPods } from './realistic-pods.ts';
 
 interface Bundle {
@@ -107,3 +111,4 @@ console.log(`pss benchmark: node ${process.version}, one thread; ${ROUNDS} inter
 bench('upstream fixture corpus', corpusPods());
 bench('realistic mix', realisticPods(5000, 42));
 if (sink === -1) console.log('unreachable');
+await benchCli();

@@ -1,13 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
 
-import { parseVersion } from '@ratchet/pss';
-import type { PolicyVersion } from '@ratchet/pss';
+// The evaluator entry, not the package root: `eval` must not load manifest parsing and remediation at start.
+import { parseVersion } from '@ratchet/pss/evaluator';
+import type { PolicyVersion } from '@ratchet/pss/evaluator';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { checkManifests, exitCode } from './check/check-run.js';
-import { collectInputs } from './check/collect-inputs.util.js';
-import { renderJson } from './check/json-report.js';
-import { renderText } from './check/text-report.js';
 
 /** Streams and settings the CLI runs with; tests pass their own. */
 export interface CliIo {
@@ -46,7 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command('check')
-    .description('evaluate every workload in the manifests; exit 0 clean, 1 violations, 2 bad input')
+    .description('evaluate every workload in the manifests; exit 0 clean, 1 violations, 2 bad or empty input')
     .addOption(new Option('-l, --level <level>', 'Pod Security level to check against').choices(['baseline', 'restricted']).default('restricted'))
     .addOption(
       new Option('-v, --version <version>', 'policy version: latest or v1.N, as in pod-security.kubernetes.io/enforce-version')
@@ -54,10 +51,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         .default(parseVersion('latest'), 'latest'),
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--allow-empty', 'exit 0 when the input holds no Kubernetes object (by default that is bad input, exit 2)'))
     .argument('<path...>', 'manifest files, directories (searched recursively), or - for stdin')
-    .action(async (paths: string[], options: { level: 'baseline' | 'restricted'; version: PolicyVersion; format: 'text' | 'json' }) => {
+    .action(async (paths: string[], options: { level: 'baseline' | 'restricted'; version: PolicyVersion; format: 'text' | 'json'; allowEmpty?: boolean }) => {
+      // Loaded on demand, as `eval` is: each command pays only for its own modules at start.
+      const [{ checkManifests, exitCode, rejectEmpty }, { collectInputs }, { renderJson }, { renderText }] = await Promise.all([
+        import('./check/check-run.js'),
+        import('./check/collect-inputs.util.js'),
+        import('./check/json-report.js'),
+        import('./check/text-report.js'),
+      ]);
       const inputs = await collectInputs(paths, io.stdin);
       const run = checkManifests(inputs, options.level, options.version);
+      if (!options.allowEmpty) rejectEmpty(run, paths);
       await write(io.stdout, options.format === 'json' ? renderJson(run) : renderText(run, io.color));
       code = exitCode(run);
     });
@@ -71,7 +77,6 @@ Input line:  {"id": "...", "level": "privileged"|"baseline"|"restricted", "versi
 Output line: {"id", "allowed", "forbiddenReason", "forbiddenDetail", "checks": [{"id", "reason", "detail"}]}
              or {"id", "error"} for a malformed line; processing continues.`)
     .action(async () => {
-      // Loaded on demand: its request schema pulls in zod, which `ratchet check` would pay for at every start.
       const { runEvalJsonl } = await import('./eval/eval-jsonl.command.js');
       code = await runEvalJsonl(io.stdin, io.stdout);
     });

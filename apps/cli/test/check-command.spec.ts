@@ -271,15 +271,93 @@ describe('ratchet check (built binary)', () => {
     expect(workload!.patch!.yaml).toBeNull();
   });
 
-  it.concurrent('evaluates every item of a List, and names the item', async () => {
+  it.concurrent('evaluates every item of a List, and reports each at its own line', async () => {
     const run = await runRatchet(['check', manifest('list.yaml')]);
 
     expect(run.code).toBe(1);
     const out = lines(run.stdout);
-    expect(out).toContain(`${manifest('list.yaml')}:2  Deployment shop/storefront [items[0]]`);
-    expect(out).toContain(`${manifest('list.yaml')}:2  Pod shop/debug [items[1]]`);
-    expect(out).toContain(`skip  ${manifest('list.yaml')}:2  Service shop/storefront [items[2]]: Service does not run pods`);
+    expect(out).toContain(`${manifest('list.yaml')}:6  Deployment shop/storefront [items[0]]`);
+    expect(out).toContain(`${manifest('list.yaml')}:17  Pod shop/debug [items[1]]`);
+    expect(out).toContain(`skip  ${manifest('list.yaml')}:28  Service shop/storefront [items[2]]: Service does not run pods`);
     expect(out.at(-2)).toMatch(/^fail {2}2 workloads in 1 file checked against restricted:latest: 0 pass, 2 would be rejected /);
+  });
+
+  it.concurrent('reports the items of a List at their lines, not the List\'s, in text and in JSON, from YAML and JSON', async () => {
+    // The shared case: the List starts at line 3, its items at lines 6 and 14.
+    const yaml = manifest('list-item-lines.yaml');
+    const text = await runRatchet(['check', yaml]);
+    expect(lines(text.stdout).filter((line) => line.startsWith(yaml))).toEqual([
+      `${yaml}:6  Pod first [items[0]]`,
+      `${yaml}:14  Pod second [items[1]]`,
+    ]);
+
+    const json = await runRatchet(['check', '--format', 'json', yaml]);
+    expect((JSON.parse(json.stdout) as JsonReport).workloads.map((w) => [w.name, w.line])).toEqual([['first', 6], ['second', 14]]);
+
+    // The same List as `kubectl get -o json` prints it, on stdin: each item's line is the line of its `{`.
+    const exported = `${JSON.stringify(parse(await readFile(join(REPO_ROOT, yaml), 'utf8')), null, 4)}\n`;
+    const itemLine = (name: string) => exported.split('\n').findIndex((line) => line.includes(`"name": "${name}"`)) + 1 - 4;
+    expect([itemLine('first'), itemLine('second')]).toEqual([5, 20]);
+    const fromStdin = await runRatchet(['check', '--format', 'json', '-'], { stdin: exported });
+    expect((JSON.parse(fromStdin.stdout) as JsonReport).workloads.map((w) => [w.source, w.name, w.line])).toEqual([
+      ['<stdin>', 'first', 5],
+      ['<stdin>', 'second', 20],
+    ]);
+    const textFromStdin = await runRatchet(['check', '-'], { stdin: exported });
+    expect(lines(textFromStdin.stdout)).toEqual(expect.arrayContaining(['<stdin>:5  Pod first [items[0]]', '<stdin>:20  Pod second [items[1]]']));
+  });
+
+  it.concurrent('folds pods of one owner that fail the same way into one entry with a count, in text and in JSON', async () => {
+    const file = manifest('owned-pods.json');
+    const text = await runRatchet(['check', file]);
+
+    expect(text.code).toBe(1);
+    const out = lines(text.stdout);
+    expect(out.filter((line) => line.startsWith(file))).toEqual([
+      `${file}:8  Pod shop/web-7d4f9-aaaaa [items[0]] (and 2 other pods of ReplicaSet web-7d4f9)`,
+      `${file}:32  Pod shop/web-7d4f9-ccccc [items[2]]`,
+      `${file}:56  Pod shop/debug [items[4]]`,
+    ]);
+    expect(out.filter((line) => line.startsWith('Warning:'))).toHaveLength(3);
+    // Counts stay counts of pods; the privileged one needs a human.
+    expect(out.at(-2)).toBe('fail  5 workloads in 1 file checked against restricted:latest: 0 pass, 5 would be rejected (4 fixed by the suggested patch, 1 needs a human)');
+
+    const json = JSON.parse((await runRatchet(['check', '--format', 'json', file])).stdout) as JsonReport;
+    expect(json.summary).toMatchObject({ workloads: 5, allowed: 0, rejected: 5 });
+    expect(json.workloads.map((w) => ({ name: w.name, line: w.line, count: w['count'], owner: w['owner'], otherPods: w['otherPods'] }))).toEqual([
+      {
+        name: 'web-7d4f9-aaaaa', line: 8, count: 3, owner: { kind: 'ReplicaSet', name: 'web-7d4f9' },
+        otherPods: [{ name: 'web-7d4f9-bbbbb', line: 20, itemPath: 'items[1]' }, { name: 'web-7d4f9-ddddd', line: 44, itemPath: 'items[3]' }],
+      },
+      { name: 'web-7d4f9-ccccc', line: 32, count: 1, owner: { kind: 'ReplicaSet', name: 'web-7d4f9' }, otherPods: [] },
+      { name: 'debug', line: 56, count: 1, owner: null, otherPods: [] },
+    ]);
+    // The folded entry's patch is the one each of its pods needs.
+    expect(json.workloads[0]!.patch!.allowedAfter).toBe(true);
+  });
+
+  it.concurrent('exits 2 on input without any Kubernetes object, unless --allow-empty', async () => {
+    const message = 'no Kubernetes objects in the input, so nothing was checked (an empty file, or a command piped in that failed?); pass --allow-empty to accept this';
+    // A failed `helm template ... | ratchet check -` pipes in nothing.
+    const empty = await runRatchet(['check', '-'], { stdin: '' });
+    expect(empty).toEqual({
+      code: 2,
+      stdout: `error <stdin>: ${message}\n\nerror  0 workloads in 1 file checked against restricted:latest: 0 pass, 1 input error\n`,
+      stderr: '',
+    });
+
+    const comments = join(scratch, 'only-comments.yaml');
+    await writeFile(comments, '# Source: chart/templates/deployment.yaml\n---\n# nothing rendered\n');
+    const emptyList = '{"apiVersion": "v1", "kind": "List", "items": []}\n';
+    const json = await runRatchet(['check', '--format', 'json', comments, '-'], { stdin: emptyList });
+    expect(json.code).toBe(2);
+    expect((JSON.parse(json.stdout) as JsonReport).errors).toEqual([{ source: `${comments}, <stdin>`, message }]);
+
+    const allowed = await runRatchet(['check', '--allow-empty', '-'], { stdin: emptyList });
+    expect(allowed).toEqual({ code: 0, stdout: 'pass  0 workloads in 1 file checked against restricted:latest: 0 pass\n', stderr: '' });
+    // One object without a pod is not empty input: it is listed and passes.
+    const service = await runRatchet(['check', '-'], { stdin: 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\n' });
+    expect(service.code).toBe(0);
   });
 
   it.concurrent('defaults hostPort from containerPort on a hostNetwork Pod, as the API server does, but not in a template', async () => {
@@ -298,8 +376,8 @@ describe('ratchet check (built binary)', () => {
 
     expect(run.code).toBe(2);
     const out = lines(run.stdout);
-    // Line 5 indents `namespace:` under the scalar `broken` on line 4.
-    expect(out[0]).toMatch(new RegExp(`^error ${manifest('malformed.yaml')}:4:9: \\S`));
+    // Line 5 indents `namespace:` (column 5) under the scalar `broken` on line 4: the error names that token.
+    expect(out[0]).toBe(`error ${manifest('malformed.yaml')}:5:5: bad indentation of a mapping entry`);
     expect(out).toContain(CLEAN_OK_LINE);
     expect(out.at(-2)).toBe('error  1 workload in 2 files checked against restricted:latest: 1 pass, 1 input error');
   });

@@ -65,6 +65,19 @@ describe('ratchet eval --jsonl (built binary)', () => {
     expect(new Set(results.map((result) => result.allowed))).toEqual(new Set([true, false]));
   });
 
+  it.concurrent('splits lines at \\n, \\r\\n and a lone \\r, across 64 kB chunks, and answers a last line without a newline', async () => {
+    const line = (id: string) => JSON.stringify({ id, level: 'baseline', version: 'latest', pod: { ...DEPLOYMENT_POD, metadata: { annotations: { pad: 'x'.repeat(5000) } } } });
+    // 40 lines of ~5 kB: several stdin chunks, so line ends also fall on chunk boundaries.
+    const ids = Array.from({ length: 40 }, (_, i) => `line-${i}`);
+    const endings = ['\n', '\r\n', '\r'];
+    const input = ids.map((id, i) => line(id) + (i === ids.length - 1 ? '' : endings[i % 3]!)).join('');
+
+    const { code, results } = await evalJsonl(input);
+
+    expect(code).toBe(0);
+    expect(results.map((result) => [result.id, result.allowed])).toEqual(ids.map((id) => [id, true]));
+  });
+
   it.concurrent('answers a malformed line with {id, error} and carries on with the next', async () => {
     const good = (id: string) => JSON.stringify({ id, level: 'baseline', version: 'latest', pod: DEPLOYMENT_POD });
     const input = [
@@ -83,6 +96,8 @@ describe('ratchet eval --jsonl (built binary)', () => {
         pod: { spec: { containers: [{ name: 'app', securityContext: { privileged: 'yes please' } }] } },
       }),
       '["id", "level", "version", "pod"]',
+      '{}',
+      JSON.stringify({ id: 'all-wrong', level: 5, version: 3, pod: [] }),
       good('last'),
     ];
 
@@ -104,6 +119,9 @@ describe('ratchet eval --jsonl (built binary)', () => {
       { id: 'pod-missing', error: 'pod: required, an object' },
       { id: 'wrong-type', error: 'pod.spec.containers[0].securityContext.privileged: expected a boolean, got "yes please"' },
       { id: null, error: 'expected a JSON object {"id", "level", "version", "pod"} on each line' },
+      // Every problem of a line, in field order.
+      { id: null, error: 'id: required, a string; level: required, one of privileged, baseline, restricted; version: required, "latest" or "v1.N"; pod: required, an object' },
+      { id: 'all-wrong', error: 'level: required, one of privileged, baseline, restricted; version: required, "latest" or "v1.N"; pod: required, an object' },
       { id: 'last', ...passing },
     ]);
   });

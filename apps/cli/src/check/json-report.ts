@@ -1,18 +1,22 @@
 import { remediationFor } from '@ratchet/pss';
 
-import type { CheckRun } from './check-run.js';
+import type { CheckRun, WorkloadResult } from './check-run.js';
+import { countOf } from './check-run.js';
 import { patchForObject } from './text-report.js';
 
 /** The machine-readable report: one entry per workload with its verdict, checks, remediation and patch. */
 export function renderJson(run: CheckRun): string {
-  const failing = run.workloads.filter((w) => !w.evaluation.allowed).length;
+  // Summary counts are of workloads and pods; `workloads` lists entries, each with the `count` it stands for.
+  const sum = (workloads: readonly WorkloadResult[]) => workloads.reduce((total, w) => total + countOf(w), 0);
+  const total = sum(run.workloads);
+  const failing = sum(run.workloads.filter((w) => !w.evaluation.allowed));
   const report = {
     level: run.level,
     version: run.version,
     summary: {
       files: run.files,
-      workloads: run.workloads.length,
-      allowed: run.workloads.length - failing,
+      workloads: total,
+      allowed: total - failing,
       rejected: failing,
       unknown: run.unknown.length,
       skipped: run.skipped.length,
@@ -27,6 +31,10 @@ export function renderJson(run: CheckRun): string {
       name: w.name,
       itemPath: w.itemPath ?? null,
       templatePath: w.templatePath,
+      // Pods of one owner with this same verdict, as kubectl's "(and N other pods)".
+      count: countOf(w),
+      owner: w.owner ?? null,
+      otherPods: w.others.map((other) => ({ name: other.name, line: other.line, itemPath: other.itemPath ?? null })),
       allowed: w.evaluation.allowed,
       forbiddenReason: w.evaluation.forbiddenReason,
       forbiddenDetail: w.evaluation.forbiddenDetail,
