@@ -254,6 +254,18 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${name}`);
   const url = databaseUrl(name);
   const pool = new pg.Pool({ connectionString: url, max: AGENTS });
+  // pool.end() resolves once it has asked its clients to close, not once they are closed: a backend still open
+  // when the database is dropped below is terminated (57P01), and that error, raised on a client the pool no
+  // longer listens to, would kill the process after the figures are printed. Wait for every client's end, and
+  // keep a late error from a client the pool has let go of from going unhandled.
+  const clientsEnded: Promise<void>[] = [];
+  pool.on('connect', (client) => {
+    clientsEnded.push(new Promise((resolve) => client.once('end', () => resolve())));
+    client.on('error', (error: Error & { code?: string }) => {
+      if (error.code !== '57P01') console.error(`bench pool client: ${error.message}`);
+    });
+  });
+  pool.on('error', (error: Error) => console.error(`bench pool: ${error.message}`));
   let redis: { url: string; stop(): void } | undefined;
   let api: { url: string; child: ChildProcess } | undefined;
   try {
@@ -326,6 +338,7 @@ async function main(): Promise<void> {
     keepAlive.destroy();
     redis?.stop();
     await pool.end();
+    await Promise.all(clientsEnded);
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
