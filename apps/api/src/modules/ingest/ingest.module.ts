@@ -4,7 +4,6 @@ import { AuditIngestRepository } from './audit-ingest.repository.js';
 import { IngestBatchesRepository } from './ingest-batches.repository.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestService } from './ingest.service.js';
-import { InventoryRepository } from './inventory.repository.js';
 import { JobQueue } from './job-queue.provider.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { OutboxRelay } from './outbox.relay.js';
@@ -15,7 +14,6 @@ import { OutboxRelay } from './outbox.relay.js';
   providers: [
     IngestService,
     IngestBatchesRepository,
-    InventoryRepository,
     AuditIngestRepository,
     OutboxRepository,
     JobQueue,

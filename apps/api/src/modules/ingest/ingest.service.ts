@@ -17,7 +17,15 @@ import type {
   ProjectionMap,
   UnknownProjectionsDetails,
 } from '@ratchet/contracts';
-import type { Transaction } from '@ratchet/db';
+import {
+  deleteInventory,
+  insertProjections,
+  lockClusterInventory,
+  missingProjections,
+  sweepInventory,
+  upsertInventory,
+} from '@ratchet/db';
+import type { InventoryUpsert, Transaction } from '@ratchet/db';
 import { projectionHash } from '@ratchet/pss';
 import { z } from 'zod';
 
@@ -29,8 +37,6 @@ import { auditViolationIssues } from './audit-violations.util.js';
 import { IngestBatchesRepository } from './ingest-batches.repository.js';
 import type { BatchHeader, BatchWrite, IngestAnswer, IngestScope, OutboxEntry, QueuedJob } from './ingest.types.js';
 import { NO_ITEMS } from './ingest.types.js';
-import { InventoryRepository } from './inventory.repository.js';
-import type { InventoryUpsert } from './inventory.repository.js';
 import { JobQueue } from './job-queue.provider.js';
 import { OutboxRelay } from './outbox.relay.js';
 import { ingestErrorFrom } from './ingest-error.util.js';
@@ -111,7 +117,6 @@ export class IngestService {
 
   constructor(
     private readonly batches: IngestBatchesRepository,
-    private readonly inventory: InventoryRepository,
     private readonly audit: AuditIngestRepository,
     private readonly queue: JobQueue,
     private readonly relay: OutboxRelay,
@@ -126,7 +131,7 @@ export class IngestService {
     const { header, json } = this.header('resync', idempotencyKey, { ...chunk, projections: canonicalProjections(chunk.projections) }, itemCount, sync);
     this.check([...unstorableText(chunk, 'body', json), ...projectionHashIssues(chunk.projections)]);
     return this.record(scope, header, async (tx, batchId) => {
-      await this.inventory.lockCluster(tx, scope);
+      await lockClusterInventory(tx, scope);
       const progress = await this.batches.syncProgress(tx, scope, batchId, sync);
       if (progress.conflictingTotal !== undefined) {
         throw new AppError(
@@ -135,10 +140,10 @@ export class IngestService {
         );
       }
       const stored = await this.upsert(tx, scope, chunk, chunk.knownProjectionHashes);
-      const swept = progress.completes ? await this.inventory.sweep(tx, scope, progress.startedAt) : undefined;
+      const swept = progress.completes ? await sweepInventory(tx, scope, progress.startedAt) : undefined;
       const jobs = [job(JOB_NAMES.evaluateProjections, scope, batchId)];
       if (progress.completes) jobs.push(job(JOB_NAMES.recomputeReadiness, scope, batchId));
-      return { ...stored, deleted: counts(swept ?? {}), jobs };
+      return { ...stored, deleted: counts(swept ? { namespaces: swept.namespaces, workloads: swept.workloads, pods: swept.pods } : {}), jobs };
     });
   }
 
@@ -151,9 +156,9 @@ export class IngestService {
     const { header, json } = this.header('delta', idempotencyKey, { ...delta, projections: canonicalProjections(delta.projections) }, itemCount);
     this.check([...unstorableText(delta, 'body', json), ...projectionHashIssues(delta.projections)]);
     return this.record(scope, header, async (tx, batchId) => {
-      await this.inventory.lockCluster(tx, scope);
+      await lockClusterInventory(tx, scope);
       // Deletes first: a namespace or workload deleted and recreated under its name in one delta ends up live.
-      const deleted = await this.inventory.delete(tx, scope, deletes);
+      const deleted = await deleteInventory(tx, scope, deletes);
       const stored = await this.upsert(tx, scope, { ...upserts, projections: delta.projections }, delta.knownProjectionHashes);
       const namespaces = new Set([
         ...deleted.namespaceNames,
@@ -226,8 +231,8 @@ export class IngestService {
 
   // Projections first: the hashes declared known must exist, the carried ones are stored, then the objects
   // that point at them.
-  private async upsert(tx: Transaction, scope: IngestScope, batch: InventoryUpsert, knownHashes: readonly string[]): Promise<Omit<BatchWrite, 'deleted' | 'jobs'>> {
-    const missing = await this.inventory.missingProjections(tx, scope, knownHashes);
+  private async upsert(tx: Transaction, scope: IngestScope, batch: InventoryUpsert & { projections: ProjectionMap }, knownHashes: readonly string[]): Promise<Omit<BatchWrite, 'deleted' | 'jobs'>> {
+    const missing = await missingProjections(tx, scope, knownHashes);
     if (missing.length > 0) {
       const details: UnknownProjectionsDetails = { missingProjectionHashes: missing };
       throw new AppError(
@@ -237,10 +242,10 @@ export class IngestService {
       );
     }
     const carried = Object.keys(batch.projections).length;
-    const newProjections = await this.inventory.insertProjections(tx, scope, batch.projections);
-    const stored = await this.inventory.upsert(tx, scope, batch);
+    const newProjections = await insertProjections(tx, scope, batch.projections);
+    const stored = await upsertInventory(tx, scope, batch);
     return {
-      accepted: counts({ ...stored, projections: newProjections }),
+      accepted: counts({ namespaces: stored.namespaces, workloads: stored.workloads, pods: stored.pods, projections: newProjections }),
       duplicates: counts({ projections: carried - newProjections }),
     };
   }
