@@ -39,7 +39,7 @@ afterAll(async () => {
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
 const PROJECTION = hash('projection');
-const projections: ProjectionMap = { [PROJECTION]: { metadata: {}, spec: { containers: [{ name: 'app', image: 'app:1' }] } } } as ProjectionMap;
+const projections: ProjectionMap = { [PROJECTION]: { metadata: {}, spec: { containers: [{ name: 'app', image: 'app:1' }] } } };
 
 // Each test gets a cluster of its own, so marks and inventory of other tests never show.
 async function newCluster(): Promise<ClusterScope> {

@@ -5,8 +5,7 @@ import { IngestBatchesRepository } from './ingest-batches.repository.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestService } from './ingest.service.js';
 import { JobQueue } from './job-queue.provider.js';
-import { OutboxRepository } from './outbox.repository.js';
-import { OutboxRelay } from './outbox.relay.js';
+import { OutboxRelayProvider } from './outbox-relay.provider.js';
 
 /** Ingestion from cluster agents, the worker's queue it fills, and the outbox relay behind it. */
 @Module({
@@ -15,9 +14,8 @@ import { OutboxRelay } from './outbox.relay.js';
     IngestService,
     IngestBatchesRepository,
     AuditIngestRepository,
-    OutboxRepository,
     JobQueue,
-    OutboxRelay,
+    OutboxRelayProvider,
   ],
 })
 export class IngestModule {}
