@@ -318,11 +318,12 @@ async function main(): Promise<void> {
       const known = ids[connection]!;
       const objects: InventoryObject[] = inventory[connection]!.objects();
       const scope = (o: InventoryObject) => [agent.orgId, agent.clusterId, known.namespace.get(o.namespace), o.name, o.uid, known.projection.get(o.projectionHash)];
-      const workloads = objects.filter((o) => o.kind === 'workload').map((o) => [...scope(o), 'Deployment', 9, 9]);
-      const pods = objects.filter((o) => o.kind === 'pod').map((o) => [...scope(o), o.workloadUid, 'Running']);
+      // The bench's workloads are top controllers: each is its own top-level workload, and its pods'.
+      const workloads = objects.filter((o) => o.kind === 'workload').map((o) => [...scope(o), 'Deployment', 9, 9, o.uid]);
+      const pods = objects.filter((o) => o.kind === 'pod').map((o) => [...scope(o), o.workloadUid, 'Running', o.workloadUid]);
       const common = ['org_id', 'cluster_id', 'namespace_id', 'name', 'uid', 'projection_id'];
-      const workloadInsert = multiRowInsert('workloads', [...common, 'kind', 'replicas', 'pod_count'], ['', '', '', '', '', '', '::workload_kind'], workloads);
-      const podInsert = multiRowInsert('pods', [...common, 'workload_uid', 'phase'], ['', '', '', '', '', '', '', '::pod_phase'], pods);
+      const workloadInsert = multiRowInsert('workloads', [...common, 'kind', 'replicas', 'pod_count', 'top_level_uid'], ['', '', '', '', '', '', '::workload_kind'], workloads);
+      const podInsert = multiRowInsert('pods', [...common, 'workload_uid', 'phase', 'top_level_workload_uid'], ['', '', '', '', '', '', '', '::pod_phase'], pods);
       await client.query(workloadInsert.text, workloadInsert.values);
       await client.query(podInsert.text, podInsert.values);
       return objects.length;
