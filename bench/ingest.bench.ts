@@ -174,7 +174,9 @@ async function drive(api: string, path: string, agents: Agent[], seconds: number
         const { body, items } = next(index);
         const sent = performance.now();
         const headers = { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': randomBytes(12).toString('hex') };
-        const response = await post(`${api}${path}`, headers, body);
+        // A connection the API reset (overloaded, or a keep-alive socket it closed as this request went out) is
+        // an error of the run to count and show, not a reason to lose the figures.
+        const response = await post(`${api}${path}`, headers, body).catch((error: Error) => ({ status: 0, text: `${error.message}` }));
         run.latenciesMs.push(performance.now() - sent);
         if (response.status === 202) {
           run.batches += 1;
