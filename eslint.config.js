@@ -31,6 +31,15 @@ export default tseslint.config(
     },
   },
   {
+    // The shared libs stand under the apps: the worker imports them, so they never import an app.
+    files: ['libs/db/src/**/*.ts', 'libs/jobs/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/apps/**', ...workspaceLibs], message: 'libs must not import from apps.' }],
+      }],
+    },
+  },
+  {
     // The dashboard talks to the API over HTTP; it shares only the contracts.
     files: ['apps/web/**/*.ts', 'apps/web/**/*.tsx'],
     rules: {

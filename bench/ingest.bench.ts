@@ -174,7 +174,9 @@ async function drive(api: string, path: string, agents: Agent[], seconds: number
         const { body, items } = next(index);
         const sent = performance.now();
         const headers = { Authorization: `Bearer ${agent.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': randomBytes(12).toString('hex') };
-        const response = await post(`${api}${path}`, headers, body);
+        // A connection the API reset (overloaded, or a keep-alive socket it closed as this request went out) is
+        // an error of the run to count and show, not a reason to lose the figures.
+        const response = await post(`${api}${path}`, headers, body).catch((error: Error) => ({ status: 0, text: `${error.message}` }));
         run.latenciesMs.push(performance.now() - sent);
         if (response.status === 202) {
           run.batches += 1;
@@ -254,6 +256,18 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${name}`);
   const url = databaseUrl(name);
   const pool = new pg.Pool({ connectionString: url, max: AGENTS });
+  // pool.end() resolves once it has asked its clients to close, not once they are closed: a backend still open
+  // when the database is dropped below is terminated (57P01), and that error, raised on a client the pool no
+  // longer listens to, would kill the process after the figures are printed. Wait for every client's end, and
+  // keep a late error from a client the pool has let go of from going unhandled.
+  const clientsEnded: Promise<void>[] = [];
+  pool.on('connect', (client) => {
+    clientsEnded.push(new Promise((resolve) => client.once('end', () => resolve())));
+    client.on('error', (error: Error & { code?: string }) => {
+      if (error.code !== '57P01') console.error(`bench pool client: ${error.message}`);
+    });
+  });
+  pool.on('error', (error: Error) => console.error(`bench pool: ${error.message}`));
   let redis: { url: string; stop(): void } | undefined;
   let api: { url: string; child: ChildProcess } | undefined;
   try {
@@ -306,11 +320,12 @@ async function main(): Promise<void> {
       const known = ids[connection]!;
       const objects: InventoryObject[] = inventory[connection]!.objects();
       const scope = (o: InventoryObject) => [agent.orgId, agent.clusterId, known.namespace.get(o.namespace), o.name, o.uid, known.projection.get(o.projectionHash)];
-      const workloads = objects.filter((o) => o.kind === 'workload').map((o) => [...scope(o), 'Deployment', 9, 9]);
-      const pods = objects.filter((o) => o.kind === 'pod').map((o) => [...scope(o), o.workloadUid, 'Running']);
+      // The bench's workloads are top controllers: each is its own top-level workload, and its pods'.
+      const workloads = objects.filter((o) => o.kind === 'workload').map((o) => [...scope(o), 'Deployment', 9, 9, o.uid]);
+      const pods = objects.filter((o) => o.kind === 'pod').map((o) => [...scope(o), o.workloadUid, 'Running', o.workloadUid]);
       const common = ['org_id', 'cluster_id', 'namespace_id', 'name', 'uid', 'projection_id'];
-      const workloadInsert = multiRowInsert('workloads', [...common, 'kind', 'replicas', 'pod_count'], ['', '', '', '', '', '', '::workload_kind'], workloads);
-      const podInsert = multiRowInsert('pods', [...common, 'workload_uid', 'phase'], ['', '', '', '', '', '', '', '::pod_phase'], pods);
+      const workloadInsert = multiRowInsert('workloads', [...common, 'kind', 'replicas', 'pod_count', 'top_level_uid'], ['', '', '', '', '', '', '::workload_kind'], workloads);
+      const podInsert = multiRowInsert('pods', [...common, 'workload_uid', 'phase', 'top_level_workload_uid'], ['', '', '', '', '', '', '', '::pod_phase'], pods);
       await client.query(workloadInsert.text, workloadInsert.values);
       await client.query(podInsert.text, podInsert.values);
       return objects.length;
@@ -326,6 +341,7 @@ async function main(): Promise<void> {
     keepAlive.destroy();
     redis?.stop();
     await pool.end();
+    await Promise.all(clientsEnded);
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }

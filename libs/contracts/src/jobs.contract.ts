@@ -15,39 +15,41 @@ export const JOB_NAMES = {
 
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
-/** The payload version every job carries; a processor refuses (as unrecoverable) a version it does not know. */
-export const JOB_PAYLOAD_VERSION = 1;
+/**
+ * The payload version every job carries; a processor refuses (as unrecoverable) a version it does not know.
+ * Version 2: the inventory jobs name a cluster instead of a batch; what to refresh is in inventory_marks.
+ */
+export const JOB_PAYLOAD_VERSION = 2;
 
-const BatchJob = z.strictObject({
+const ClusterJob = z.strictObject({
   version: z.literal(JOB_PAYLOAD_VERSION),
   orgId: Id,
   clusterId: Id,
-  /** The ingest batch that caused the job (`IngestAccepted.batchId`). */
-  batchId: Id,
 });
 
 /**
- * `evaluate-projections`: an inventory batch was stored. Evaluate the organization's security projections that
+ * `evaluate-projections`: inventory of a cluster changed. Evaluate the organization's security projections that
  * have no `evaluatedAt` yet at every level and relevant version, then refresh the findings of the cluster's
- * workloads and pods that the batch touched (a workload may point at an old projection it did not use before).
+ * top-level workloads marked in `inventory_marks` (subject `workload`; libs/db readInventoryMarks), and clear the
+ * marks refreshed. One job per cluster stands for every batch that marked something (libs/jobs collapses them).
  */
-export const EvaluateProjectionsJob = BatchJob;
+export const EvaluateProjectionsJob = ClusterJob;
 export type EvaluateProjectionsJob = z.infer<typeof EvaluateProjectionsJob>;
 
 /**
- * `recompute-readiness`: the inventory of a cluster changed (a delta, or the last chunk of a resync). Recompute
- * readiness of the listed namespaces, or of every namespace of the cluster when `namespaces` is absent.
+ * `recompute-readiness`: namespaces of a cluster changed. Recompute the readiness of the cluster's namespaces
+ * marked in `inventory_marks` (subject `namespace`), and clear the marks refreshed. Collapsed per cluster.
  */
-export const RecomputeReadinessJob = BatchJob.extend({
-  namespaces: z.array(NamespaceName).min(1).max(INGEST_LIMITS.inventoryObjects).optional(),
-});
+export const RecomputeReadinessJob = ClusterJob;
 export type RecomputeReadinessJob = z.infer<typeof RecomputeReadinessJob>;
 
 /**
- * `ingest-audit-events`: new audit-mode violations were stored for these namespaces. Fold them into trends and
- * recompute the namespaces' readiness (a violation inside the readiness window blocks it).
+ * `ingest-audit-events`: new audit-mode violations were stored for these namespaces by the ingest batch `batchId`
+ * (`IngestAccepted.batchId`). Fold them into trends and recompute the namespaces' readiness (a violation inside
+ * the readiness window blocks it).
  */
-export const IngestAuditEventsJob = BatchJob.extend({
+export const IngestAuditEventsJob = ClusterJob.extend({
+  batchId: Id,
   namespaces: z.array(NamespaceName).min(1).max(INGEST_LIMITS.auditEvents),
 });
 export type IngestAuditEventsJob = z.infer<typeof IngestAuditEventsJob>;
@@ -63,8 +65,8 @@ export const JOB_PAYLOADS = {
 export type JobPayload<Name extends JobName> = z.infer<(typeof JOB_PAYLOADS)[Name]>;
 
 /**
- * The deterministic BullMQ job id of a job caused by an ingest batch, so an enqueue repeated by the outbox relay
- * collapses into the first one. BullMQ refuses ids containing `:`, hence the `.`.
+ * The deterministic BullMQ job id of a job caused by one ingest batch (`ingest-audit-events`), so an enqueue
+ * repeated by the outbox relay collapses into the first one. BullMQ refuses ids containing `:`, hence the `.`.
  */
 export function batchJobId(name: JobName, batchId: string): string {
   return `${name}.${batchId}`;

@@ -126,6 +126,7 @@ export const NamespaceSummary = z.strictObject({
   readiness: z.strictObject({ baseline: LevelReadiness, restricted: LevelReadiness }),
   /** Live top-level workloads and pods as the agent last reported them; open findings. */
   counts: z.strictObject({ workloads: Count, pods: Count, openFindings: Count }),
+  /** The namespace's metadata.creationTimestamp as the agent reported it; when first seen, for one it has not. */
   createdAt: Timestamp,
   lastSeenAt: Timestamp,
   deletedAt: Timestamp.nullable(),

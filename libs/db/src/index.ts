@@ -22,3 +22,42 @@ export {
 } from './migrate/migrate.js';
 export { migrationStatus, type MigrationStatus, type MigrationStatusOptions } from './migrate/migration-status.js';
 export { isDatabaseUnavailable } from './database-unavailable.util.js';
+export type { ClusterScope, TenantScope } from './scope.js';
+export { postgresErrorKind, sqlState, uniqueViolation, type PostgresErrorKind } from './postgres-error.util.js';
+export { topLevelUid } from './inventory/top-level-workload.util.js';
+export {
+  deleteInventory,
+  insertProjections,
+  lockClusterInventory,
+  missingProjections,
+  sweepInventory,
+  upsertInventory,
+  type DeletedInventory,
+  type InventoryChange,
+  type InventoryCounts,
+  type InventoryUpsert,
+} from './inventory/inventory.repository.js';
+export {
+  NO_MARKS,
+  clearInventoryMarks,
+  markInventory,
+  readInventoryMarks,
+  type InventoryMark,
+  type InventoryMarkSubject,
+  type InventoryTouch,
+  type MarkCounts,
+} from './inventory/inventory-marks.repository.js';
+export {
+  refreshWorkloadFindings,
+  resolveWorkloadFindings,
+  type FailedCheck,
+  type FindingChanges,
+  type WorkloadFindingsRefresh,
+} from './findings/findings.repository.js';
+export {
+  readNamespaceReadiness,
+  upsertNamespaceReadiness,
+  type BlockingWorkload,
+  type NamespaceReadinessInput,
+  type NamespaceReadinessRow,
+} from './readiness/namespace-readiness.repository.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { INGEST_PATHS, IngestAccepted, JOB_NAMES, JOB_QUEUE, batchJobId } from '@ratchet/contracts';
+import { INGEST_PATHS, IngestAccepted, JOB_NAMES, JOB_PAYLOAD_VERSION, JOB_QUEUE, batchJobId } from '@ratchet/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -50,23 +50,29 @@ describe('ingest while Redis is down', () => {
 
     await redis.stop();
     const shop = inventoryOf('shop');
-    const resync = await send(
+    await send(
       INGEST_PATHS.inventoryResync,
       resyncChunkBody({ namespaces: [shop.namespace], workloads: [shop.workload], pods: shop.pods, projections: { [shop.projection.hash]: shop.projection.content } }),
     ).expect(202);
     const audit = await send(INGEST_PATHS.auditEvents, auditBatchBody(3)).expect(202);
 
-    const resyncId = IngestAccepted.parse(resync.body).batchId;
     const auditId = IngestAccepted.parse(audit.body).batchId;
     expect(await db.auditEvent.count({ where: { clusterId: cluster.clusterId } })).toBe(3);
     expect(await db.pod.count({ where: { clusterId: cluster.clusterId } })).toBe(2);
-    const expectedJobIds = [
-      batchJobId(JOB_NAMES.evaluateProjections, resyncId),
-      batchJobId(JOB_NAMES.recomputeReadiness, resyncId),
-      batchJobId(JOB_NAMES.ingestAuditEvents, auditId),
-    ].sort();
+    // A second resync chunk while Redis is down: its jobs wait in the outbox too, and collapse once enqueued.
+    const again = inventoryOf('shop');
+    await send(
+      INGEST_PATHS.inventoryResync,
+      resyncChunkBody({ namespaces: [again.namespace], workloads: [again.workload], pods: [], projections: { [again.projection.hash]: again.projection.content } }),
+    ).expect(202);
     const outbox = await db.outboxJob.findMany({ where: { orgId: tenant.orgId } });
-    expect(outbox.map((row) => row.jobId).sort()).toEqual(expectedJobIds);
+    expect(outbox.map((row) => [row.jobName, row.jobId]).sort()).toEqual([
+      [JOB_NAMES.evaluateProjections, null],
+      [JOB_NAMES.evaluateProjections, null],
+      [JOB_NAMES.ingestAuditEvents, batchJobId(JOB_NAMES.ingestAuditEvents, auditId)],
+      [JOB_NAMES.recomputeReadiness, null],
+      [JOB_NAMES.recomputeReadiness, null],
+    ]);
     expect(outbox.every((row) => row.queue === JOB_QUEUE)).toBe(true);
 
     await redis.start();
@@ -75,9 +81,13 @@ describe('ingest while Redis is down', () => {
 
     await withQueue(redis.url, async (queue) => {
       const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
-      expect(jobs.map((job) => job.id).sort()).toEqual(expectedJobIds);
-      const auditJob = jobs.find((job) => job.name === JOB_NAMES.ingestAuditEvents);
-      expect(auditJob?.data).toEqual({ version: 1, orgId: tenant.orgId, clusterId: cluster.clusterId, batchId: auditId, namespaces: ['shop'] });
+      const clusterJob = { version: JOB_PAYLOAD_VERSION, orgId: tenant.orgId, clusterId: cluster.clusterId };
+      expect(jobs.map((job): unknown[] => [job.name, job.data as unknown]).sort()).toEqual([
+        [JOB_NAMES.evaluateProjections, clusterJob],
+        [JOB_NAMES.ingestAuditEvents, { ...clusterJob, batchId: auditId, namespaces: ['shop'] }],
+        [JOB_NAMES.recomputeReadiness, clusterJob],
+      ]);
+      expect(jobs.find((job) => job.name === JOB_NAMES.ingestAuditEvents)?.id).toBe(batchJobId(JOB_NAMES.ingestAuditEvents, auditId));
     });
 
     // With Redis back, a new batch enqueues its own job at once and its outbox row goes.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { INGEST_PATHS, IngestAccepted, JOB_NAMES, JOB_QUEUE, batchJobId } from '@ratchet/contracts';
+import { INGEST_PATHS, IngestAccepted, JOB_NAMES, JOB_PAYLOAD_VERSION, JOB_QUEUE, batchJobId } from '@ratchet/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -24,6 +24,7 @@ import {
   workloadBody,
 } from '../factories/ingest-body.factory.js';
 import { createTenant } from '../factories/tenant.factory.js';
+import type { TestUser } from '../factories/tenant.factory.js';
 import { eventually } from '../support/eventually.util.js';
 import { ingestState } from '../support/ingest-state.util.js';
 import { startRedisServer } from '../support/redis-server.js';
@@ -63,9 +64,30 @@ describe('ingest', () => {
     return ingestState(sut.database.url, orgId);
   };
 
-  async function newCluster(): Promise<TestCluster & { orgId: string }> {
+  async function newCluster(): Promise<TestCluster & { orgId: string; owner: TestUser }> {
     const tenant = await createTenant(sut.database.url);
-    return { ...(await createCluster(sut.database.url, tenant.orgId)), orgId: tenant.orgId };
+    return { ...(await createCluster(sut.database.url, tenant.orgId)), orgId: tenant.orgId, owner: tenant.owner };
+  }
+
+  // The cluster's queued inventory jobs, by name: nothing processes the queue here, so every job a batch enqueued
+  // is still there, unless it collapsed into another.
+  async function inventoryJobs(cluster: TestCluster & { orgId: string }): Promise<Record<string, unknown[]>> {
+    await eventually(() => db().outboxJob.count({ where: { orgId: cluster.orgId } }), (count) => count === 0);
+    const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
+    const ofCluster = jobs.filter((job) => job.name !== JOB_NAMES.ingestAuditEvents && (job.data as { clusterId: string }).clusterId === cluster.clusterId);
+    const byName: Record<string, unknown[]> = {};
+    for (const job of ofCluster) (byName[job.name] ??= []).push(job.data);
+    return byName;
+  }
+
+  // What the batches left for the worker to refresh, by namespace and workload name.
+  async function marks(cluster: TestCluster): Promise<{ namespaces: string[]; workloads: string[] }> {
+    const rows = await db().inventoryMark.findMany({ where: { clusterId: cluster.clusterId } });
+    const namespaces = await db().namespace.findMany({ where: { clusterId: cluster.clusterId } });
+    const workloads = await db().workload.findMany({ where: { clusterId: cluster.clusterId } });
+    const nameOf = new Map([...namespaces, ...workloads].map((row) => [row.id, row.name]));
+    const names = (subject: string) => rows.filter((row) => row.subject === subject).map((row) => nameOf.get(row.subjectId)!).sort();
+    return { namespaces: names('namespace'), workloads: names('workload') };
   }
 
   function post(cluster: TestCluster, path: string, body: unknown, key: string = randomUUID()) {
@@ -112,7 +134,7 @@ describe('ingest', () => {
       const job = await queue.getJob(batchJobId(JOB_NAMES.ingestAuditEvents, answer.batchId));
       expect(job?.name).toBe(JOB_NAMES.ingestAuditEvents);
       expect(job?.data).toEqual({
-        version: 1,
+        version: JOB_PAYLOAD_VERSION,
         orgId: cluster.orgId,
         clusterId: cluster.clusterId,
         batchId: answer.batchId,
@@ -318,14 +340,10 @@ describe('ingest', () => {
       expect(Object.fromEntries(workloads.map((w) => [w.uid, w.deletedAt !== null]))).toEqual({ [old.workload.uid]: true, [live.workload.uid]: false });
       const pods = await db().pod.findMany({ where: { clusterId: cluster.clusterId } });
       expect(pods.map((pod) => pod.uid).sort()).toEqual(live.pods.map((pod) => pod.uid).sort());
-      expect((await queue.getJob(batchJobId(JOB_NAMES.recomputeReadiness, last.batchId)))?.data).toEqual({
-        version: 1,
-        orgId: cluster.orgId,
-        clusterId: cluster.clusterId,
-        batchId: last.batchId,
-      });
-      expect(await queue.getJob(batchJobId(JOB_NAMES.recomputeReadiness, first.batchId))).toBeUndefined();
-      expect(await queue.getJob(batchJobId(JOB_NAMES.evaluateProjections, first.batchId))).toBeDefined();
+      // Five inventory batches, one job of each kind for the cluster: the jobs name the cluster, the marks say what.
+      const payload = { version: JOB_PAYLOAD_VERSION, orgId: cluster.orgId, clusterId: cluster.clusterId };
+      expect(await inventoryJobs(cluster)).toEqual({ [JOB_NAMES.evaluateProjections]: [payload], [JOB_NAMES.recomputeReadiness]: [payload] });
+      expect(await marks(cluster)).toEqual({ namespaces: ['legacy', 'shop'], workloads: [old.workload.name, live.workload.name].sort() });
 
       // A chunk repeated under a new key is a retry: stored again, but the sync is not swept twice.
       const retried = await accepted(cluster, INGEST_PATHS.inventoryResync, chunk(1, { namespaces: [live.namespace] }));
@@ -353,6 +371,8 @@ describe('ingest', () => {
         projections: { [shop.projection.hash]: shop.projection.content, [gone.projection.hash]: gone.projection.content },
       }));
 
+      // What the resync marked was refreshed (as the worker would): the delta's marks are then exactly its own.
+      await db().inventoryMark.deleteMany({ where: { clusterId: cluster.clusterId } });
       const relabelled = { ...shop.namespace, labels: { enforce: 'restricted', enforceVersion: 'v1.30' } };
       const answer = await accepted(cluster, INGEST_PATHS.inventoryDelta, deltaBody({
         upserts: { namespaces: [relabelled], pods: [podBody('shop', 'web-3', shop.workload.uid, shop.projection.hash)] },
@@ -367,7 +387,41 @@ describe('ingest', () => {
       expect((await db().namespace.findFirstOrThrow({ where: { clusterId: cluster.clusterId, name: 'gone' } })).deletedAt).not.toBeNull();
       expect((await db().workload.findFirstOrThrow({ where: { clusterId: cluster.clusterId, uid: gone.workload.uid } })).deletedAt).not.toBeNull();
       expect((await db().pod.findMany({ where: { clusterId: cluster.clusterId } })).map((p) => p.name).sort()).toEqual(['web-2', 'web-3']);
-      expect((await queue.getJob(batchJobId(JOB_NAMES.recomputeReadiness, answer.batchId)))?.data.namespaces).toEqual(['gone', 'shop']);
+      expect(await marks(cluster)).toEqual({ namespaces: ['gone', 'shop'], workloads: [gone.workload.name, shop.workload.name].sort() });
+    });
+
+    it('enqueues nothing for a delta that changes nothing, such as deletes of objects already gone', async () => {
+      const cluster = await newCluster();
+      const answer = await accepted(cluster, INGEST_PATHS.inventoryDelta, deltaBody({
+        deletes: { namespaces: [randomUUID()], workloads: [randomUUID()], pods: [randomUUID()] },
+      }));
+      expect(answer.deleted).toEqual(zero);
+      expect(await db().outboxJob.count({ where: { orgId: cluster.orgId } })).toBe(0);
+      expect(await inventoryJobs(cluster)).toEqual({});
+      expect(await marks(cluster)).toEqual({ namespaces: [], workloads: [] });
+    });
+
+    it('queues one evaluation and one readiness job for a resync of 50 chunks', async () => {
+      const cluster = await newCluster();
+      const syncId = randomUUID();
+      const shop = inventoryOf('shop');
+      for (let n = 1; n <= 50; n += 1) {
+        const workload = workloadBody('shop', `web-${n}`, shop.projection.hash);
+        const carried = n === 1 ? { projections: { [shop.projection.hash]: shop.projection.content } } : { projections: {}, knownProjectionHashes: [shop.projection.hash] };
+        await accepted(cluster, INGEST_PATHS.inventoryResync, resyncChunkBody({ syncId, chunk: n, totalChunks: 50, namespaces: n === 1 ? [shop.namespace] : [], workloads: [workload], pods: [], ...carried }));
+      }
+      const payload = { version: JOB_PAYLOAD_VERSION, orgId: cluster.orgId, clusterId: cluster.clusterId };
+      expect(await inventoryJobs(cluster)).toEqual({ [JOB_NAMES.evaluateProjections]: [payload], [JOB_NAMES.recomputeReadiness]: [payload] });
+      expect((await marks(cluster)).workloads).toHaveLength(50);
+    });
+
+    it("stores the namespace's creation time from the agent and returns it as createdAt", async () => {
+      const cluster = await newCluster();
+      await accepted(cluster, INGEST_PATHS.inventoryDelta, deltaBody({
+        upserts: { namespaces: [namespaceBody('shop', { createdAt: '2021-02-03T04:05:06.789Z' })], workloads: [], pods: [] },
+      }));
+      const response = await request(sut.http).get(`/api/v1/namespaces?clusterId=${cluster.clusterId}`).set(cluster.owner.headers).expect(200);
+      expect(response.body.items.map((ns: { name: string; createdAt: string }) => [ns.name, ns.createdAt])).toEqual([['shop', '2021-02-03T04:05:06.789Z']]);
     });
 
     it('keeps a recreated workload under its identity with the new uid', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-import { findingFingerprint } from '@ratchet/db';
+import { findingFingerprint, topLevelUid } from '@ratchet/db';
 import type { Finding, FindingStatus, Namespace, Pod, PodPhase, Prisma, PssLevel, SecurityProjection, Workload, WorkloadKind } from '@ratchet/db';
 
 import { ownerClient } from './db.factory.js';
@@ -72,7 +72,7 @@ export interface WorkloadOverrides {
 
 /** A workload in `namespace`; a Deployment with one replica unless overridden. */
 export async function createWorkload(databaseUrl: string, namespace: Namespace, overrides: WorkloadOverrides = {}): Promise<Workload> {
-  const { kind = 'Deployment', name, uid, ownerChain = [], replicas, projectionId, ...rest } = overrides;
+  const { kind = 'Deployment', name, uid = randomUUID(), ownerChain = [], replicas, projectionId, ...rest } = overrides;
   return ownerClient(databaseUrl).workload.create({
     data: {
       orgId: namespace.orgId,
@@ -80,8 +80,9 @@ export async function createWorkload(databaseUrl: string, namespace: Namespace, 
       namespaceId: namespace.id,
       kind,
       name: name ?? `${kind.toLowerCase()}-${suffix()}`,
-      uid: uid ?? randomUUID(),
+      uid,
       ownerChain,
+      topLevelUid: topLevelUid({ uid, ownerChain }),
       replicas: replicas === undefined ? (kind === 'Pod' || kind === 'Job' || kind === 'CronJob' ? null : 1) : replicas,
       projectionId: projectionId ?? (await createProjection(databaseUrl, namespace.orgId)).id,
       ...rest,
@@ -109,6 +110,7 @@ export async function createPod(databaseUrl: string, workload: Workload, overrid
       name: name ?? `${workload.name}-${suffix()}`,
       uid: uid ?? randomUUID(),
       workloadUid: workload.uid,
+      topLevelWorkloadUid: workload.topLevelUid,
       projectionId: projectionId ?? workload.projectionId,
       phase,
       ...rest,

@@ -61,6 +61,7 @@ export async function createTenantGraph(prisma: PrismaClient, overrides: { audit
     const projection = await tx.securityProjection.create({
       data: { orgId, contentHash: hex(), projection: { spec: { containers: [{ name: 'app' }] } } },
     });
+    const workloadUid = randomUUID();
     const workload = await tx.workload.create({
       data: {
         orgId,
@@ -68,7 +69,8 @@ export async function createTenantGraph(prisma: PrismaClient, overrides: { audit
         namespaceId: namespace.id,
         kind: 'Deployment',
         name: 'api',
-        uid: randomUUID(),
+        uid: workloadUid,
+        topLevelUid: workloadUid,
         replicas: 2,
         podCount: 1,
         projectionId: projection.id,
@@ -82,6 +84,7 @@ export async function createTenantGraph(prisma: PrismaClient, overrides: { audit
         name: 'api-7d4b9c-x2x9z',
         uid: randomUUID(),
         workloadUid: workload.uid,
+        topLevelWorkloadUid: workload.uid,
         projectionId: projection.id,
         phase: 'Running',
       },
@@ -155,6 +158,7 @@ export async function createTenantGraph(prisma: PrismaClient, overrides: { audit
     await tx.alertDelivery.create({
       data: { orgId, ruleId: rule.id, channelId: channel.id, dedupKey: hex(8), severity: 'warning', payload: { text: 'hi' } },
     });
+    await tx.inventoryMark.create({ data: { orgId, clusterId: cluster.id, subject: 'workload', subjectId: workload.id } });
     await tx.outboxJob.create({ data: { orgId, queue: 'evaluation', jobName: 'evaluate-projections', payload: { orgId } } });
 
     return {

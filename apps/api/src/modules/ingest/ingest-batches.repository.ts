@@ -2,20 +2,16 @@ import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 import type { Heartbeat } from '@ratchet/contracts';
-import { JOB_QUEUE } from '@ratchet/contracts';
 import { withTenant } from '@ratchet/db';
 import type { Transaction } from '@ratchet/db';
+import { writeOutboxJobs } from '@ratchet/jobs';
 
 import { Database } from '../../infra/database.provider.js';
-import type { BatchHeader, BatchWrite, IngestAnswer, IngestScope, OutboxEntry, QueuedJob } from './ingest.types.js';
+import type { BatchHeader, BatchWrite, IngestAnswer, IngestScope, OutboxEntry } from './ingest.types.js';
 
 // A batch of 2,000 objects takes well under a second; the margin covers a loaded database, and waiting for a
 // pooled connection under a burst of agents is better than failing the batch.
 const BATCH_TRANSACTION = { maxWait: 15_000, timeout: 60_000 };
-
-// Outbox rows are left to the request that wrote them for this long (it enqueues right after commit), so the
-// relay only picks up what that request could not enqueue.
-const OUTBOX_GRACE_SECONDS = 5;
 
 /** A batch as stored, or the first answer to its key when the key was used before. */
 export type RecordOutcome =
@@ -69,21 +65,16 @@ export class IngestBatchesRepository {
             ...(written.unparsedAuditEvents === undefined ? {} : { unparsedAuditEvents: written.unparsedAuditEvents }),
           },
         };
-        const jobs = written.jobs.map((job) => ({ job_name: job.name, job_id: job.jobId, payload: job.payload }));
-        // One round trip for the batch's last three writes; data-modifying CTEs always run to completion.
-        const outbox = await tx.$queryRaw<{ id: string; job_id: string }[]>`
+        // One round trip for the batch's answer and the cluster's last-seen time; data-modifying CTEs always run to
+        // completion. The jobs go to the outbox through libs/jobs, in this transaction.
+        await tx.$executeRaw`
           WITH answered AS (
             UPDATE ingest_batches SET response = ${JSON.stringify(answer)}::jsonb
             WHERE org_id = ${orgId}::uuid AND id = ${batchId}::uuid
-          ), seen AS (
-            UPDATE clusters SET last_seen_at = now() WHERE org_id = ${orgId}::uuid AND id = ${clusterId}::uuid
           )
-          INSERT INTO outbox_jobs (org_id, queue, job_name, job_id, payload, available_at)
-          SELECT ${orgId}::uuid, ${JOB_QUEUE}, j.job_name, j.job_id, j.payload, now() + make_interval(secs => ${OUTBOX_GRACE_SECONDS})
-          FROM json_to_recordset(${JSON.stringify(jobs)}::json) AS j(job_name text, job_id text, payload jsonb)
-          RETURNING id, job_id`;
-        const byJobId = new Map<string, QueuedJob>(written.jobs.map((job) => [job.jobId, job]));
-        return { replayed: false, answer, outbox: outbox.map((row) => ({ outboxId: row.id, job: byJobId.get(row.job_id)! })) };
+          UPDATE clusters SET last_seen_at = now() WHERE org_id = ${orgId}::uuid AND id = ${clusterId}::uuid`;
+        const outbox: OutboxEntry[] = await writeOutboxJobs(tx, scope, written.jobs);
+        return { replayed: false, answer, outbox };
       },
       BATCH_TRANSACTION,
     );

@@ -4,10 +4,8 @@ import { AuditIngestRepository } from './audit-ingest.repository.js';
 import { IngestBatchesRepository } from './ingest-batches.repository.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestService } from './ingest.service.js';
-import { InventoryRepository } from './inventory.repository.js';
 import { JobQueue } from './job-queue.provider.js';
-import { OutboxRepository } from './outbox.repository.js';
-import { OutboxRelay } from './outbox.relay.js';
+import { OutboxRelayProvider } from './outbox-relay.provider.js';
 
 /** Ingestion from cluster agents, the worker's queue it fills, and the outbox relay behind it. */
 @Module({
@@ -15,11 +13,9 @@ import { OutboxRelay } from './outbox.relay.js';
   providers: [
     IngestService,
     IngestBatchesRepository,
-    InventoryRepository,
     AuditIngestRepository,
-    OutboxRepository,
     JobQueue,
-    OutboxRelay,
+    OutboxRelayProvider,
   ],
 })
 export class IngestModule {}

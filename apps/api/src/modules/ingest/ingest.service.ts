@@ -1,11 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  INGEST_PATHS,
-  JOB_NAMES,
-  JOB_PAYLOAD_VERSION,
-  UNKNOWN_PROJECTIONS_ERROR_CODE,
-  batchJobId,
-} from '@ratchet/contracts';
+import { INGEST_PATHS, JOB_NAMES, JOB_PAYLOAD_VERSION, UNKNOWN_PROJECTIONS_ERROR_CODE } from '@ratchet/contracts';
 import type {
   AuditEventBatch,
   FieldIssue,
@@ -13,11 +7,20 @@ import type {
   IngestCounts,
   InventoryDelta,
   InventoryResyncChunk,
-  JobName,
   ProjectionMap,
   UnknownProjectionsDetails,
 } from '@ratchet/contracts';
-import type { Transaction } from '@ratchet/db';
+import {
+  deleteInventory,
+  insertProjections,
+  lockClusterInventory,
+  missingProjections,
+  sweepInventory,
+  upsertInventory,
+} from '@ratchet/db';
+import type { InventoryUpsert, MarkCounts, Transaction } from '@ratchet/db';
+import { prepareJob } from '@ratchet/jobs';
+import type { PreparedJob } from '@ratchet/jobs';
 import { projectionHash } from '@ratchet/pss';
 import { z } from 'zod';
 
@@ -27,12 +30,10 @@ import { ApiMetrics } from '../metrics/metrics.registry.js';
 import { AuditIngestRepository } from './audit-ingest.repository.js';
 import { readAuditViolations } from './audit-violations.util.js';
 import { IngestBatchesRepository } from './ingest-batches.repository.js';
-import type { BatchHeader, BatchWrite, IngestAnswer, IngestScope, OutboxEntry, QueuedJob } from './ingest.types.js';
+import type { BatchHeader, BatchWrite, IngestAnswer, IngestScope, OutboxEntry } from './ingest.types.js';
 import { NO_ITEMS } from './ingest.types.js';
-import { InventoryRepository } from './inventory.repository.js';
-import type { InventoryUpsert } from './inventory.repository.js';
 import { JobQueue } from './job-queue.provider.js';
-import { OutboxRelay } from './outbox.relay.js';
+import { OutboxRelayProvider } from './outbox-relay.provider.js';
 import { ingestErrorFrom } from './ingest-error.util.js';
 import { requestHash, sortedRecord } from './request-hash.util.js';
 import { unstorableText } from './storable-text.util.js';
@@ -93,12 +94,16 @@ function auditTimeIssues(events: AuditEventBatch['events'], now: number): FieldI
   });
 }
 
-function job(name: JobName, scope: IngestScope, batchId: string, extra: Record<string, unknown> = {}): QueuedJob {
-  return {
-    name,
-    jobId: batchJobId(name, batchId),
-    payload: { version: JOB_PAYLOAD_VERSION, orgId: scope.orgId, clusterId: scope.clusterId, batchId, ...extra },
-  };
+// The worker's work after an inventory write: evaluation when projections are new or workloads were marked,
+// readiness when namespaces were marked. The jobs name the cluster only (what to refresh is in inventory_marks)
+// and collapse per cluster (libs/jobs), so a batch that changed nothing enqueues nothing and a resync of many
+// chunks queues one run of each.
+function inventoryJobs(scope: IngestScope, newProjections: number, marks: readonly MarkCounts[]): PreparedJob[] {
+  const payload = { version: JOB_PAYLOAD_VERSION, orgId: scope.orgId, clusterId: scope.clusterId } as const;
+  const jobs: PreparedJob[] = [];
+  if (newProjections > 0 || marks.some((mark) => mark.workloads > 0)) jobs.push(prepareJob(JOB_NAMES.evaluateProjections, payload));
+  if (marks.some((mark) => mark.namespaces > 0)) jobs.push(prepareJob(JOB_NAMES.recomputeReadiness, payload));
+  return jobs;
 }
 
 /**
@@ -111,10 +116,9 @@ export class IngestService {
 
   constructor(
     private readonly batches: IngestBatchesRepository,
-    private readonly inventory: InventoryRepository,
     private readonly audit: AuditIngestRepository,
     private readonly queue: JobQueue,
-    private readonly relay: OutboxRelay,
+    private readonly relay: OutboxRelayProvider,
     private readonly metrics: ApiMetrics,
   ) {}
 
@@ -126,7 +130,7 @@ export class IngestService {
     const { header, json } = this.header('resync', idempotencyKey, { ...chunk, projections: canonicalProjections(chunk.projections) }, itemCount, sync);
     this.check([...unstorableText(chunk, 'body', json), ...projectionHashIssues(chunk.projections)]);
     return this.record(scope, header, async (tx, batchId) => {
-      await this.inventory.lockCluster(tx, scope);
+      await lockClusterInventory(tx, scope);
       const progress = await this.batches.syncProgress(tx, scope, batchId, sync);
       if (progress.conflictingTotal !== undefined) {
         throw new AppError(
@@ -134,11 +138,13 @@ export class IngestService {
           `sync ${chunk.syncId} was started with ${progress.conflictingTotal} chunks, this chunk says ${chunk.totalChunks}: start a new sync under a new syncId`,
         );
       }
-      const stored = await this.upsert(tx, scope, chunk, chunk.knownProjectionHashes);
-      const swept = progress.completes ? await this.inventory.sweep(tx, scope, progress.startedAt) : undefined;
-      const jobs = [job(JOB_NAMES.evaluateProjections, scope, batchId)];
-      if (progress.completes) jobs.push(job(JOB_NAMES.recomputeReadiness, scope, batchId));
-      return { ...stored, deleted: counts(swept ?? {}), jobs };
+      const { marks, ...stored } = await this.upsert(tx, scope, chunk, chunk.knownProjectionHashes);
+      const swept = progress.completes ? await sweepInventory(tx, scope, progress.startedAt) : undefined;
+      return {
+        ...stored,
+        deleted: counts(swept ? { namespaces: swept.namespaces, workloads: swept.workloads, pods: swept.pods } : {}),
+        jobs: inventoryJobs(scope, stored.accepted.projections, swept ? [marks, swept.marks] : [marks]),
+      };
     });
   }
 
@@ -150,24 +156,15 @@ export class IngestService {
       upserts.namespaces.length + upserts.workloads.length + upserts.pods.length + deletes.namespaces.length + deletes.workloads.length + deletes.pods.length;
     const { header, json } = this.header('delta', idempotencyKey, { ...delta, projections: canonicalProjections(delta.projections) }, itemCount);
     this.check([...unstorableText(delta, 'body', json), ...projectionHashIssues(delta.projections)]);
-    return this.record(scope, header, async (tx, batchId) => {
-      await this.inventory.lockCluster(tx, scope);
+    return this.record(scope, header, async (tx) => {
+      await lockClusterInventory(tx, scope);
       // Deletes first: a namespace or workload deleted and recreated under its name in one delta ends up live.
-      const deleted = await this.inventory.delete(tx, scope, deletes);
-      const stored = await this.upsert(tx, scope, { ...upserts, projections: delta.projections }, delta.knownProjectionHashes);
-      const namespaces = new Set([
-        ...deleted.namespaceNames,
-        ...upserts.namespaces.map((ns) => ns.name),
-        ...upserts.workloads.map((workload) => workload.namespace),
-        ...upserts.pods.map((pod) => pod.namespace),
-      ]);
+      const deleted = await deleteInventory(tx, scope, deletes);
+      const { marks, ...stored } = await this.upsert(tx, scope, { ...upserts, projections: delta.projections }, delta.knownProjectionHashes);
       return {
         ...stored,
         deleted: counts({ namespaces: deleted.namespaces, workloads: deleted.workloads, pods: deleted.pods }),
-        jobs: [
-          job(JOB_NAMES.evaluateProjections, scope, batchId),
-          job(JOB_NAMES.recomputeReadiness, scope, batchId, { namespaces: [...namespaces].sort() }),
-        ],
+        jobs: inventoryJobs(scope, stored.accepted.projections, [deleted.marks, marks]),
       };
     });
   }
@@ -192,7 +189,17 @@ export class IngestService {
         deleted: counts({}),
         unparsedAuditEvents: unparsed,
         jobs:
-          stored.inserted + stored.upgraded > 0 ? [job(JOB_NAMES.ingestAuditEvents, scope, batchId, { namespaces: stored.namespaceNames })] : [],
+          stored.inserted + stored.upgraded > 0
+            ? [
+                prepareJob(JOB_NAMES.ingestAuditEvents, {
+                  version: JOB_PAYLOAD_VERSION,
+                  orgId: scope.orgId,
+                  clusterId: scope.clusterId,
+                  batchId,
+                  namespaces: stored.namespaceNames,
+                }),
+              ]
+            : [],
       };
     });
     if (unparsed > 0 && !reply.replayed) {
@@ -239,8 +246,13 @@ export class IngestService {
 
   // Projections first: the hashes declared known must exist, the carried ones are stored, then the objects
   // that point at them.
-  private async upsert(tx: Transaction, scope: IngestScope, batch: InventoryUpsert, knownHashes: readonly string[]): Promise<Omit<BatchWrite, 'deleted' | 'jobs'>> {
-    const missing = await this.inventory.missingProjections(tx, scope, knownHashes);
+  private async upsert(
+    tx: Transaction,
+    scope: IngestScope,
+    batch: InventoryUpsert & { projections: ProjectionMap },
+    knownHashes: readonly string[],
+  ): Promise<Omit<BatchWrite, 'deleted' | 'jobs'> & { marks: MarkCounts }> {
+    const missing = await missingProjections(tx, scope, knownHashes);
     if (missing.length > 0) {
       const details: UnknownProjectionsDetails = { missingProjectionHashes: missing };
       throw new AppError(
@@ -250,11 +262,12 @@ export class IngestService {
       );
     }
     const carried = Object.keys(batch.projections).length;
-    const newProjections = await this.inventory.insertProjections(tx, scope, batch.projections);
-    const stored = await this.inventory.upsert(tx, scope, batch);
+    const newProjections = await insertProjections(tx, scope, batch.projections);
+    const stored = await upsertInventory(tx, scope, batch);
     return {
-      accepted: counts({ ...stored, projections: newProjections }),
+      accepted: counts({ namespaces: stored.namespaces, workloads: stored.workloads, pods: stored.pods, projections: newProjections }),
       duplicates: counts({ projections: carried - newProjections }),
+      marks: stored.marks,
     };
   }
 

@@ -1,4 +1,7 @@
-import type { IngestAccepted, IngestCounts, JobName } from '@ratchet/contracts';
+import type { IngestAccepted, IngestCounts } from '@ratchet/contracts';
+import type { OutboxEntry, PreparedJob } from '@ratchet/jobs';
+
+export type { OutboxEntry };
 
 /** Where an agent's batch lands: the organization and cluster of its token, never of its body. */
 export interface IngestScope {
@@ -17,13 +20,6 @@ export interface BatchHeader {
   sync?: { syncId: string; chunk: number; totalChunks: number };
 }
 
-/** A job to enqueue once its batch commits. */
-export interface QueuedJob {
-  name: JobName;
-  jobId: string;
-  payload: Record<string, unknown>;
-}
-
 /** What a batch wrote, for the answer and the jobs. */
 export interface BatchWrite {
   accepted: IngestCounts;
@@ -31,19 +27,14 @@ export interface BatchWrite {
   deleted: IngestCounts;
   /** Audit batches only: events whose annotation could not be parsed (IngestAccepted.unparsedAuditEvents). */
   unparsedAuditEvents?: number;
-  jobs: QueuedJob[];
+  /** Jobs to write to the outbox with the batch and enqueue once it commits (prepareJob parsed them). */
+  jobs: PreparedJob[];
 }
 
 /** The stored answer to a batch: replayed as is for a retry with the same key. */
 export interface IngestAnswer {
   status: number;
   body: IngestAccepted;
-}
-
-/** An outbox row written with its batch, for the job it will enqueue. */
-export interface OutboxEntry {
-  outboxId: string;
-  job: QueuedJob;
 }
 
 export const NO_ITEMS: IngestCounts = { namespaces: 0, workloads: 0, pods: 0, projections: 0, auditEvents: 0 };

@@ -28,6 +28,8 @@ export interface NamespaceRow extends StoredPsaLabels {
   workloads: number;
   pods: number;
   openFindings: number;
+  /** metadata.creationTimestamp as the agent reported it; when it has not (a placeholder, an older row), first seen. */
+  createdAt: Date;
   firstSeenAt: Date;
   lastSeenAt: Date;
   deletedAt: Date | null;
@@ -65,6 +67,7 @@ interface NamespaceRecord extends StoredPsaLabels {
   workloads: number;
   pods: number;
   open_findings: number;
+  created_at: Date;
   first_seen_at: Date;
   last_seen_at: Date;
   deleted_at: Date | null;
@@ -76,7 +79,7 @@ const ID: KeysetColumn = { sql: Prisma.sql`ns.id`, type: 'uuid' };
 const SORT_COLUMNS: Record<NamespaceSortField, KeysetColumn[]> = {
   name: [{ sql: Prisma.sql`ns.name COLLATE "C"`, type: 'text' }, ID],
   openFindings: [{ sql: Prisma.sql`ns.open_findings`, type: 'int' }, ID],
-  createdAt: [{ sql: Prisma.sql`ns.first_seen_at`, type: 'timestamptz' }, ID],
+  createdAt: [{ sql: Prisma.sql`ns.created_at`, type: 'timestamptz' }, ID],
 };
 
 // Readiness applies at the namespace's enforce-version, or latest when it has none or an invalid one (which is
@@ -105,7 +108,7 @@ function derivedTable(orgId: string, where: Prisma.Sql): Prisma.Sql {
         WHERE w.org_id = n.org_id AND w.namespace_id = n.id AND w.deleted_at IS NULL AND ${topLevelWorkload('w')})::int AS workloads,
       (SELECT count(*) FROM pods p WHERE p.org_id = n.org_id AND p.namespace_id = n.id)::int AS pods,
       (SELECT count(*) FROM findings f WHERE f.org_id = n.org_id AND f.namespace_id = n.id AND f.status = 'open')::int AS open_findings,
-      n.first_seen_at, n.last_seen_at, n.deleted_at
+      coalesce(n.creation_timestamp, n.first_seen_at) AS created_at, n.first_seen_at, n.last_seen_at, n.deleted_at
     FROM namespaces n
     JOIN clusters c ON c.org_id = n.org_id AND c.id = n.cluster_id
     CROSS JOIN LATERAL (
@@ -136,6 +139,7 @@ function toRow(record: NamespaceRecord): NamespaceRow {
     workloads: record.workloads,
     pods: record.pods,
     openFindings: record.open_findings,
+    createdAt: record.created_at,
     firstSeenAt: record.first_seen_at,
     lastSeenAt: record.last_seen_at,
     deletedAt: record.deleted_at,

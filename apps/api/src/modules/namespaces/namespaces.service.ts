@@ -21,7 +21,7 @@ function positionOf(row: NamespaceRow, sort: NamespaceSortField): KeysetPosition
   const keys: Record<NamespaceSortField, () => unknown> = {
     name: () => row.name,
     openFindings: () => row.openFindings,
-    createdAt: () => row.firstSeenAt.toISOString(),
+    createdAt: () => row.createdAt.toISOString(),
   };
   return { keys: [keys[sort]()], id: row.id };
 }
@@ -46,7 +46,7 @@ function toSummary(row: NamespaceRow): NamespaceSummary {
     invalidLabels: invalidPsaLabels(row),
     readiness: { baseline: readinessOf(row.baseline, row.readinessVersion), restricted: readinessOf(row.restricted, row.readinessVersion) },
     counts: { workloads: row.workloads, pods: row.pods, openFindings: row.openFindings },
-    createdAt: row.firstSeenAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
     lastSeenAt: row.lastSeenAt.toISOString(),
     deletedAt: row.deletedAt?.toISOString() ?? null,
   };

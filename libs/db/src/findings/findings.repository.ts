@@ -1,0 +1,96 @@
+import { findingFingerprint } from '../finding-fingerprint.util.js';
+import type { PssLevel, WorkloadKind } from '../generated/prisma/client.js';
+import type { ClusterScope } from '../scope.js';
+import type { Transaction } from '../tenant-transaction.js';
+
+/** One check a workload fails at one level@version, as the evaluator reports it. */
+export interface FailedCheck {
+  level: PssLevel;
+  /** "latest" or "v1.<minor>". */
+  version: string;
+  checkId: string;
+  /** The violation as PSA words it. */
+  message: string;
+  /** Per-container detail and the pods behind the workload that fail. */
+  detail: unknown;
+}
+
+/** A refresh of one top-level workload's findings: what fails now at the versions that were evaluated. */
+export interface WorkloadFindingsRefresh {
+  workloadId: string;
+  /** The versions evaluated: open findings at these versions that are not failing any more are resolved. */
+  versions: readonly string[];
+  failing: readonly FailedCheck[];
+  /** The evaluation's time: last-seen of what fails, resolved-at of what does not. */
+  seenAt: Date;
+}
+
+/** What a refresh did to the workload's findings. */
+export interface FindingChanges {
+  /** New findings, and resolved ones that fail again. */
+  opened: number;
+  /** Open findings that still fail (last-seen moved). */
+  stillOpen: number;
+  resolved: number;
+}
+
+/**
+ * Upserts the findings of one workload at the evaluated versions: a failing check is inserted (first-seen =
+ * last-seen = `seenAt`) or updated (last-seen, message, detail; a resolved one opens again, keeping its first-seen);
+ * an open finding at those versions whose check passes now is resolved at `seenAt`. Findings are keyed by their
+ * fingerprint (cluster, namespace, kind, name, level, check) and version, so a recreated workload continues its
+ * history. Returns zeros when the workload is not in the cluster.
+ */
+export async function refreshWorkloadFindings(tx: Transaction, scope: ClusterScope, refresh: WorkloadFindingsRefresh): Promise<FindingChanges> {
+  const [workload] = await tx.$queryRaw<{ namespace_id: string; namespace_name: string; kind: WorkloadKind; name: string }[]>`
+    SELECT w.namespace_id, n.name AS namespace_name, w.kind::text AS kind, w.name
+    FROM workloads w JOIN namespaces n ON n.org_id = w.org_id AND n.id = w.namespace_id
+    WHERE w.org_id = ${scope.orgId}::uuid AND w.cluster_id = ${scope.clusterId}::uuid AND w.id = ${refresh.workloadId}::uuid`;
+  if (!workload) return { opened: 0, stillOpen: 0, resolved: 0 };
+  const rows = refresh.failing.map((check) => ({
+    fingerprint: findingFingerprint({
+      clusterId: scope.clusterId,
+      namespace: workload.namespace_name,
+      workloadKind: workload.kind,
+      workloadName: workload.name,
+      level: check.level,
+      checkId: check.checkId,
+    }),
+    level: check.level,
+    version: check.version,
+    check_id: check.checkId,
+    message: check.message,
+    detail: check.detail ?? {},
+  }));
+  // RETURNING's subquery reads the statement's snapshot, i.e. the row before this update: whether it was resolved.
+  const upserted = rows.length === 0 ? [] : await tx.$queryRaw<{ inserted: boolean; was_resolved: boolean | null }[]>`
+    INSERT INTO findings AS f (org_id, cluster_id, namespace_id, workload_id, fingerprint, namespace_name, workload_kind, workload_name,
+                               level, version, check_id, status, message, detail, first_seen_at, last_seen_at)
+    SELECT ${scope.orgId}::uuid, ${scope.clusterId}::uuid, ${workload.namespace_id}::uuid, ${refresh.workloadId}::uuid, r.fingerprint,
+           ${workload.namespace_name}, ${workload.kind}::workload_kind, ${workload.name}, r.level::pss_level, r.version, r.check_id,
+           'open', r.message, r.detail, ${refresh.seenAt}::timestamptz, ${refresh.seenAt}::timestamptz
+    FROM json_to_recordset(${JSON.stringify(rows)}::json)
+      AS r(fingerprint text, level text, version text, check_id text, message text, detail jsonb)
+    ORDER BY r.fingerprint, r.version
+    ON CONFLICT (org_id, fingerprint, version) DO UPDATE
+    SET namespace_id = EXCLUDED.namespace_id, workload_id = EXCLUDED.workload_id, status = 'open', message = EXCLUDED.message,
+        detail = EXCLUDED.detail, last_seen_at = EXCLUDED.last_seen_at, resolved_at = NULL, updated_at = now()
+    RETURNING (f.xmax = 0) AS inserted,
+              (SELECT old.status = 'resolved' FROM findings old WHERE old.org_id = f.org_id AND old.id = f.id) AS was_resolved`;
+  const resolved = await tx.$executeRaw`
+    UPDATE findings SET status = 'resolved', resolved_at = ${refresh.seenAt}::timestamptz, updated_at = now()
+    WHERE org_id = ${scope.orgId}::uuid AND workload_id = ${refresh.workloadId}::uuid AND status = 'open'
+      AND version = ANY(${[...refresh.versions]}::text[])
+      AND (fingerprint, version) NOT IN (
+        SELECT r.fingerprint, r.version FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(fingerprint text, version text)
+      )`;
+  const opened = upserted.filter((row) => row.inserted || row.was_resolved === true).length;
+  return { opened, stillOpen: upserted.length - opened, resolved };
+}
+
+/** Resolves every open finding of a workload (it was deleted), at `resolvedAt`; returns how many. */
+export async function resolveWorkloadFindings(tx: Transaction, scope: ClusterScope, workloadId: string, resolvedAt: Date): Promise<number> {
+  return tx.$executeRaw`
+    UPDATE findings SET status = 'resolved', resolved_at = ${resolvedAt}::timestamptz, updated_at = now()
+    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND workload_id = ${workloadId}::uuid AND status = 'open'`;
+}

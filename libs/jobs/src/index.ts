@@ -1,0 +1,15 @@
+export {
+  DEFAULT_JOB_OPTIONS,
+  JOB_NAMES,
+  JOB_QUEUE,
+  JobPayloadError,
+  collapseOptions,
+  parseJobPayload,
+  prepareJob,
+  type JobName,
+  type JobPayload,
+  type PreparedJob,
+} from './job.js';
+export { JobProducer, type JobProducerOptions } from './job-producer.js';
+export { OUTBOX_GRACE_SECONDS, claimOutbox, completeOutbox, writeOutboxJobs, type OutboxEntry } from './outbox.repository.js';
+export { OutboxRelay, type OutboxRelayOptions, type RelayLogger, type RelaySchedule } from './outbox.relay.js';
