@@ -24,6 +24,15 @@ function policyVersion(value: string): PolicyVersion {
   }
 }
 
+// A cluster's release as `kubectl version` prints it (v1.30.4, v1.29.3+k3s1) or as a policy version (v1.30,
+// latest): only the minor decides the apiserver's create-time defaulting.
+function kubernetesVersion(value: string): string {
+  const minor = /^(v1\.\d+)\.\d+([-+].*)?$/.exec(value);
+  const version = minor ? minor[1]! : value;
+  policyVersion(version);
+  return version;
+}
+
 function write(stream: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
 }
@@ -50,10 +59,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         .argParser(policyVersion)
         .default(parseVersion('latest'), 'latest'),
     )
+    .addOption(
+      new Option(
+        '--kubernetes-version <version>',
+        "release of the kube-apiserver that would admit the objects (latest or v1.N): its create-time defaulting of Pods is what Pod Security sees",
+      )
+        .argParser(kubernetesVersion)
+        .default('latest'),
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--allow-empty', 'exit 0 when the input holds no Kubernetes object (by default that is bad input, exit 2)'))
     .argument('<path...>', 'manifest files, directories (searched recursively), or - for stdin')
-    .action(async (paths: string[], options: { level: 'baseline' | 'restricted'; version: PolicyVersion; format: 'text' | 'json'; allowEmpty?: boolean }) => {
+    .action(async (paths: string[], options: { level: 'baseline' | 'restricted'; version: PolicyVersion; kubernetesVersion: string; format: 'text' | 'json'; allowEmpty?: boolean }) => {
       // Loaded on demand, as `eval` is: each command pays only for its own modules at start.
       const [{ checkManifests, exitCode, rejectEmpty }, { collectInputs }, { renderJson }, { renderText }] = await Promise.all([
         import('./check/check-run.js'),
@@ -62,7 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         import('./check/text-report.js'),
       ]);
       const inputs = await collectInputs(paths, io.stdin);
-      const run = checkManifests(inputs, options.level, options.version);
+      const run = checkManifests(inputs, options.level, options.version, options.kubernetesVersion);
       if (!options.allowEmpty) rejectEmpty(run, paths);
       await write(io.stdout, options.format === 'json' ? renderJson(run) : renderText(run, io.color));
       code = exitCode(run);

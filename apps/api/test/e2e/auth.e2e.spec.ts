@@ -219,7 +219,7 @@ describe('accounts and sessions', () => {
       () => api().post('/api/v1/auth/logout').set(bearer),
     ]) {
       const refused = await call().expect(403);
-      expect(refused.body).toEqual({ code: 'forbidden', message: expect.stringContaining('takes a signed-in browser session') });
+      expect(refused.body).toEqual({ code: 'forbidden', message: expect.stringContaining('takes a signed-in browser session'), details: {} });
     }
     await api().get('/api/v1/me').set('Cookie', user.cookie).expect(200);
   });
@@ -232,7 +232,7 @@ describe('accounts and sessions', () => {
     // supertest's set() keeps one value per name; an array sends the header twice (its types only admit Cookie).
     const twoHeaders = (first: string, second: string) => [first, second] as unknown as string;
     const twice = await api().get('/api/v1/clusters').set('Authorization', twoHeaders(`Bearer ${mine}`, `Bearer ${theirs}`)).expect(400);
-    expect(twice.body).toEqual({ code: 'bad_request', message: 'send one Authorization header, not several' });
+    expect(twice.body).toEqual({ code: 'bad_request', message: 'send one Authorization header, not several', details: {} });
     await api().get('/api/v1/me').set('Authorization', twoHeaders(`Bearer ${mine}`, `Bearer ${mine}`)).expect(400);
     const foreign = await api().get('/api/v1/clusters').set({ Authorization: `Bearer ${mine}`, 'X-Ratchet-Org': other.orgId }).expect(400);
     expect(foreign.body.message).toContain("only in its own organization");

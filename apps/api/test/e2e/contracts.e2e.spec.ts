@@ -59,7 +59,6 @@ async function invite(world: World, email = `invitee-${unique()}@example.test`):
 const SCENARIOS: Record<string, (world: World) => Promise<Call> | Call> = {
   'GET /healthz': (world) => ({ path: '/healthz', headers: publicHeaders(world) }),
   'GET /readyz': (world) => ({ path: '/readyz', headers: publicHeaders(world) }),
-  'GET /metrics': (world) => ({ path: '/metrics', headers: publicHeaders(world) }),
   'GET /api/openapi.json': (world) => ({ path: '/api/openapi.json', headers: publicHeaders(world) }),
   'POST /api/v1/auth/signup': (world) => ({
     path: '/api/v1/auth/signup',

@@ -38,7 +38,8 @@ const EVENTS = '/api/v1/audit-events';
 const CLUSTERS = '/api/v1/clusters';
 
 // What a Pod Security violation annotation looks like once the apiserver truncated or an older one reworded it.
-const GARBLED = 'would violate PodSecurity "baseline:v1.29": hostPath volumes are everywhere';
+// A known reason whose detail never closes; an unknown reason alone would be kept as an unrecognised check.
+const GARBLED = 'would violate PodSecurity "baseline:v1.29": hostPath volumes (volume "data" uses';
 const NOT_PSA = 'policy says no';
 const WEBHOOK_PREFIX = 'pod-security-webhook.kubernetes.io';
 const DEPLOYMENT_VIOLATION =

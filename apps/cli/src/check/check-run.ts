@@ -6,7 +6,7 @@ import {
   suggestPatch,
   violationMessage,
 } from '@ratchet/pss';
-import type { Evaluation, ExtractedPodTemplate, ManifestObjectRef, PatchSuggestion, PolicyVersion } from '@ratchet/pss';
+import type { ApiserverVersion, Evaluation, ExtractedPodTemplate, ManifestObjectRef, PatchSuggestion, PolicyVersion } from '@ratchet/pss';
 
 import type { ManifestInput } from './collect-inputs.util.js';
 
@@ -29,6 +29,8 @@ export interface OtherPod {
  */
 export interface WorkloadResult extends Located {
   templatePath: string;
+  /** The pod or template as Pod Security sees it (after the apiserver's create-time defaulting). */
+  pod: ExtractedPodTemplate['pod'];
   evaluation: Evaluation;
   /** The kubectl warning text, without the `Warning: ` prefix. */
   warning?: string;
@@ -68,7 +70,12 @@ function controllerOf(template: ExtractedPodTemplate): { kind: string; name: str
 }
 
 /** Evaluates every pod and pod template in the inputs; pure apart from the inputs already read. */
-export function checkManifests(inputs: readonly ManifestInput[], level: 'baseline' | 'restricted', version: PolicyVersion): CheckRun {
+export function checkManifests(
+  inputs: readonly ManifestInput[],
+  level: 'baseline' | 'restricted',
+  version: PolicyVersion,
+  kubernetesVersion: ApiserverVersion = 'latest',
+): CheckRun {
   const run: CheckRun = { level, version: version.label, files: 0, objects: 0, workloads: [], skipped: [], unknown: [], errors: [] };
   // Pods of one controller with the same verdict share an entry; keyed by file, owner and verdict.
   const groups = new Map<string, WorkloadResult>();
@@ -91,7 +98,7 @@ export function checkManifests(inputs: readonly ManifestInput[], level: 'baselin
         source: input.source,
         line: (ref.itemPath === undefined ? undefined : document.itemLines.get(ref.itemPath)) ?? document.line,
       });
-      const extraction = extractPodTemplates(document.object);
+      const extraction = extractPodTemplates(document.object, { apiserverVersion: kubernetesVersion });
       run.objects += extraction.templates.length + extraction.skipped.length + extraction.unknown.length + extraction.problems.length;
       for (const skipped of extraction.skipped) run.skipped.push({ ...at(skipped), ...skipped });
       for (const unknown of extraction.unknown) run.unknown.push({ ...at(unknown), ...unknown });

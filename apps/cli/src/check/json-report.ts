@@ -40,7 +40,8 @@ export function renderJson(run: CheckRun): string {
       forbiddenDetail: w.evaluation.forbiddenDetail,
       warning: w.warning ?? null,
       checks: w.evaluation.checks.map((c) => {
-        const remediation = remediationFor(c.id);
+        // With the pod: hostPorts that hostNetwork filled in need different advice than hostPorts written down.
+        const remediation = remediationFor(c.id, w.pod);
         return { id: c.id, reason: c.reason, detail: c.detail, remediation: { what: remediation.what, why: remediation.why, snippet: remediation.snippet } };
       }),
       patch: w.suggestion

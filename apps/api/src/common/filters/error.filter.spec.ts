@@ -9,8 +9,11 @@ import { ErrorFilter } from './error.filter.js';
 /** What the filter wrote: the status and JSON body of an Express response. */
 function answer(exception: unknown): { status: number; body: unknown } {
   const sent: { status: number; body: unknown } = { status: 0, body: undefined };
+  const headers = new Map<string, string>();
   const response = {
     headersSent: false,
+    hasHeader: (name: string) => headers.has(name.toLowerCase()),
+    setHeader: (name: string, value: string) => headers.set(name.toLowerCase(), value),
     status(code: number) {
       sent.status = code;
       return this;
@@ -20,7 +23,8 @@ function answer(exception: unknown): { status: number; body: unknown } {
       return this;
     },
   };
-  const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  // No request logger: the filter falls back to Nest's Logger, silenced below.
+  const host = { switchToHttp: () => ({ getResponse: () => response, getRequest: () => ({}) }) } as unknown as ArgumentsHost;
   new ErrorFilter().catch(exception, host);
   return sent;
 }

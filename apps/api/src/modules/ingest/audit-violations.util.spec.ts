@@ -59,7 +59,8 @@ describe('readAuditViolations', () => {
   });
 
   it('reads an unparseable annotation as unparsed, with the level and version of a readable policy prefix', () => {
-    const garbled = 'would violate PodSecurity "restricted:v1.29": runAsNonRoot is sometimes true';
+    // A known reason whose detail never closes: an unknown reason would be kept as an unrecognised check instead.
+    const garbled = 'would violate PodSecurity "restricted:v1.29": runAsNonRoot != true (pod or container "a" must set';
     const sut = readAuditViolations([
       event(),
       // The agent's parse cannot be checked against text the API cannot read: it is not a reason to refuse.
