@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- Kubernetes JSON read for assertions; the shapes are what the tests check. */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- Kubernetes JSON read for assertions; the shapes are what the tests check. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { startClusterSimulator, type ClusterSimulator } from '../src/index.js';

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- Kubernetes JSON read for assertions; the shapes are what the tests check. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes JSON read for assertions; the shapes are what the tests check. */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
