@@ -29,9 +29,9 @@ export function goQuote(value: string): string {
   return JSON.stringify(value);
 }
 
-/** Upstream joinQuote: each item %q-quoted, joined by ", ". */
+/** Upstream joinQuote (policy/helpers.go): items wrapped in plain double quotes, joined by ", ", never escaped. */
 export function joinQuote(items: readonly string[]): string {
-  return items.map(goQuote).join(', ');
+  return items.length === 0 ? '' : `"${items.join('", "')}"`;
 }
 
 /** `container "a"` / `containers "a", "b"`. */

@@ -171,7 +171,9 @@ export class ScenarioEngine {
       case 'impersonated': {
         const ns = this.namespaceWith((l) => l['pod-security.kubernetes.io/audit'] === 'restricted') ?? anyNs;
         admission.nextCase = 'impersonated';
-        const pod = builder.buildPod(ns, violating.template(name), { name });
+        // An AppArmor-annotated pod: every apiserver version words this check differently.
+        const apparmor = TEAM_SHAPES.find((s) => s.id === 'apparmor-unconfined')!;
+        const pod = builder.buildPod(ns, apparmor.template(name), { name });
         const impersonatedUser: AuditUser = { username: `system:serviceaccount:${ns}:deployer`, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'] };
         const stored = admission.admit({ verb: 'create', resource: 'pods', namespace: ns, name, object: pod, user: impersonator, impersonatedUser });
         if (stored) this.deps.store.put('pods', pod);
