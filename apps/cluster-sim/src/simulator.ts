@@ -195,10 +195,15 @@ export async function startClusterSimulator(input: SimulatorOptions = {}): Promi
   };
 
   const churnNow = (count: number) => {
-    for (let i = 0; i < count; i++) {
-      const pods = store.list('pods');
-      if (!pods.length) return;
-      const pod = random.pick(pods);
+    // One sorted list per call (not per change): churn at thousands of changes a second stays cheap.
+    const pods = store.list('pods');
+    for (let i = 0; i < count && pods.length; i++) {
+      const index = random.int(0, pods.length - 1);
+      const pod = store.get('pods', pods[index]!.metadata.namespace, pods[index]!.metadata.name);
+      if (!pod) {
+        pods.splice(index, 1);
+        continue;
+      }
       const status = (pod.status ?? {}) as { containerStatuses?: Array<{ restartCount: number }> };
       const owner = pod.metadata.ownerReferences?.[0];
       if (owner?.kind === 'ReplicaSet' && random.chance(0.1)) {

@@ -41,6 +41,8 @@ export class ObjectStore {
   /** Watches from a resourceVersion below this are answered 410 Gone (etcd compaction). */
   private compactedRevision: number;
   private readonly objects = new Map<ResourceName, Map<string, KubeObject>>();
+  /** Storage keys per resource in etcd order; rebuilt only after a create or delete (not on updates). */
+  private readonly sortedKeys = new Map<ResourceName, string[]>();
   private history: StoredEvent[] = [];
   private readonly subscribers = new Set<StoreSubscriber>();
 
@@ -66,11 +68,18 @@ export class ObjectStore {
 
   /** Objects of a resource, optionally of one namespace, sorted by their storage key (namespace/name). */
   list(resource: ResourceName, namespace?: string): KubeObject[] {
+    const bucket = this.bucket(resource);
+    let keys = this.sortedKeys.get(resource);
+    if (!keys) {
+      keys = [...bucket.keys()].sort(compareKeys);
+      this.sortedKeys.set(resource, keys);
+    }
     const out: KubeObject[] = [];
-    for (const object of this.bucket(resource).values()) {
+    for (const key of keys) {
+      const object = bucket.get(key)!;
       if (namespace === undefined || object.metadata.namespace === namespace) out.push(object);
     }
-    return out.sort((a, b) => compareKeys(objectKey(a.metadata), objectKey(b.metadata)));
+    return out;
   }
 
   count(resource: ResourceName): number {
@@ -83,6 +92,7 @@ export class ObjectStore {
     const existed = this.bucket(resource).has(key);
     const stored = this.stamp(object);
     this.bucket(resource).set(key, stored);
+    if (!existed) this.sortedKeys.delete(resource);
     this.record(resource, existed ? 'MODIFIED' : 'ADDED', stored);
     return stored;
   }
@@ -93,6 +103,7 @@ export class ObjectStore {
     const existing = this.bucket(resource).get(key);
     if (!existing) return undefined;
     this.bucket(resource).delete(key);
+    this.sortedKeys.delete(resource);
     const stored = this.stamp(existing);
     this.record(resource, 'DELETED', stored);
     return stored;
