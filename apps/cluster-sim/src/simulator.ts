@@ -266,8 +266,10 @@ export async function startClusterSimulator(input: SimulatorOptions = {}): Promi
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       api.cutWatches('abrupt');
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for every connection to end: drop idle keep-alive sockets too, or it never returns.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
     },
     advance,
     async step() {
