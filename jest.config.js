@@ -19,6 +19,7 @@ export default {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@ratchet/(pss|contracts|db)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@ratchet/cluster-sim$': '<rootDir>/apps/cluster-sim/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/{apps,libs}/*/{src,test}/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
