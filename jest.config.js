@@ -20,6 +20,7 @@ export default {
   moduleNameMapper: {
     '^@ratchet/(pss|contracts|db|jobs)$': '<rootDir>/libs/$1/src/index.ts',
     '^@ratchet/pss/evaluator$': '<rootDir>/libs/pss/src/evaluator.ts',
+    '^@ratchet/cluster-sim$': '<rootDir>/apps/cluster-sim/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/{apps,libs}/*/{src,test}/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],

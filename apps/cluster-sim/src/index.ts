@@ -1,0 +1,12 @@
+export type { AdvanceResult, ChurnOptions, ClusterSimulator, ClusterSnapshot } from './simulator.js';
+export { startClusterSimulator } from './simulator.js';
+export type { SimulatorOptions, ResolvedSimulatorOptions } from './config/simulator-options.js';
+export { SimulatorOptionsSchema } from './config/simulator-options.js';
+export type { AuditCase, AuditEvent, AuditEventList } from './audit/audit-event.types.js';
+export type { RecordedEvent } from './audit/audit-log.js';
+export type { ScenarioChange } from './scenario/scenario-engine.js';
+export { SPECIAL_CASES } from './scenario/scenario-engine.js';
+export type { PsaConfiguration } from './psa/namespace-policy.js';
+export { LABEL_STAGES, SYSTEM_NAMESPACES } from './cluster/generate-cluster.js';
+export { RECORDED_ANNOTATIONS } from './audit/recorded-annotations.js';
+export { renderKubeconfig } from './kubeconfig/kubeconfig.writer.js';
