@@ -383,6 +383,8 @@ export const AuditPsaAnnotations = z.strictObject({
   auditViolations: z.string().min(1).max(65_536),
   enforcePolicy: z.string().max(256).optional(),
   auditPolicy: z.string().max(256).optional(),
+  /** The prefix the annotation keys had: `pod-security.kubernetes.io`, or the Pod Security webhook's name. */
+  keyPrefix: z.string().min(1).max(253).optional(),
 });
 export type AuditPsaAnnotations = z.infer<typeof AuditPsaAnnotations>;
 
@@ -440,6 +442,10 @@ export const AuditEvent = z
       .max(32)
       .regex(/^[a-z]+$/, { message: 'must be a lowercase Kubernetes verb' }),
     user: AuditUser,
+    /** The effective user of an impersonated request: PSA evaluates and exempts this user. */
+    impersonatedUser: AuditUser.optional(),
+    /** A server-side dry run (`dryRun=All`): kept and shown, never counted as a running object nor as blocking. */
+    dryRun: z.boolean().optional(),
     objectRef: AuditObjectRef,
     namespace: NamespaceName,
     annotations: AuditPsaAnnotations,
@@ -461,6 +467,24 @@ export const AuditEventBatch = z.strictObject({
   events: z.array(AuditEvent).min(1).max(INGEST_LIMITS.auditEvents),
 });
 export type AuditEventBatch = z.infer<typeof AuditEventBatch>;
+
+/** The `defaults` and `exemptions` of a PodSecurityConfiguration, with upstream's field names. */
+export const PsaConfiguration = z.strictObject({
+  defaults: z.strictObject({
+    enforce: z.string().max(63),
+    'enforce-version': z.string().max(63),
+    audit: z.string().max(63),
+    'audit-version': z.string().max(63),
+    warn: z.string().max(63),
+    'warn-version': z.string().max(63),
+  }),
+  exemptions: z.strictObject({
+    usernames: z.array(z.string().max(1024)).max(1024),
+    runtimeClasses: z.array(z.string().max(253)).max(1024),
+    namespaces: z.array(z.string().max(63)).max(1024),
+  }),
+});
+export type PsaConfiguration = z.infer<typeof PsaConfiguration>;
 
 /** Object counts the agent sees in its cluster. */
 export const InventoryCounts = z.strictObject({
@@ -485,6 +509,10 @@ export const Heartbeat = z.strictObject({
     .regex(/^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$/, { message: 'must be a Kubernetes gitVersion such as v1.33.2' }),
   counts: InventoryCounts,
   startedAt: Timestamp,
+  /** Where the agent gets audit events from; `none` on clusters where no audit webhook can be configured. */
+  auditSource: z.enum(['webhook', 'file', 'none']).optional(),
+  /** The cluster's AdmissionConfiguration PodSecurityConfiguration (upstream field names), from the agent's Helm value. */
+  psaConfiguration: PsaConfiguration.optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
