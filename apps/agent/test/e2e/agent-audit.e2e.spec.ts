@@ -2,7 +2,7 @@ import { appendFile, rename, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 
 import type { Agent } from '../../src/agent.js';
 import { createAgent, tempDir } from '../support/agent-harness.js';
@@ -26,6 +26,9 @@ function post(port: number, ca: string, body: string | Buffer, contentType = 'ap
     req.end(body);
   });
 }
+
+// The API and agents run as real processes on a shared, loaded machine: allow them time, not the logic.
+jest.setTimeout(120_000);
 
 describe('agent audit sources against the real Ratchet API', () => {
   let api: RatchetApiProcess;

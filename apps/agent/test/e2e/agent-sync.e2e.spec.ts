@@ -1,22 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 
 import type { Agent } from '../../src/agent.js';
 import { createAgent } from '../support/agent-harness.js';
 import { PATHS, deployment, namespace, pod, seedCluster } from '../support/cluster-fixtures.js';
+import { apiMatchesCluster, clusterInventory, storedInventory } from '../support/cluster-state.js';
 import { FakeKubeApiServer } from '../support/fake-kube-apiserver.js';
 import { until } from '../support/manual-clock.js';
 import { RatchetApiProcess } from '../support/ratchet-api.process.js';
 import type { RegisteredCluster } from '../support/ratchet-api.process.js';
 
-const WORKLOAD_KINDS: Record<string, string> = {
-  [PATHS.deployments]: 'Deployment',
-  [PATHS.replicasets]: 'ReplicaSet',
-  [PATHS.statefulsets]: 'StatefulSet',
-  [PATHS.daemonsets]: 'DaemonSet',
-  [PATHS.jobs]: 'Job',
-  [PATHS.cronjobs]: 'CronJob',
-  [PATHS.replicationcontrollers]: 'ReplicationController',
-};
+// The API and agents run as real processes on a shared, loaded machine: allow them time, not the logic.
+jest.setTimeout(120_000);
 
 describe('agent against a Kubernetes API server and the real Ratchet API', () => {
   let api: RatchetApiProcess;
@@ -44,45 +38,9 @@ describe('agent against a Kubernetes API server and the real Ratchet API', () =>
     await agent.start();
   }
 
-  /** What the API stores for the cluster: live namespaces, workloads and pods, by uid. */
-  async function stored() {
-    const ns = await api.query<{ uid: string; name: string; enforce_level: string | null }>(
-      'SELECT uid::text, name, enforce_level FROM namespaces WHERE cluster_id = $1 AND deleted_at IS NULL ORDER BY uid',
-      [cluster.clusterId],
-    );
-    const workloads = await api.query<{ uid: string; kind: string; pod_count: number; replicas: number | null }>(
-      'SELECT uid::text, kind::text, pod_count, replicas FROM workloads WHERE cluster_id = $1 AND deleted_at IS NULL ORDER BY uid',
-      [cluster.clusterId],
-    );
-    const pods = await api.query<{ uid: string; workload_uid: string; phase: string }>(
-      'SELECT uid::text, workload_uid::text, phase::text FROM pods WHERE cluster_id = $1 ORDER BY uid',
-      [cluster.clusterId],
-    );
-    return { ns, workloads, pods };
-  }
-
-  /** The cluster as the fake API server holds it, in the same shape. */
-  function expected() {
-    const sort = <T extends { uid: string }>(items: T[]) => items.sort((a, b) => a.uid.localeCompare(b.uid));
-    const controllers = Object.entries(WORKLOAD_KINDS).flatMap(([path, kind]) => kube.list(path).map((object) => ({ ...object, kind })));
-    const controllerUids = new Set(controllers.map((c) => c.metadata.uid));
-    const pods = kube.list(PATHS.pods);
-    const barePods = pods.filter((p) => !(p.metadata.ownerReferences as { uid: string }[] | undefined)?.some((o) => controllerUids.has(o.uid)));
-    return {
-      ns: sort(kube.list(PATHS.namespaces).map((n) => ({ uid: n.metadata.uid, name: n.metadata.name }))),
-      workloads: sort([...controllers.map((c) => ({ uid: c.metadata.uid, kind: c.kind })), ...barePods.map((p) => ({ uid: p.metadata.uid, kind: 'Pod' }))]),
-      pods: sort(pods.map((p) => ({ uid: p.metadata.uid }))),
-    };
-  }
-
-  async function matchesCluster(): Promise<boolean> {
-    const [have, want] = [await stored(), expected()];
-    return (
-      JSON.stringify(have.ns.map(({ uid, name }) => ({ uid, name }))) === JSON.stringify(want.ns) &&
-      JSON.stringify(have.workloads.map(({ uid }) => uid)) === JSON.stringify(want.workloads.map(({ uid }) => uid)) &&
-      JSON.stringify(have.pods.map(({ uid }) => ({ uid }))) === JSON.stringify(want.pods)
-    );
-  }
+  const stored = () => storedInventory(api, cluster.clusterId);
+  const expected = () => clusterInventory(kube);
+  const matchesCluster = () => apiMatchesCluster(api, cluster.clusterId, kube);
 
   it('after the first sync the API holds exactly the cluster: namespaces, workloads with their kinds, pods with their workloads', async () => {
     kube = new FakeKubeApiServer();

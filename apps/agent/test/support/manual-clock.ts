@@ -49,7 +49,7 @@ export class ManualClock implements Clock {
 
 /** Waits (real time, at most `timeoutMs`) until `predicate` holds, advancing `clock` by `stepMs` meanwhile. */
 export async function until(predicate: () => boolean | Promise<boolean>, options: { clock?: ManualClock; stepMs?: number; timeoutMs?: number; what?: string } = {}): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     if (await predicate()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'a condition'}`);

@@ -55,6 +55,7 @@ export class RatchetApiProcess {
 
   /** Starts the API process (again) on the same port and database. */
   async startApi(): Promise<void> {
+    if (this.api && this.api.exitCode === null && this.api.signalCode === null) return;
     const child = spawn(process.execPath, [API_MAIN], {
       env: {
         PATH: process.env.PATH,
@@ -86,11 +87,11 @@ export class RatchetApiProcess {
     }
   }
 
-  /** Stops the API process only (the agent then sees connection refused). */
+  /** Kills the API process only, as a crash or a lost node would (the agent then sees connection refused). */
   async stopApi(): Promise<void> {
     const child = this.api;
     if (!child || child.exitCode !== null) return;
-    child.kill('SIGTERM');
+    child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
   }
 
