@@ -33,6 +33,11 @@ describe('parseAgentEnv', () => {
     expect(() => parseAgentEnv({ ...minimal, RATCHET_AUDIT_WEBHOOK_TLS_CERT_FILE: '/tls.crt' }, () => 'rat_agent_0123456789')).toThrow(/RATCHET_AUDIT_WEBHOOK_TLS_KEY_FILE/);
   });
 
+  it('checks the PodSecurityConfiguration at boot, naming the bad field', () => {
+    const psa = JSON.stringify({ defaults: { enforce: 'baseline' }, exemptions: { usernames: [], runtimeClasses: [], namespaces: [] } });
+    expect(() => parseAgentEnv({ ...minimal, RATCHET_PSA_CONFIGURATION: psa }, () => 'rat_agent_0123456789')).toThrow(/RATCHET_PSA_CONFIGURATION is invalid: defaults\.enforce-version/);
+  });
+
   it('fails clearly when the token file cannot be read', () => {
     expect(() => parseAgentEnv(minimal, noFile)).toThrow(/RATCHET_AGENT_TOKEN_FILE cannot be read: ENOENT/);
   });

@@ -1,3 +1,4 @@
+import { PsaConfiguration } from '@ratchet/contracts';
 import { z } from 'zod';
 
 const listenAddress = z
@@ -56,10 +57,17 @@ export const AgentEnvSchema = z
       });
     }
     if (env.RATCHET_PSA_CONFIGURATION !== undefined) {
+      let json: unknown;
       try {
-        JSON.parse(env.RATCHET_PSA_CONFIGURATION);
+        json = JSON.parse(env.RATCHET_PSA_CONFIGURATION);
       } catch {
         ctx.addIssue({ code: 'custom', path: ['RATCHET_PSA_CONFIGURATION'], message: 'must be JSON' });
+        return;
+      }
+      const parsed = PsaConfiguration.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        ctx.addIssue({ code: 'custom', path: ['RATCHET_PSA_CONFIGURATION'], message: `${issue.path.join('.') || '(root)'}: ${issue.message}` });
       }
     }
   });
