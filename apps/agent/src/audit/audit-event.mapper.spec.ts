@@ -1,0 +1,88 @@
+import { describe, expect, it } from '@jest/globals';
+import { AuditEvent, KubernetesAuditEvent } from '@ratchet/contracts';
+
+import { RESTRICTED_VIOLATIONS, auditEvent } from '../../test/support/audit-events.js';
+import { mapAuditEvent } from './audit-event.mapper.js';
+
+function forward(raw: Record<string, unknown>): AuditEvent {
+  const sut = mapAuditEvent(KubernetesAuditEvent.parse(raw));
+  if (sut.outcome !== 'forward') throw new Error(`expected forward, got ${JSON.stringify(sut)}`);
+  return AuditEvent.parse(sut.event);
+}
+
+describe('mapAuditEvent', () => {
+  it('maps a pod create with audit-violations: parsed checks, raw annotation, built-in key prefix', () => {
+    const event = forward(auditEvent({ auditID: 'a1' }));
+    expect(event).toMatchObject({
+      auditId: 'a1',
+      stage: 'ResponseComplete',
+      verb: 'create',
+      namespace: 'payments',
+      objectRef: { resource: 'pods', name: 'web', namespace: 'payments' },
+      annotations: { auditViolations: RESTRICTED_VIOLATIONS, enforcePolicy: 'privileged:latest', keyPrefix: 'pod-security.kubernetes.io' },
+      responseCode: 201,
+    });
+    expect(event.violations!.level).toBe('restricted');
+    expect(event.violations!.checks.map((c) => c.id)).toEqual(['allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted']);
+    expect(event.dryRun).toBeUndefined();
+    expect(event.impersonatedUser).toBeUndefined();
+  });
+
+  it('ignores the RequestReceived stage of the same request (it carries no admission annotations)', () => {
+    const sut = mapAuditEvent(KubernetesAuditEvent.parse({ ...auditEvent(), stage: 'RequestReceived' }));
+    expect(sut.outcome).toBe('ignored');
+  });
+
+  it('keeps a controller event (Deployment) with its resource: the violation belongs to the workload', () => {
+    const event = forward(
+      auditEvent({
+        requestURI: '/apis/apps/v1/namespaces/payments/deployments',
+        objectRef: { resource: 'deployments', namespace: 'payments', name: 'web', apiGroup: 'apps', apiVersion: 'v1' },
+      }),
+    );
+    expect(event.objectRef).toEqual({ resource: 'deployments', namespace: 'payments', name: 'web', apiGroup: 'apps', apiVersion: 'v1' });
+  });
+
+  it('keeps a generateName pod create, which has no name at Metadata level, without inventing one', () => {
+    const event = forward(auditEvent({ objectRef: { resource: 'pods', namespace: 'payments', apiVersion: 'v1' } }));
+    expect(event.objectRef.name).toBeUndefined();
+  });
+
+  it('marks a server-side dry run (dryRun=All) but keeps its real annotations', () => {
+    const event = forward(auditEvent({ requestURI: '/api/v1/namespaces/payments/pods?dryRun=All&fieldManager=kubectl-run' }));
+    expect(event.dryRun).toBe(true);
+    expect(event.violations!.checks).toHaveLength(4);
+  });
+
+  it('keeps a request refused by enforce (403) with its annotation', () => {
+    const event = forward(
+      auditEvent({ responseStatus: { metadata: {}, status: 'Failure', message: 'pods "web" is forbidden: violates PodSecurity "restricted:latest"', reason: 'Forbidden', code: 403 } }),
+    );
+    expect(event.responseCode).toBe(403);
+  });
+
+  it('reports the impersonated user, the one PSA evaluated and exempts', () => {
+    const event = forward(auditEvent({ impersonatedUser: { username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts'] } }));
+    expect(event.user.username).toBe('kubernetes-admin');
+    expect(event.impersonatedUser).toEqual({ username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts'] });
+  });
+
+  it('reads the Pod Security webhook build, whose annotation keys carry the webhook name', () => {
+    const event = forward(
+      auditEvent({}, {
+        'pod-security-webhook.kubernetes.io/audit-violations': RESTRICTED_VIOLATIONS,
+        'pod-security-webhook.kubernetes.io/enforce-policy': 'baseline:v1.33',
+      }),
+    );
+    expect(event.annotations).toEqual({ auditViolations: RESTRICTED_VIOLATIONS, enforcePolicy: 'baseline:v1.33', keyPrefix: 'pod-security-webhook.kubernetes.io' });
+  });
+
+  it('ignores events without audit-violations, and forwards an unreadable annotation raw, without violations', () => {
+    expect(mapAuditEvent(KubernetesAuditEvent.parse(auditEvent({}, { 'authorization.k8s.io/decision': 'allow' }))).outcome).toBe('ignored');
+    const unreadable = mapAuditEvent(KubernetesAuditEvent.parse(auditEvent({}, { 'pod-security.kubernetes.io/audit-violations': 'something else' })));
+    expect(unreadable).toMatchObject({ outcome: 'forward', unreadable: expect.stringContaining('pod-security.kubernetes.io/audit-violations') });
+    if (unreadable.outcome !== 'forward') throw new Error('not forwarded');
+    expect(unreadable.event.violations).toBeUndefined();
+    expect(unreadable.event.annotations.auditViolations).toBe('something else');
+  });
+});

@@ -1,0 +1,38 @@
+import { IDEMPOTENCY_KEY_HEADER } from '@ratchet/contracts';
+
+/** The API's answer to one POST: status and parsed JSON body (undefined when it was not JSON). */
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** Posts JSON to the Ratchet API with the agent token; network failures reject. */
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  async post(path: string, idempotencyKey: string, body: unknown): Promise<ApiAnswer> {
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        'Content-Type': 'application/json',
+        [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
+        'User-Agent': 'ratchet-agent',
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, body: parsed };
+  }
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+
+import type { InventoryCounts, ProjectionContent } from '@ratchet/contracts';
+
+import type { Clock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
+import type { OutgoingBatch } from '../delivery/outgoing-batch.types.js';
+import { deltaBatches, resyncBatches } from './inventory-batches.util.js';
+import type { InventoryDeletions, ProjectionLedger } from './inventory-batches.util.js';
+import { buildInventoryRecords } from './inventory-records.util.js';
+import type { InventoryRecords } from './inventory-records.util.js';
+import type { Reflector, ReflectorListener } from './reflector.js';
+import type { Stripped } from './strip-object.util.js';
+
+type Enqueue = (batches: OutgoingBatch[]) => Promise<void>;
+
+const LISTS = ['namespaces', 'workloads', 'pods'] as const;
+
+/**
+ * Turns what the reflectors see into batches: a full resync when asked (at start and every resync interval),
+ * deltas in between. Changes are gathered for `deltaWindowMs` and compared with what was last sent, record by
+ * record, so a rollout of 500 pods is a few batches and an unchanged object is never resent. Projections are
+ * kept once per content hash and carried only in the first batch that needs them.
+ */
+export class InventoryTracker implements ReflectorListener, ProjectionLedger {
+  private readonly projections = new Map<string, ProjectionContent>();
+  private readonly carried = new Set<string>();
+  /** Per list, uid → the JSON of the record last enqueued. */
+  private sent: Record<(typeof LISTS)[number], Map<string, string>> | undefined;
+  private deltaTimer: Promise<void> | undefined;
+  private readonly windowAbort = new AbortController();
+  private serial: Promise<unknown> = Promise.resolve();
+  private lastCounts: InventoryCounts = { namespaces: 0, workloads: 0, pods: 0 };
+
+  constructor(
+    /** The reflectors whose stores make up the inventory (created after the tracker, which they report to). */
+    private readonly reflectors: () => readonly Reflector[],
+    private readonly enqueue: Enqueue,
+    private readonly clock: Clock,
+    private readonly deltaWindowMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  get counts(): InventoryCounts {
+    return this.lastCounts;
+  }
+
+  upsert(stripped: Stripped): void {
+    if (stripped.projection) this.projections.set(stripped.projection.hash, stripped.projection.content);
+    this.scheduleDelta();
+  }
+
+  remove(): void {
+    this.scheduleDelta();
+  }
+
+  isKnown(hash: string): boolean {
+    return this.carried.has(hash);
+  }
+
+  markCarried(hash: string): void {
+    this.carried.add(hash);
+  }
+
+  content(hash: string): ProjectionContent | undefined {
+    return this.projections.get(hash);
+  }
+
+  /** A batch that carried projections never reached the API (dropped from the spool): carry them again. */
+  forget(hashes: Iterable<string>): void {
+    for (const hash of hashes) this.carried.delete(hash);
+  }
+
+  /** Sends the whole inventory as one resync (in chunks). Deltas start after the first one. */
+  resync(): Promise<void> {
+    return this.exclusive(async () => {
+      const records = this.records();
+      this.collectProjections(records);
+      const batches = resyncBatches(records, randomUUID(), this);
+      await this.enqueue(batches);
+      this.sent = {
+        namespaces: new Map(records.namespaces.map((r) => [r.uid, JSON.stringify(r)])),
+        workloads: new Map(records.workloads.map((r) => [r.uid, JSON.stringify(r)])),
+        pods: new Map(records.pods.map((r) => [r.uid, JSON.stringify(r)])),
+      };
+      this.log.info({ ...this.lastCounts, chunks: batches.length }, 'inventory resync enqueued');
+    });
+  }
+
+  /** Sends what changed since the last batch now, without waiting for the window (used at shutdown). */
+  flushDelta(): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.sent) return;
+      const records = this.records();
+      const upserts: InventoryRecords = { namespaces: [], workloads: [], pods: [] };
+      const deletes: InventoryDeletions = { namespaces: [], workloads: [], pods: [] };
+      const next = { namespaces: new Map<string, string>(), workloads: new Map<string, string>(), pods: new Map<string, string>() };
+      for (const list of LISTS) {
+        const before = this.sent[list];
+        for (const record of records[list]) {
+          const json = JSON.stringify(record);
+          next[list].set(record.uid, json);
+          if (before.get(record.uid) !== json) (upserts[list] as unknown[]).push(record);
+        }
+        for (const uid of before.keys()) if (!next[list].has(uid)) deletes[list].push(uid);
+      }
+      const batches = deltaBatches(upserts, deletes, this);
+      if (batches.length > 0) {
+        await this.enqueue(batches);
+        this.log.debug({ batches: batches.length }, 'inventory delta enqueued');
+      }
+      this.sent = next;
+    });
+  }
+
+  /** Stops the delta window timer; call flushDelta afterwards to keep what was pending. */
+  stop(): void {
+    this.windowAbort.abort();
+  }
+
+  private scheduleDelta(): void {
+    if (!this.sent || this.deltaTimer || this.windowAbort.signal.aborted) return;
+    this.deltaTimer = this.clock.sleep(this.deltaWindowMs, this.windowAbort.signal).then(async () => {
+      this.deltaTimer = undefined;
+      if (this.windowAbort.signal.aborted) return;
+      try {
+        await this.flushDelta();
+      } catch (error) {
+        this.log.error({ err: (error as Error).message }, 'inventory delta could not be spooled');
+      }
+    });
+  }
+
+  private records(): InventoryRecords {
+    const byKind = (kinds: (k: string) => boolean) => this.reflectors().filter((r) => kinds(r.resource.kind)).flatMap((r) => [...r.store.values()]);
+    const records = buildInventoryRecords(
+      byKind((k) => k === 'Namespace'),
+      byKind((k) => k !== 'Namespace' && k !== 'Pod'),
+      byKind((k) => k === 'Pod'),
+    );
+    this.lastCounts = { namespaces: records.namespaces.length, workloads: records.workloads.length, pods: records.pods.length };
+    return records;
+  }
+
+  // Projections no object refers to any more are let go at each resync, so memory follows the cluster.
+  private collectProjections(records: InventoryRecords): void {
+    const live = new Set([...records.workloads, ...records.pods].map((r) => r.projectionHash));
+    for (const hash of this.projections.keys()) if (!live.has(hash)) this.projections.delete(hash);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(work, work);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+}
