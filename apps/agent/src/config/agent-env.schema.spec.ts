@@ -34,7 +34,8 @@ describe('parseAgentEnv', () => {
   });
 
   it('checks the PodSecurityConfiguration at boot, naming the bad field', () => {
-    const psa = JSON.stringify({ defaults: { enforce: 'baseline' }, exemptions: { usernames: [], runtimeClasses: [], namespaces: [] } });
+    // Missing defaults are filled as PSA fills them (privileged, latest); a wrong one is refused by name.
+    const psa = JSON.stringify({ defaults: { enforce: 'baseline', 'enforce-version': 'v1.x' }, exemptions: { usernames: [], runtimeClasses: [], namespaces: [] } });
     expect(() => parseAgentEnv({ ...minimal, RATCHET_PSA_CONFIGURATION: psa }, () => 'rat_agent_0123456789')).toThrow(/RATCHET_PSA_CONFIGURATION is invalid: defaults\.enforce-version/);
   });
 
