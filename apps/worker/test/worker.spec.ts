@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 
 import { WorkerMetrics } from '../src/infra/metrics.js';
+import { ClusterJobsService } from '../src/processors/cluster-jobs.service.js';
 import { startWorkerRuntime } from '../src/worker.runtime.js';
 import { PROJECTIONS, createOrganization, seedAuditViolation, seedCluster, type NamespaceSpec } from './support/synthetic-cluster.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -269,5 +270,54 @@ describe('worker', () => {
     const [failed] = await queue.getFailed();
     expect(failed!.attemptsMade).toBe(1);
     expect(failed!.failedReason).toMatch(/orgId/);
+  });
+
+  describe('idempotent jobs', () => {
+    async function remarkEverything(scope: ClusterScope): Promise<void> {
+      await withTenant(prisma, orgId, async (tx) => {
+        const namespaces = await tx.namespace.findMany({ where: { orgId, clusterId: scope.clusterId }, select: { name: true } });
+        const workloads = await tx.workload.findMany({ where: { orgId, clusterId: scope.clusterId }, select: { uid: true } });
+        await markInventory(tx, scope, { namespaceNames: namespaces.map((n) => n.name), workloadUids: workloads.map((w) => w.uid) });
+      });
+    }
+
+    it('a job killed mid-way and retried leaves exactly the state of one run, and running it again changes nothing', async () => {
+      const single = await seedCluster(prisma, orgId, 'single-run', 'v1.30.1', NAMESPACES);
+      const crashed = await seedCluster(prisma, orgId, 'crashed-run', 'v1.30.1', NAMESPACES);
+      const chunks = { projections: 2, workloads: 2, namespaces: 2 };
+      const service = new ClusterJobsService(prisma, () => NOW, chunks);
+      await service.evaluateProjections(single);
+      await service.recomputeMarkedReadiness(single);
+      // clusterState names rows by namespace and workload, never by id: two clusters built alike compare equal.
+      const reference = await clusterState(single);
+      expect(reference.findings.length).toBeGreaterThan(0);
+      expect(reference.marks).toBe(0);
+
+      // The process dies in the third chunk of each job (after two chunks committed), as a SIGKILL mid-job would.
+      let calls = 0;
+      const dying = new ClusterJobsService(
+        prisma,
+        () => {
+          if (++calls === 3) throw new Error('killed');
+          return NOW;
+        },
+        chunks,
+      );
+      await expect(dying.evaluateProjections(crashed)).rejects.toThrow('killed');
+      calls = 0;
+      await expect(dying.recomputeMarkedReadiness(crashed)).rejects.toThrow('killed');
+      const partial = await clusterState(crashed);
+      expect(partial.marks).toBeGreaterThan(0);
+      // BullMQ retries the job: it finishes what the dead one left.
+      await service.evaluateProjections(crashed);
+      await service.recomputeMarkedReadiness(crashed);
+      expect(await clusterState(crashed)).toEqual(reference);
+
+      // The same job run again (everything marked again): the same rows, no duplicates.
+      await remarkEverything(crashed);
+      await service.evaluateProjections(crashed);
+      await service.recomputeMarkedReadiness(crashed);
+      expect(await clusterState(crashed)).toEqual(reference);
+    });
   });
 });
