@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createPrismaClient, markInventory, withTenant, type ClusterScope, type PrismaClient } from '@ratchet/db';
+import { createPrismaClient, markClusterInventory, markInventory, withTenant, type ClusterScope, type PrismaClient } from '@ratchet/db';
 import { JOB_NAMES, JOB_QUEUE, JobProducer } from '@ratchet/jobs';
 import { evaluatePod, type PodLike } from '@ratchet/pss';
 import { Queue, type Worker } from 'bullmq';
@@ -243,6 +243,16 @@ describe('worker', () => {
     expect(readinessOf(state, 'tuning-132', 'restricted')).toMatchObject({ version: 'v1.32', status: 'ready' });
     // No finding at latest while it is unknown.
     expect(state.findings.filter((f) => f.version === 'latest')).toEqual([]);
+
+    // The first heartbeat: the API marks the whole cluster (markClusterInventory), and latest becomes the release.
+    await withTenant(prisma, orgId, async (tx) => {
+      await tx.cluster.update({ where: { orgId_id: { orgId, id: silent.clusterId } }, data: { kubernetesVersion: 'v1.30.2' } });
+      await markClusterInventory(tx, silent);
+    });
+    await runJobs((producer) => enqueueCluster(producer, silent));
+    const after = await clusterState(silent);
+    expect(readinessOf(after, 'tuning', 'baseline')).toMatchObject({ version: 'latest', status: 'blocked', blocking: ['Deployment/tuned:sysctls'] });
+    expect(after.findings.filter((f) => f.ns === 'tuning' && f.version === 'latest' && f.level === 'baseline').map((f) => f.check)).toEqual(['sysctls']);
 
     // A placeholder namespace (objects in it arrived before the namespace itself) on a cluster that did send a heartbeat.
     await withTenant(prisma, orgId, async (tx) => {
