@@ -174,7 +174,7 @@ describe('worker', () => {
         version: 'latest',
         status: 'open',
         message: 'forbidden sysctls (net.ipv4.tcp_rmem)',
-        detail: { template: true, pods: ['tuned-0', 'tuned-1'], details: ['net.ipv4.tcp_rmem'] },
+        detail: { template: true, pods: ['tuned-0', 'tuned-1'], failingPods: 2, details: ['net.ipv4.tcp_rmem'] },
         firstSeenAt: NOW.toISOString(),
       }),
       expect.objectContaining({ workload: 'Deployment/tuned', level: 'restricted', version: 'latest', status: 'open' }),

@@ -19,6 +19,12 @@ export async function refreshFindings(tx: Transaction, scope: ClusterScope, work
   if (live.length === 0) return total;
 
   const pods = await readPodsOfWorkloads(tx, scope, live.map((w) => w.uid));
+  const podsOf = new Map<string, typeof pods>();
+  for (const pod of pods) {
+    const group = podsOf.get(pod.topLevelWorkloadUid);
+    if (group) group.push(pod);
+    else podsOf.set(pod.topLevelWorkloadUid, [pod]);
+  }
   const plans = live.map((w) => {
     const release = clusterReleaseVersion(w.kubernetesVersion);
     const labels = new Set([w.enforceVersion, w.auditVersion, w.warnVersion].map(versionLabel));
@@ -28,7 +34,7 @@ export async function refreshFindings(tx: Transaction, scope: ClusterScope, work
       const concrete = concreteVersion(label, release);
       return concrete === null ? [] : [{ label, concrete }];
     });
-    const sources = { templateProjectionId: w.projectionId, pods: pods.filter((p) => p.topLevelWorkloadUid === w.uid) };
+    const sources = { templateProjectionId: w.projectionId, pods: podsOf.get(w.uid) ?? [] };
     return { workload: w, versions, sources };
   });
   const verdicts = await ensureVerdicts(

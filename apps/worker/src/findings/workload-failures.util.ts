@@ -3,6 +3,9 @@ import type { FailedCheck, PssLevel } from '@ratchet/db';
 import type { VerdictIndex } from '../evaluation/evaluation.service.js';
 import { verdictKey } from '../evaluation/evaluation.service.js';
 
+/** Pod names a finding lists; `failingPods` counts them all (a DaemonSet can run one per node). */
+export const MAX_LISTED_PODS = 50;
+
 /** What a workload is made of for evaluation: its pod template and the pods behind it. */
 export interface WorkloadSources {
   templateProjectionId: string;
@@ -12,8 +15,9 @@ export interface WorkloadSources {
 /**
  * The checks a workload fails at one level, keyed by `label` (the version as findings and readiness name it) and
  * read from the verdicts at `concrete` (the version evaluated): one FailedCheck per check that its template or any
- * of its pods fails, with PSA's wording of the first failure and, in `detail`, whether the template fails and which
- * pods do.
+ * of its pods fails, with PSA's wording of the first failure and, in `detail`, `{ template, pods, failingPods,
+ * details }`: whether the template fails, the first MAX_LISTED_PODS failing pods by name, how many fail, and PSA's
+ * distinct details.
  */
 export function workloadFailures(sources: WorkloadSources, verdicts: VerdictIndex, level: PssLevel, label: string, concrete: string): FailedCheck[] {
   const byCheck = new Map<string, { message: string; template: boolean; pods: string[]; details: Set<string> }>();
@@ -40,6 +44,6 @@ export function workloadFailures(sources: WorkloadSources, verdicts: VerdictInde
       version: label,
       checkId,
       message: entry.message,
-      detail: { template: entry.template, pods: entry.pods, details: [...entry.details].sort() },
+      detail: { template: entry.template, pods: entry.pods.slice(0, MAX_LISTED_PODS), failingPods: entry.pods.length, details: [...entry.details].sort() },
     }));
 }

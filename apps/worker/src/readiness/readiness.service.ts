@@ -7,6 +7,17 @@ import { countAuditViolations, deleteOtherReadinessVersions, readNamespacePods, 
 
 const DAY_MS = 86_400_000;
 
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** Whether an audit violation of `violated` (null: unparsed, level unreadable) blocks `level`. */
 function auditBlocks(violated: PssLevel | null, level: PssLevel): boolean {
   // Restricted contains baseline: a baseline violation fails restricted too. An unreadable one blocks every level.
@@ -50,6 +61,9 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
     plans.flatMap((p) => (p.concrete === null ? [] : [p.concrete])),
     now,
   );
+  // Grouped once: a namespace chunk can hold thousands of workloads and tens of thousands of pods.
+  const workloadsOf = groupBy(workloads, (w) => w.namespaceId);
+  const podsOf = groupBy(pods, (p) => p.topLevelWorkloadUid);
   const failing = (projectionId: string, level: PssLevel, version: string): string[] =>
     verdicts.get(projectionId)?.get(verdictKey(level, version))?.checks.map((c) => c.id) ?? [];
 
@@ -62,9 +76,9 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
         continue;
       }
       const blocking: BlockingWorkload[] = [];
-      for (const workload of workloads.filter((w) => w.namespaceId === namespace.id)) {
+      for (const workload of workloadsOf.get(namespace.id) ?? []) {
         const checks = new Set(failing(workload.projectionId, level, concrete));
-        for (const pod of pods.filter((p) => p.topLevelWorkloadUid === workload.uid)) failing(pod.projectionId, level, concrete).forEach((c) => checks.add(c));
+        for (const pod of podsOf.get(workload.uid) ?? []) failing(pod.projectionId, level, concrete).forEach((c) => checks.add(c));
         if (checks.size > 0) blocking.push({ workloadId: workload.id, kind: workload.kind, name: workload.name, checks: [...checks].sort() });
       }
       const auditViolationCount = audits
