@@ -40,6 +40,7 @@ export {
 export {
   NO_MARKS,
   clearInventoryMarks,
+  markClusterInventory,
   markInventory,
   readInventoryMarks,
   type InventoryMark,

@@ -523,6 +523,40 @@ describe('ingest', () => {
       expect(Date.now() - row.lastSeenAt!.getTime()).toBeLessThan(60_000);
       expect(await db().outboxJob.count({ where: { orgId: cluster.orgId } })).toBe(0);
     });
+
+    it("marks the whole cluster for the worker when its Kubernetes minor changes, since that is what latest means", async () => {
+      const cluster = await newCluster();
+      const shop = inventoryOf('shop');
+      await accepted(cluster, INGEST_PATHS.inventoryResync, resyncChunkBody({
+        namespaces: [shop.namespace],
+        workloads: [shop.workload],
+        pods: shop.pods,
+        projections: { [shop.projection.hash]: shop.projection.content },
+      }));
+      const everything = { namespaces: ['shop'], workloads: [shop.workload.name] };
+      const jobs = { version: JOB_PAYLOAD_VERSION, orgId: cluster.orgId, clusterId: cluster.clusterId };
+      const refreshed = async () => {
+        await eventually(() => db().outboxJob.count({ where: { orgId: cluster.orgId } }), (count) => count === 0);
+        await db().inventoryMark.deleteMany({ where: { clusterId: cluster.clusterId } });
+        for (const job of await queue.getJobs(['waiting', 'prioritized', 'delayed'])) {
+          if ((job.data as { clusterId?: string }).clusterId === cluster.clusterId) await job.remove();
+        }
+      };
+
+      await refreshed();
+      await accepted(cluster, INGEST_PATHS.heartbeat, heartbeatBody({ kubernetesVersion: 'v1.30.4' }));
+      expect(await marks(cluster)).toEqual(everything);
+      expect(await inventoryJobs(cluster)).toEqual({ [JOB_NAMES.evaluateProjections]: [jobs], [JOB_NAMES.recomputeReadiness]: [jobs] });
+
+      // A patch release evaluates the same: nothing to refresh.
+      await refreshed();
+      await accepted(cluster, INGEST_PATHS.heartbeat, heartbeatBody({ kubernetesVersion: 'v1.30.9' }));
+      expect(await marks(cluster)).toEqual({ namespaces: [], workloads: [] });
+      expect(await inventoryJobs(cluster)).toEqual({});
+
+      await accepted(cluster, INGEST_PATHS.heartbeat, heartbeatBody({ kubernetesVersion: 'v1.31.0' }));
+      expect(await marks(cluster)).toEqual(everything);
+    });
   });
 
   describe('request bodies', () => {

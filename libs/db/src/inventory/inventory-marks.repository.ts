@@ -97,3 +97,27 @@ export async function clearInventoryMarks(tx: Transaction, scope: ClusterScope, 
     WHERE m.org_id = ${scope.orgId}::uuid AND m.cluster_id = ${scope.clusterId}::uuid
       AND m.subject = c.subject AND m.subject_id = c.subject_id AND m.generation = c.generation`;
 }
+
+/**
+ * Marks every live namespace and top-level workload of a cluster: what changes for all of them at once, such as
+ * the cluster's Kubernetes release, which is the version `latest` evaluates at (a heartbeat with a new minor).
+ */
+export async function markClusterInventory(tx: Transaction, scope: ClusterScope): Promise<MarkCounts> {
+  const rows = await tx.$queryRaw<{ subject: InventoryMarkSubject }[]>`
+    WITH subjects AS (
+      SELECT 'namespace'::inventory_mark_subject AS subject, n.id AS subject_id FROM namespaces n
+      WHERE n.org_id = ${scope.orgId}::uuid AND n.cluster_id = ${scope.clusterId}::uuid AND n.deleted_at IS NULL
+      UNION ALL
+      SELECT 'workload'::inventory_mark_subject, w.id FROM workloads w
+      WHERE w.org_id = ${scope.orgId}::uuid AND w.cluster_id = ${scope.clusterId}::uuid AND w.deleted_at IS NULL AND w.uid = w.top_level_uid
+    )
+    INSERT INTO inventory_marks AS m (org_id, cluster_id, subject, subject_id)
+    SELECT ${scope.orgId}::uuid, ${scope.clusterId}::uuid, s.subject, s.subject_id FROM subjects s
+    ORDER BY s.subject, s.subject_id
+    ON CONFLICT (org_id, cluster_id, subject, subject_id) DO UPDATE SET generation = m.generation + 1, marked_at = now()
+    RETURNING m.subject`;
+  return {
+    namespaces: rows.filter((row) => row.subject === 'namespace').length,
+    workloads: rows.filter((row) => row.subject === 'workload').length,
+  };
+}

@@ -61,6 +61,9 @@ export async function createTenantGraph(prisma: PrismaClient, overrides: { audit
     const projection = await tx.securityProjection.create({
       data: { orgId, contentHash: hex(), projection: { spec: { containers: [{ name: 'app' }] } } },
     });
+    await tx.projectionEvaluation.create({
+      data: { orgId, projectionId: projection.id, level: 'baseline', version: 'v1.30', allowed: true },
+    });
     const workloadUid = randomUUID();
     const workload = await tx.workload.create({
       data: {

@@ -112,14 +112,22 @@ export class IngestBatchesRepository {
   /**
    * What the agent says about itself and its cluster; the last-seen time is set with every batch. The audit
    * source and PSA configuration are replaced by each heartbeat: one that leaves them out makes them unknown.
+   * Returns the Kubernetes version the cluster had before (null before the first heartbeat).
    */
-  async updateAgent(tx: Transaction, scope: IngestScope, heartbeat: Heartbeat): Promise<void> {
+  async updateAgent(tx: Transaction, scope: IngestScope, heartbeat: Heartbeat): Promise<string | null> {
     const psaConfiguration = heartbeat.psaConfiguration === undefined ? null : JSON.stringify(heartbeat.psaConfiguration);
-    await tx.$executeRaw`
+    // The row lock makes two heartbeats of one cluster read each other's version in turn.
+    const rows = await tx.$queryRaw<{ previous: string | null }[]>`
+      WITH old AS (
+        SELECT kubernetes_version FROM clusters WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid FOR UPDATE
+      )
       UPDATE clusters
       SET agent_version = ${heartbeat.agentVersion}, kubernetes_version = ${heartbeat.kubernetesVersion},
           agent_counts = ${JSON.stringify(heartbeat.counts)}::jsonb,
           audit_source = ${heartbeat.auditSource ?? null}::audit_source, psa_configuration = ${psaConfiguration}::jsonb
-      WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid`;
+      FROM old
+      WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid
+      RETURNING old.kubernetes_version AS previous`;
+    return rows[0]?.previous ?? null;
   }
 }

@@ -14,6 +14,7 @@ import {
   deleteInventory,
   insertProjections,
   lockClusterInventory,
+  markClusterInventory,
   missingProjections,
   sweepInventory,
   upsertInventory,
@@ -104,6 +105,12 @@ function inventoryJobs(scope: IngestScope, newProjections: number, marks: readon
   if (newProjections > 0 || marks.some((mark) => mark.workloads > 0)) jobs.push(prepareJob(JOB_NAMES.evaluateProjections, payload));
   if (marks.some((mark) => mark.namespaces > 0)) jobs.push(prepareJob(JOB_NAMES.recomputeReadiness, payload));
   return jobs;
+}
+
+/** The minor of an apiserver gitVersion (`v1.30.4-eks-a737599` -> 30); null when absent or not a 1.x release. */
+function kubernetesMinor(gitVersion: string | null): number | null {
+  const match = gitVersion === null ? null : /^v?1\.(0|[1-9][0-9]*)(?:[.+-]|$)/.exec(gitVersion.trim());
+  return match ? Number(match[1]) : null;
 }
 
 /**
@@ -217,8 +224,11 @@ export class IngestService {
     const scope = this.scopeOf(ctx);
     const { header } = this.header('heartbeat', idempotencyKey, heartbeat, 0);
     return this.record(scope, header, async (tx) => {
-      await this.batches.updateAgent(tx, scope, heartbeat);
-      return { accepted: counts({}), duplicates: counts({}), deleted: counts({}), jobs: [] };
+      const previous = await this.batches.updateAgent(tx, scope, heartbeat);
+      // `latest` is evaluated at the cluster's own minor: a new one (the first heartbeat included) changes findings
+      // and readiness at `latest` of everything in the cluster, so all of it is marked for the worker.
+      const marks = kubernetesMinor(previous) === kubernetesMinor(heartbeat.kubernetesVersion) ? [] : [await markClusterInventory(tx, scope)];
+      return { accepted: counts({}), duplicates: counts({}), deleted: counts({}), jobs: inventoryJobs(scope, 0, marks) };
     });
   }
 

@@ -1,0 +1,60 @@
+import { refreshWorkloadFindings, resolveWorkloadFindings, type ClusterScope, type FindingChanges, type Transaction } from '@ratchet/db';
+
+import { EVALUATED_LEVELS, ensureVerdicts } from '../evaluation/evaluation.service.js';
+import { clusterReleaseVersion, concreteVersion, versionLabel } from '../evaluation/policy-version.util.js';
+import { readPodsOfWorkloads, readTopLevelWorkloads } from './workload-sources.repository.js';
+import { workloadFailures } from './workload-failures.util.js';
+
+/**
+ * Refreshes the findings of these top-level workloads of a cluster at every level and at the versions their
+ * namespace names (enforce, audit and warn versions, and `latest` = the cluster's release once known): a check
+ * fails when the workload's template or any pod behind it fails it. A deleted workload (or one in a deleted
+ * namespace) has its open findings resolved. Returns the summed changes.
+ */
+export async function refreshFindings(tx: Transaction, scope: ClusterScope, workloadIds: readonly string[], now: Date): Promise<FindingChanges> {
+  const total: FindingChanges = { opened: 0, stillOpen: 0, resolved: 0 };
+  const workloads = await readTopLevelWorkloads(tx, scope, workloadIds);
+  const live = workloads.filter((w) => !w.deleted);
+  for (const gone of workloads.filter((w) => w.deleted)) total.resolved += await resolveWorkloadFindings(tx, scope, gone.id, now);
+  if (live.length === 0) return total;
+
+  const pods = await readPodsOfWorkloads(tx, scope, live.map((w) => w.uid));
+  const podsOf = new Map<string, typeof pods>();
+  for (const pod of pods) {
+    const group = podsOf.get(pod.topLevelWorkloadUid);
+    if (group) group.push(pod);
+    else podsOf.set(pod.topLevelWorkloadUid, [pod]);
+  }
+  const plans = live.map((w) => {
+    const release = clusterReleaseVersion(w.kubernetesVersion);
+    const labels = new Set([w.enforceVersion, w.auditVersion, w.warnVersion].map(versionLabel));
+    labels.add('latest');
+    // `latest` is left alone (neither opened nor resolved) until the cluster's release is known.
+    const versions = [...labels].flatMap((label) => {
+      const concrete = concreteVersion(label, release);
+      return concrete === null ? [] : [{ label, concrete }];
+    });
+    const sources = { templateProjectionId: w.projectionId, pods: podsOf.get(w.uid) ?? [] };
+    return { workload: w, versions, sources };
+  });
+  const verdicts = await ensureVerdicts(
+    tx,
+    scope,
+    plans.flatMap((p) => [p.sources.templateProjectionId, ...p.sources.pods.map((pod) => pod.projectionId)]),
+    plans.flatMap((p) => p.versions.map((v) => v.concrete)),
+    now,
+  );
+  for (const plan of plans) {
+    const failing = plan.versions.flatMap((v) => EVALUATED_LEVELS.flatMap((level) => workloadFailures(plan.sources, verdicts, level, v.label, v.concrete)));
+    const changes = await refreshWorkloadFindings(tx, scope, {
+      workloadId: plan.workload.id,
+      versions: plan.versions.map((v) => v.label),
+      failing,
+      seenAt: now,
+    });
+    total.opened += changes.opened;
+    total.stillOpen += changes.stillOpen;
+    total.resolved += changes.resolved;
+  }
+  return total;
+}

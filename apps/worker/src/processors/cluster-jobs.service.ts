@@ -1,0 +1,109 @@
+import {
+  clearInventoryMarks,
+  readInventoryMarks,
+  withTenant,
+  type ClusterScope,
+  type FindingChanges,
+  type PrismaClient,
+  type TransactionOptions,
+} from '@ratchet/db';
+
+import { evaluatePendingProjections } from '../evaluation/evaluation.service.js';
+import { refreshFindings } from '../findings/findings.service.js';
+import { recomputeReadiness } from '../readiness/readiness.service.js';
+import { namespaceIdsByName } from '../readiness/readiness-sources.repository.js';
+
+/** How much one transaction takes on: chunks keep transactions short and a retried job redoes at most one. */
+export interface ChunkSizes {
+  projections: number;
+  workloads: number;
+  namespaces: number;
+}
+
+export const DEFAULT_CHUNKS: ChunkSizes = { projections: 200, workloads: 100, namespaces: 100 };
+
+/** Interactive transactions of the worker: a chunk of evaluation may take longer than Prisma's 5 s default. */
+const TX: TransactionOptions = { maxWait: 10_000, timeout: 60_000 };
+
+export interface EvaluateSummary {
+  projections: number;
+  workloads: number;
+  findings: FindingChanges;
+}
+
+/**
+ * The work behind each job, for one cluster, in tenant transactions (row-level security applies). Each chunk reads
+ * marks, refreshes what they name and clears them at the generation read, in one transaction: a crash rolls the
+ * chunk back with its marks, so a retried job does exactly what the first would have.
+ */
+export class ClusterJobsService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly now: () => Date = () => new Date(),
+    private readonly chunks: ChunkSizes = DEFAULT_CHUNKS,
+  ) {}
+
+  /** Evaluates the organization's new projections, then refreshes the findings of the cluster's marked workloads. */
+  async evaluateProjections(scope: ClusterScope): Promise<EvaluateSummary> {
+    const summary: EvaluateSummary = { projections: 0, workloads: 0, findings: { opened: 0, stillOpen: 0, resolved: 0 } };
+    for (;;) {
+      const taken = await withTenant(this.prisma, scope.orgId, (tx) => evaluatePendingProjections(tx, scope, this.chunks.projections, this.now()), TX);
+      summary.projections += taken;
+      if (taken < this.chunks.projections) break;
+    }
+    for (;;) {
+      const marks = await withTenant(
+        this.prisma,
+        scope.orgId,
+        async (tx) => {
+          const read = await readInventoryMarks(tx, scope, 'workload', this.chunks.workloads);
+          const changes = await refreshFindings(tx, scope, read.map((m) => m.subjectId), this.now());
+          summary.findings.opened += changes.opened;
+          summary.findings.stillOpen += changes.stillOpen;
+          summary.findings.resolved += changes.resolved;
+          await clearInventoryMarks(tx, scope, read);
+          return read.length;
+        },
+        TX,
+      );
+      summary.workloads += marks;
+      if (marks < this.chunks.workloads) break;
+    }
+    return summary;
+  }
+
+  /** Recomputes the readiness of the cluster's marked namespaces; returns how many. */
+  async recomputeMarkedReadiness(scope: ClusterScope): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await withTenant(
+        this.prisma,
+        scope.orgId,
+        async (tx) => {
+          const read = await readInventoryMarks(tx, scope, 'namespace', this.chunks.namespaces);
+          await recomputeReadiness(tx, scope, read.map((m) => m.subjectId), this.now());
+          await clearInventoryMarks(tx, scope, read);
+          return read.length;
+        },
+        TX,
+      );
+      total += count;
+      if (count < this.chunks.namespaces) break;
+    }
+    return total;
+  }
+
+  /** Recomputes the readiness of the named namespaces (new audit-mode violations); returns how many were found. */
+  async recomputeNamespacesByName(scope: ClusterScope, names: readonly string[]): Promise<number> {
+    return withTenant(
+      this.prisma,
+      scope.orgId,
+      async (tx) => {
+        const ids = await namespaceIdsByName(tx, scope, names);
+        await recomputeReadiness(tx, scope, ids, this.now());
+        return ids.length;
+      },
+      TX,
+    );
+  }
+}

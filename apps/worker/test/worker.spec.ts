@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createPrismaClient, markClusterInventory, markInventory, withTenant, type ClusterScope, type PrismaClient } from '@ratchet/db';
+import { JOB_NAMES, JOB_QUEUE, JobProducer } from '@ratchet/jobs';
+import { evaluatePod, type PodLike } from '@ratchet/pss';
+import { Queue, type Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+
+import { WorkerMetrics } from '../src/infra/metrics.js';
+import { ClusterJobsService } from '../src/processors/cluster-jobs.service.js';
+import { startWorkerRuntime } from '../src/worker.runtime.js';
+import { PROJECTIONS, createOrganization, seedAuditViolation, seedCluster, type NamespaceSpec } from './support/synthetic-cluster.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+const REDIS_URL = process.env['RATCHET_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** The injected clock: every job of a test runs "now" here. */
+const NOW = new Date('2026-11-30T12:00:00.000Z');
+const DAY = 86_400_000;
+
+const NAMESPACES: NamespaceSpec[] = [
+  // No labels: effective version latest = the cluster's release (v1.30), where net.ipv4.tcp_rmem is not allowed.
+  { name: 'tuning', workloads: [{ kind: 'Deployment', name: 'tuned', template: 'tcpTuned', pods: ['tcpTuned', 'tcpTuned'] }] },
+  // Pinned at v1.32, where it is allowed.
+  { name: 'tuning-132', labels: { enforceVersion: 'v1.32' }, workloads: [{ kind: 'Deployment', name: 'tuned', template: 'tcpTuned', pods: ['tcpTuned'] }] },
+  // Already enforces baseline; a DaemonSet fails it: at risk.
+  { name: 'edge', labels: { enforce: 'baseline' }, workloads: [{ kind: 'DaemonSet', name: 'node-agent', template: 'hostNetwork', pods: ['hostNetwork'] }] },
+  // Ready for baseline, blocked for restricted; a scaled-to-zero workload counts by its template.
+  {
+    name: 'web',
+    labels: { audit: 'restricted', auditVersion: 'v1.25' },
+    workloads: [
+      { kind: 'Deployment', name: 'frontend', template: 'plain', pods: ['plain'] },
+      { kind: 'CronJob', name: 'report', template: 'plain', pods: [] },
+    ],
+  },
+  { name: 'clean', workloads: [{ kind: 'StatefulSet', name: 'db', template: 'hardened', pods: ['hardened'] }] },
+  { name: 'audited', workloads: [{ kind: 'Deployment', name: 'api', template: 'hardened', pods: ['hardened'] }] },
+  { name: 'dry-run-only', workloads: [] },
+  { name: 'expired-audit', workloads: [] },
+];
+
+let database: TestDatabase;
+let prisma: PrismaClient;
+let redis: Redis;
+let orgId: string;
+const logger = pino({ level: 'silent' });
+/** The private queues of this file, removed from the shared Redis afterwards. */
+const queues: Queue[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  prisma = createPrismaClient({ connectionString: database.url, poolSize: 4 });
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  orgId = await createOrganization(prisma, 7);
+});
+
+afterAll(async () => {
+  for (const queue of queues) {
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+  await redis?.quit();
+  await prisma?.$disconnect();
+  await database?.drop();
+});
+
+async function seedAudits(scope: ClusterScope): Promise<void> {
+  await seedAuditViolation(prisma, scope, 'audited', new Date(NOW.getTime() - 2 * DAY), { unparsed: true });
+  await seedAuditViolation(prisma, scope, 'dry-run-only', new Date(NOW.getTime() - DAY), { dryRun: true });
+  await seedAuditViolation(prisma, scope, 'expired-audit', new Date(NOW.getTime() - 8 * DAY));
+}
+
+/** Runs the worker on a private queue prefix until the enqueued jobs are done. */
+async function runJobs(jobs: (producer: JobProducer, queue: Queue) => Promise<void>, now: () => Date = () => NOW): Promise<Queue> {
+  const prefix = `ratchet-worker-test-${randomBytes(6).toString('hex')}`;
+  const producerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
+  await producerConnection.connect();
+  const producer = new JobProducer(producerConnection, { prefix });
+  const queue = new Queue(JOB_QUEUE, { connection: redis, prefix });
+  queues.push(queue);
+  const worker: Worker = startWorkerRuntime({ prisma, connection: redis, logger, metrics: new WorkerMetrics({ defaultMetrics: false }), concurrency: 2, prefix, now });
+  try {
+    await jobs(producer, queue);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+      const n = (state: string) => counts[state] ?? 0;
+      if (n('wait') + n('active') + n('delayed') + n('prioritized') === 0 && n('completed') + n('failed') > 0) break;
+      if (Date.now() > deadline) throw new Error(`jobs not done: ${JSON.stringify(counts)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await worker.close();
+    // The producer owns its connection and closes it.
+    await producer.close();
+  }
+  return queue;
+}
+
+async function enqueueCluster(producer: JobProducer, scope: ClusterScope): Promise<void> {
+  const payload = { version: 2 as const, orgId: scope.orgId, clusterId: scope.clusterId };
+  await producer.enqueue(JOB_NAMES.evaluateProjections, payload);
+  await producer.enqueue(JOB_NAMES.recomputeReadiness, payload);
+}
+
+/** Findings, readiness and marks of a cluster by names, comparable across clusters. */
+async function clusterState(scope: ClusterScope) {
+  return withTenant(prisma, scope.orgId, async (tx) => {
+    const findings = await tx.finding.findMany({ where: { orgId: scope.orgId, clusterId: scope.clusterId } });
+    const readiness = await tx.namespaceReadiness.findMany({ where: { orgId: scope.orgId, clusterId: scope.clusterId }, include: { namespace: true } });
+    const marks = await tx.inventoryMark.count({ where: { orgId: scope.orgId, clusterId: scope.clusterId } });
+    return {
+      findings: findings
+        .map((f) => ({
+          ns: f.namespaceName,
+          workload: `${f.workloadKind}/${f.workloadName}`,
+          level: f.level,
+          version: f.version,
+          check: f.checkId,
+          status: f.status,
+          message: f.message,
+          detail: f.detail,
+          firstSeenAt: f.firstSeenAt.toISOString(),
+          lastSeenAt: f.lastSeenAt.toISOString(),
+          resolvedAt: f.resolvedAt?.toISOString() ?? null,
+        }))
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      readiness: readiness
+        .map((r) => ({
+          ns: r.namespace.name,
+          level: r.level,
+          version: r.version,
+          status: r.status,
+          atRisk: r.atRisk,
+          blocking: (r.blockingWorkloads as { kind: string; name: string; checks: string[] }[]).map((b) => `${b.kind}/${b.name}:${b.checks.join('+')}`),
+          audit: r.auditViolationCount,
+          windowDays: r.windowDays,
+          computedAt: r.computedAt.toISOString(),
+        }))
+        .sort((a, b) => `${a.ns}.${a.level}`.localeCompare(`${b.ns}.${b.level}`)),
+      marks,
+    };
+  });
+}
+
+function readinessOf(state: Awaited<ReturnType<typeof clusterState>>, ns: string, level: string) {
+  return state.readiness.find((r) => r.ns === ns && r.level === level);
+}
+
+describe('worker', () => {
+  let v130: ClusterScope;
+
+  beforeAll(async () => {
+    v130 = await seedCluster(prisma, orgId, 'v130', 'v1.30.4-eks-a737599', NAMESPACES);
+    await seedAudits(v130);
+    await runJobs((producer) => enqueueCluster(producer, v130));
+  });
+
+  it('blocks baseline on a v1.30 cluster for a pod setting net.ipv4.tcp_rmem, which v1.32 allows', async () => {
+    // The evaluator's own verdict on the same pod, the reference the worker must agree with.
+    expect(evaluatePod(PROJECTIONS.tcpTuned as PodLike, 'baseline', 'v1.30').checks.map((c) => c.id)).toEqual(['sysctls']);
+    expect(evaluatePod(PROJECTIONS.tcpTuned as PodLike, 'baseline', 'v1.32').allowed).toBe(true);
+
+    const state = await clusterState(v130);
+    expect(readinessOf(state, 'tuning', 'baseline')).toMatchObject({ version: 'latest', status: 'blocked', atRisk: false, blocking: ['Deployment/tuned:sysctls'] });
+    expect(readinessOf(state, 'tuning-132', 'baseline')).toMatchObject({ version: 'v1.32', status: 'ready', blocking: [] });
+    const sysctl = state.findings.filter((f) => f.ns === 'tuning' && f.check === 'sysctls');
+    expect(sysctl).toEqual([
+      expect.objectContaining({
+        workload: 'Deployment/tuned',
+        level: 'baseline',
+        version: 'latest',
+        status: 'open',
+        message: 'forbidden sysctls (net.ipv4.tcp_rmem)',
+        detail: { template: true, pods: ['tuned-0', 'tuned-1'], failingPods: 2, details: ['net.ipv4.tcp_rmem'] },
+        firstSeenAt: NOW.toISOString(),
+      }),
+      expect.objectContaining({ workload: 'Deployment/tuned', level: 'restricted', version: 'latest', status: 'open' }),
+    ]);
+  });
+
+  it('reports a namespace enforcing baseline with a DaemonSet failing it as at risk, not unknown', async () => {
+    const state = await clusterState(v130);
+    expect(readinessOf(state, 'edge', 'baseline')).toMatchObject({ status: 'blocked', atRisk: true, blocking: ['DaemonSet/node-agent:hostNamespaces'] });
+    // It does not enforce restricted: blocked there, not at risk.
+    expect(readinessOf(state, 'edge', 'restricted')).toMatchObject({ status: 'blocked', atRisk: false });
+  });
+
+  it('agrees with libs/pss for every namespace and level, templates of scaled-to-zero workloads included', async () => {
+    const state = await clusterState(v130);
+    for (const ns of NAMESPACES) {
+      for (const level of ['baseline', 'restricted'] as const) {
+        const version = ns.labels?.enforceVersion ?? 'v1.30';
+        const expected = ns.workloads
+          .map((w) => {
+            const checks = new Set([w.template, ...w.pods].flatMap((p) => evaluatePod(PROJECTIONS[p] as PodLike, level, version).checks.map((c) => c.id)));
+            return checks.size === 0 ? null : `${w.kind}/${w.name}:${[...checks].sort().join('+')}`;
+          })
+          .filter((b) => b !== null)
+          .sort();
+        expect({ ns: ns.name, level, blocking: readinessOf(state, ns.name, level)!.blocking.sort() }).toEqual({ ns: ns.name, level, blocking: expected });
+      }
+    }
+    expect(readinessOf(state, 'web', 'baseline')).toMatchObject({ status: 'ready' });
+    expect(readinessOf(state, 'web', 'restricted')!.blocking).toContain(
+      'CronJob/report:allowPrivilegeEscalation+capabilities_restricted+runAsNonRoot+seccompProfile_restricted',
+    );
+    expect(readinessOf(state, 'clean', 'restricted')).toMatchObject({ status: 'ready', blocking: [], audit: 0 });
+    // Findings exist at the namespace's pinned audit version as well as at latest.
+    expect(state.findings.filter((f) => f.ns === 'web' && f.workload === 'Deployment/frontend').map((f) => f.version)).toEqual(
+      expect.arrayContaining(['latest', 'v1.25']),
+    );
+    expect(state.marks).toBe(0);
+  });
+
+  it('blocks on audit violations inside the window, unparsed ones included, never on dry runs or older ones', async () => {
+    const state = await clusterState(v130);
+    expect(readinessOf(state, 'audited', 'baseline')).toMatchObject({ status: 'blocked', blocking: [], audit: 1, windowDays: 7 });
+    expect(readinessOf(state, 'audited', 'restricted')).toMatchObject({ status: 'blocked', audit: 1 });
+    expect(readinessOf(state, 'dry-run-only', 'baseline')).toMatchObject({ status: 'ready', audit: 0 });
+    expect(readinessOf(state, 'expired-audit', 'baseline')).toMatchObject({ status: 'ready', audit: 0 });
+  });
+
+  it('re-evaluates readiness for ingested audit events by namespace name (ingest-audit-events)', async () => {
+    await seedAuditViolation(prisma, v130, 'clean', new Date(NOW.getTime() - DAY), { level: 'restricted' });
+    await runJobs((producer) =>
+      producer.enqueue(JOB_NAMES.ingestAuditEvents, { version: 2, orgId, clusterId: v130.clusterId, batchId: crypto.randomUUID(), namespaces: ['clean'] }),
+    );
+    const state = await clusterState(v130);
+    // A restricted violation blocks restricted only.
+    expect(readinessOf(state, 'clean', 'restricted')).toMatchObject({ status: 'blocked', audit: 1 });
+    expect(readinessOf(state, 'clean', 'baseline')).toMatchObject({ status: 'ready', audit: 0 });
+  });
+
+  it('is unknown at latest before the first heartbeat, and for a namespace the agent has not reported', async () => {
+    const silent = await seedCluster(prisma, orgId, 'silent', null, [NAMESPACES[0]!, NAMESPACES[1]!]);
+    await runJobs((producer) => enqueueCluster(producer, silent));
+    const state = await clusterState(silent);
+    expect(readinessOf(state, 'tuning', 'baseline')).toMatchObject({ version: 'latest', status: 'unknown' });
+    // A pinned version needs no heartbeat.
+    expect(readinessOf(state, 'tuning-132', 'restricted')).toMatchObject({ version: 'v1.32', status: 'ready' });
+    // No finding at latest while it is unknown.
+    expect(state.findings.filter((f) => f.version === 'latest')).toEqual([]);
+
+    // The first heartbeat: the API marks the whole cluster (markClusterInventory), and latest becomes the release.
+    await withTenant(prisma, orgId, async (tx) => {
+      await tx.cluster.update({ where: { orgId_id: { orgId, id: silent.clusterId } }, data: { kubernetesVersion: 'v1.30.2' } });
+      await markClusterInventory(tx, silent);
+    });
+    await runJobs((producer) => enqueueCluster(producer, silent));
+    const after = await clusterState(silent);
+    expect(readinessOf(after, 'tuning', 'baseline')).toMatchObject({ version: 'latest', status: 'blocked', blocking: ['Deployment/tuned:sysctls'] });
+    expect(after.findings.filter((f) => f.ns === 'tuning' && f.version === 'latest' && f.level === 'baseline').map((f) => f.check)).toEqual(['sysctls']);
+
+    // A placeholder namespace (objects in it arrived before the namespace itself) on a cluster that did send a heartbeat.
+    await withTenant(prisma, orgId, async (tx) => {
+      await tx.namespace.create({ data: { orgId, clusterId: v130.clusterId, name: 'ghost' } });
+      await markInventory(tx, v130, { namespaceNames: ['ghost'] });
+    });
+    await runJobs((producer) => producer.enqueue(JOB_NAMES.recomputeReadiness, { version: 2, orgId, clusterId: v130.clusterId }));
+    expect(readinessOf(await clusterState(v130), 'ghost', 'baseline')).toMatchObject({ status: 'unknown', version: 'latest' });
+  });
+
+  it('evaluates a projection once per level@version however many pods share it', async () => {
+    const rows = await withTenant(prisma, orgId, (tx) => tx.projectionEvaluation.findMany({ where: { orgId } }));
+    const keys = rows.map((r) => `${r.projectionId}.${r.level}@${r.version}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(rows.every((r) => /^v1\.\d+$/.test(r.version))).toBe(true);
+    const pending = await withTenant(prisma, orgId, (tx) => tx.securityProjection.count({ where: { orgId, evaluatedAt: null } }));
+    expect(pending).toBe(0);
+  });
+
+  it('fails a job whose payload breaks its contract for good, naming the field', async () => {
+    const queue = await runJobs(async (_producer, raw) => {
+      // Added bypassing JobProducer, which would refuse it: as a job written by an older or broken producer.
+      await raw.add(JOB_NAMES.recomputeReadiness, { version: 2, orgId: 'not-a-uuid', clusterId: v130.clusterId }, { attempts: 5 });
+    });
+    const [failed] = await queue.getFailed();
+    expect(failed!.attemptsMade).toBe(1);
+    expect(failed!.failedReason).toMatch(/orgId/);
+  });
+
+  describe('idempotent jobs', () => {
+    async function remarkEverything(scope: ClusterScope): Promise<void> {
+      await withTenant(prisma, orgId, async (tx) => {
+        const namespaces = await tx.namespace.findMany({ where: { orgId, clusterId: scope.clusterId }, select: { name: true } });
+        const workloads = await tx.workload.findMany({ where: { orgId, clusterId: scope.clusterId }, select: { uid: true } });
+        await markInventory(tx, scope, { namespaceNames: namespaces.map((n) => n.name), workloadUids: workloads.map((w) => w.uid) });
+      });
+    }
+
+    it('a job killed mid-way and retried leaves exactly the state of one run, and running it again changes nothing', async () => {
+      const single = await seedCluster(prisma, orgId, 'single-run', 'v1.30.1', NAMESPACES);
+      const crashed = await seedCluster(prisma, orgId, 'crashed-run', 'v1.30.1', NAMESPACES);
+      const chunks = { projections: 2, workloads: 2, namespaces: 2 };
+      const service = new ClusterJobsService(prisma, () => NOW, chunks);
+      await service.evaluateProjections(single);
+      await service.recomputeMarkedReadiness(single);
+      // clusterState names rows by namespace and workload, never by id: two clusters built alike compare equal.
+      const reference = await clusterState(single);
+      expect(reference.findings.length).toBeGreaterThan(0);
+      expect(reference.marks).toBe(0);
+
+      // The process dies in the third chunk of each job (after two chunks committed), as a SIGKILL mid-job would.
+      let calls = 0;
+      const dying = new ClusterJobsService(
+        prisma,
+        () => {
+          if (++calls === 3) throw new Error('killed');
+          return NOW;
+        },
+        chunks,
+      );
+      await expect(dying.evaluateProjections(crashed)).rejects.toThrow('killed');
+      calls = 0;
+      await expect(dying.recomputeMarkedReadiness(crashed)).rejects.toThrow('killed');
+      const partial = await clusterState(crashed);
+      expect(partial.marks).toBeGreaterThan(0);
+      // BullMQ retries the job: it finishes what the dead one left.
+      await service.evaluateProjections(crashed);
+      await service.recomputeMarkedReadiness(crashed);
+      expect(await clusterState(crashed)).toEqual(reference);
+
+      // The same job run again (everything marked again): the same rows, no duplicates.
+      await remarkEverything(crashed);
+      await service.evaluateProjections(crashed);
+      await service.recomputeMarkedReadiness(crashed);
+      expect(await clusterState(crashed)).toEqual(reference);
+    });
+  });
+});
