@@ -98,7 +98,7 @@ const ProfileType = z.strictObject({
 
 /** SELinux options as the checks read them (`level` is free and dropped). */
 export const ProjectedSeLinuxOptions = z.strictObject({
-  type: shortString.optional().meta({ description: 'seLinuxOptions.type, at most 256 characters; baseline allows only empty, container_t, container_init_t and container_kvm_t.' }),
+  type: shortString.optional().meta({ description: 'seLinuxOptions.type, at most 256 characters; baseline allows only empty, container_t, container_init_t and container_kvm_t (and container_engine_t from v1.31).' }),
   user: shortString.optional().meta({ description: 'seLinuxOptions.user, at most 256 characters; baseline requires it unset.' }),
   role: shortString.optional().meta({ description: 'seLinuxOptions.role, at most 256 characters; baseline requires it unset.' }),
 });
