@@ -39,27 +39,35 @@ export const INGEST_LIMITS = {
 
 const objectList = <Item extends z.ZodType>(item: Item) => z.array(item).max(INGEST_LIMITS.inventoryObjects);
 
+// A raw Pod Security label value, described by the label it comes from.
+const psaLabel = (label: string) =>
+  z
+    .string()
+    .max(63)
+    .optional()
+    .meta({ description: `Value of the namespace label pod-security.kubernetes.io/${label}, as written (at most 63 characters, not validated: an invalid value is reported, as PSA falls back); absent when the label is not set.` });
+
 /**
  * The Pod Security labels of a namespace, raw. Values are kept as written (label values, so at most 63
  * characters) rather than validated as levels and versions: an invalid value is something to report, and PSA
  * itself falls back (enforce to restricted, audit and warn to privileged, versions to latest).
  */
 export const NamespacePsaLabels = z.strictObject({
-  enforce: z.string().max(63).optional(),
-  enforceVersion: z.string().max(63).optional(),
-  audit: z.string().max(63).optional(),
-  auditVersion: z.string().max(63).optional(),
-  warn: z.string().max(63).optional(),
-  warnVersion: z.string().max(63).optional(),
+  enforce: psaLabel('enforce'),
+  enforceVersion: psaLabel('enforce-version'),
+  audit: psaLabel('audit'),
+  auditVersion: psaLabel('audit-version'),
+  warn: psaLabel('warn'),
+  warnVersion: psaLabel('warn-version'),
 });
 export type NamespacePsaLabels = z.infer<typeof NamespacePsaLabels>;
 
 /** A namespace as the agent reports it: identity, its Pod Security labels and its creation time. */
 export const InventoryNamespace = z.strictObject({
-  uid: KubernetesUid,
-  name: NamespaceName,
-  labels: NamespacePsaLabels,
-  createdAt: Timestamp,
+  uid: KubernetesUid.meta({ description: "The namespace's metadata.uid; deltas delete by it." }),
+  name: NamespaceName.meta({ description: "The namespace's metadata.name (RFC 1123 label); the API keeps a namespace by name across recreations. Once per batch." }),
+  labels: NamespacePsaLabels.meta({ description: 'The pod-security.kubernetes.io/* labels of metadata.labels, raw; other labels are not sent.' }),
+  createdAt: Timestamp.meta({ description: "The namespace's metadata.creationTimestamp (ISO-8601 with an offset)." }),
 });
 export type InventoryNamespace = z.infer<typeof InventoryNamespace>;
 
@@ -88,9 +96,10 @@ export const OwnerLink = z.strictObject({
   kind: z
     .string()
     .max(63)
-    .regex(/^[A-Za-z][A-Za-z0-9]*$/, { message: 'must be a Kubernetes kind' }),
-  name: ObjectName,
-  uid: KubernetesUid,
+    .regex(/^[A-Za-z][A-Za-z0-9]*$/, { message: 'must be a Kubernetes kind' })
+    .meta({ description: 'ownerReferences[].kind of the controller reference, e.g. Deployment or a custom resource kind: letters and digits, starting with a letter, at most 63.' }),
+  name: ObjectName.meta({ description: "ownerReferences[].name: the controller's name." }),
+  uid: KubernetesUid.meta({ description: "ownerReferences[].uid: the controller's metadata.uid." }),
 });
 export type OwnerLink = z.infer<typeof OwnerLink>;
 
@@ -102,14 +111,20 @@ export type OwnerLink = z.infer<typeof OwnerLink>;
  * `projectionHash` is the hash of its pod template's projection (of the pod itself for kind `Pod`).
  */
 export const InventoryWorkload = z.strictObject({
-  uid: KubernetesUid,
-  kind: WorkloadKind,
-  namespace: NamespaceName,
-  name: ObjectName,
-  ownerChain: z.array(OwnerLink).max(16),
-  replicas: Count.nullable(),
-  podCount: Count,
-  projectionHash: ProjectionHash,
+  uid: KubernetesUid.meta({ description: "The workload's metadata.uid (the pod's for kind Pod); pods refer to it by workloadUid and deltas delete by it." }),
+  kind: WorkloadKind.meta({ description: 'The kind of the object: a watched controller kind, PodTemplate, or Pod for a bare pod reported as its own workload.' }),
+  namespace: NamespaceName.meta({ description: "The workload's metadata.namespace." }),
+  name: ObjectName.meta({ description: "The workload's metadata.name. Namespace, kind and name identify the workload across recreations and appear once per batch." }),
+  ownerChain: z
+    .array(OwnerLink)
+    .max(16)
+    .meta({ description: 'The controllers above the object from their controller ownerReferences, nearest first, at most 16; [] for a top controller.' }),
+  replicas: Count.nullable().meta({ description: 'spec.replicas, the desired pod count, where the kind has one; null for kinds without it (DaemonSet, Job, CronJob, PodTemplate, Pod).' }),
+  podCount: Count.meta({ description: 'The number of pods the agent sees behind the workload (non-negative 32-bit integer).' }),
+  projectionHash: ProjectionHash.meta({
+    description:
+      "Hash of the projection of the workload's pod template (spec.template, spec.jobTemplate.spec.template for a CronJob, template for a PodTemplate; the pod itself for kind Pod). Its content travels in projections or is listed in knownProjectionHashes.",
+  }),
 });
 export type InventoryWorkload = z.infer<typeof InventoryWorkload>;
 
@@ -123,12 +138,12 @@ export type PodPhase = z.infer<typeof PodPhase>;
  * can differ from its workload's template (an older ReplicaSet, an injected sidecar).
  */
 export const InventoryPod = z.strictObject({
-  uid: KubernetesUid,
-  namespace: NamespaceName,
-  name: ObjectName,
-  workloadUid: KubernetesUid,
-  projectionHash: ProjectionHash,
-  phase: PodPhase,
+  uid: KubernetesUid.meta({ description: "The pod's metadata.uid; deltas delete by it." }),
+  namespace: NamespaceName.meta({ description: "The pod's metadata.namespace." }),
+  name: ObjectName.meta({ description: "The pod's metadata.name." }),
+  workloadUid: KubernetesUid.meta({ description: 'metadata.uid of the top controller among the watched kinds, found through controller ownerReferences; the pod\'s own uid when it has none (it is then reported as a workload of kind Pod).' }),
+  projectionHash: ProjectionHash.meta({ description: "Hash of this pod's own projection, which can differ from its workload's template (an older ReplicaSet, an injected sidecar)." }),
+  phase: PodPhase.meta({ description: "The pod's status.phase." }),
 });
 export type InventoryPod = z.infer<typeof InventoryPod>;
 
@@ -145,6 +160,13 @@ export const ProjectionMap = z
 export type ProjectionMap = z.infer<typeof ProjectionMap>;
 
 const KnownProjectionHashes = z.array(ProjectionHash).max(INGEST_LIMITS.inventoryObjects);
+
+const batchShare = `Namespaces, workloads and pods together: 1 to ${INGEST_LIMITS.inventoryObjects} per batch.`;
+const namespacesDescription = `Namespaces, each uid and name once per batch. Default []. ${batchShare}`;
+const workloadsDescription = `Workloads, each uid and (namespace, kind, name) once per batch. Default []. ${batchShare}`;
+const podsDescription = `Pods, each uid once per batch. Default []. ${batchShare}`;
+const projectionsDescription = `Projection contents keyed by their projectionHash, at most ${INGEST_LIMITS.inventoryObjects}: each hash a workload or pod of the batch refers to and the API has not yet accepted. The API recomputes each hash and refuses a mismatch (400); a projection no object refers to is refused. Default {}.`;
+const knownProjectionHashesDescription = `Hashes the objects of the batch refer to whose projections the API already accepted, so their content is not resent; never also in projections, at most ${INGEST_LIMITS.inventoryObjects}, no repeats. A hash the API has not stored is a 409 unknown_projections. Default [].`;
 
 interface ProjectionReferences {
   projections: Record<string, unknown>;
@@ -258,14 +280,22 @@ function projectionReferrers(
  */
 export const InventoryResyncChunk = z
   .strictObject({
-    syncId: Id,
-    chunk: z.int().min(1).max(INGEST_LIMITS.resyncChunks),
-    totalChunks: z.int().min(1).max(INGEST_LIMITS.resyncChunks),
-    namespaces: objectList(InventoryNamespace).default([]),
-    workloads: objectList(InventoryWorkload).default([]),
-    pods: objectList(InventoryPod).default([]),
-    projections: ProjectionMap.default({}),
-    knownProjectionHashes: KnownProjectionHashes.default([]),
+    syncId: Id.meta({ description: 'A UUID the agent generates for one full resync; every chunk of the sync carries it.' }),
+    chunk: z
+      .int()
+      .min(1)
+      .max(INGEST_LIMITS.resyncChunks)
+      .meta({ description: `This chunk's number, 1 to totalChunks (at most ${INGEST_LIMITS.resyncChunks}); a repeated (syncId, chunk) is a retry.` }),
+    totalChunks: z
+      .int()
+      .min(1)
+      .max(INGEST_LIMITS.resyncChunks)
+      .meta({ description: `How many chunks the sync has, 1 to ${INGEST_LIMITS.resyncChunks}; once all are committed, the cluster's objects not seen in the sync are marked deleted.` }),
+    namespaces: objectList(InventoryNamespace).default([]).meta({ description: namespacesDescription }),
+    workloads: objectList(InventoryWorkload).default([]).meta({ description: workloadsDescription }),
+    pods: objectList(InventoryPod).default([]).meta({ description: podsDescription }),
+    projections: ProjectionMap.default({}).meta({ description: projectionsDescription }),
+    knownProjectionHashes: KnownProjectionHashes.default([]).meta({ description: knownProjectionHashesDescription }),
   })
   .superRefine((batch, ctx) => {
     if (batch.chunk > batch.totalChunks) {
@@ -283,17 +313,22 @@ export type InventoryResyncChunkInput = z.input<typeof InventoryResyncChunk>;
 
 /** Upserts of a delta: objects added or changed since the last batch. */
 export const InventoryUpserts = z.strictObject({
-  namespaces: objectList(InventoryNamespace).default([]),
-  workloads: objectList(InventoryWorkload).default([]),
-  pods: objectList(InventoryPod).default([]),
+  namespaces: objectList(InventoryNamespace).default([]).meta({ description: `Namespaces added or changed, stored by name. ${namespacesDescription}` }),
+  workloads: objectList(InventoryWorkload).default([]).meta({ description: `Workloads added or changed. ${workloadsDescription}` }),
+  pods: objectList(InventoryPod).default([]).meta({ description: `Pods added or changed. ${podsDescription}` }),
 });
 export type InventoryUpserts = z.infer<typeof InventoryUpserts>;
 
+const deletedUids = (kind: string) =>
+  objectList(KubernetesUid.meta({ description: `metadata.uid of a deleted ${kind}.` }))
+    .default([])
+    .meta({ description: `metadata.uid of each ${kind} deleted since the last batch, once each and not also in upserts; the API marks it deleted. Default []. ${batchShare}` });
+
 /** Deletes of a delta, by uid. */
 export const InventoryDeletes = z.strictObject({
-  namespaces: objectList(KubernetesUid).default([]),
-  workloads: objectList(KubernetesUid).default([]),
-  pods: objectList(KubernetesUid).default([]),
+  namespaces: deletedUids('namespace'),
+  workloads: deletedUids('workload'),
+  pods: deletedUids('pod'),
 });
 export type InventoryDeletes = z.infer<typeof InventoryDeletes>;
 
@@ -304,10 +339,10 @@ export type InventoryDeletes = z.infer<typeof InventoryDeletes>;
  */
 export const InventoryDelta = z
   .strictObject({
-    upserts: InventoryUpserts.prefault({}),
-    deletes: InventoryDeletes.prefault({}),
-    projections: ProjectionMap.default({}),
-    knownProjectionHashes: KnownProjectionHashes.default([]),
+    upserts: InventoryUpserts.prefault({}).meta({ description: 'Objects added or changed since the last batch. Default {}.' }),
+    deletes: InventoryDeletes.prefault({}).meta({ description: 'Objects deleted since the last batch, by uid. Default {}.' }),
+    projections: ProjectionMap.default({}).meta({ description: projectionsDescription }),
+    knownProjectionHashes: KnownProjectionHashes.default([]).meta({ description: knownProjectionHashesDescription }),
   })
   .superRefine((batch, ctx) => {
     const { upserts, deletes } = batch;
@@ -351,9 +386,12 @@ export type AuditStage = z.infer<typeof AuditStage>;
 
 /** The user who made an audited request. */
 export const AuditUser = z.strictObject({
-  username: z.string().min(1).max(1024),
-  uid: z.string().max(256).optional(),
-  groups: z.array(z.string().max(1024)).max(512),
+  username: z.string().min(1).max(1024).meta({ description: 'UserInfo.username from the audit event, 1 to 1024 characters.' }),
+  uid: z.string().max(256).optional().meta({ description: 'UserInfo.uid from the audit event, at most 256 characters; validated but not stored.' }),
+  groups: z
+    .array(z.string().max(1024).meta({ description: 'A group name, at most 1024 characters.' }))
+    .max(512)
+    .meta({ description: 'UserInfo.groups from the audit event ([] when absent), at most 512.' }),
 });
 export type AuditUser = z.infer<typeof AuditUser>;
 
@@ -362,24 +400,28 @@ export const AuditObjectRef = z.strictObject({
   resource: z
     .string()
     .max(63)
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a lowercase resource name' }),
-  namespace: NamespaceName.optional(),
-  name: ObjectName.optional(),
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a lowercase resource name' })
+    .meta({ description: 'objectRef.resource: pods, or the controller resource (deployments, replicasets, ...) for a violation in a pod template; lowercase, at most 63 characters.' }),
+  namespace: NamespaceName.optional().meta({ description: "objectRef.namespace; when present it must equal the event's namespace." }),
+  name: ObjectName.optional().meta({ description: 'objectRef.name; absent for a create with generateName audited at the Metadata level.' }),
   apiGroup: z
     .string()
     .max(253)
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { message: 'must be an API group' })
-    .optional(),
+    .optional()
+    .meta({ description: 'objectRef.apiGroup, e.g. apps (a DNS subdomain); absent for the core group.' }),
   apiVersion: z
     .string()
     .max(63)
     .regex(/^[a-z0-9]+$/, { message: 'must be an API version such as v1' })
-    .optional(),
+    .optional()
+    .meta({ description: 'objectRef.apiVersion, e.g. v1: lowercase letters and digits, at most 63.' }),
   subresource: z
     .string()
     .max(63)
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a lowercase subresource name' })
-    .optional(),
+    .optional()
+    .meta({ description: 'objectRef.subresource, e.g. ephemeralcontainers; lowercase, at most 63 characters.' }),
 });
 export type AuditObjectRef = z.infer<typeof AuditObjectRef>;
 
@@ -393,10 +435,16 @@ export const PSA_ANNOTATION_KEY_PREFIX = 'pod-security.kubernetes.io';
  * records under the webhook's name. Absent from older agents, which sent the built-in plugin's only.
  */
 export const AuditPsaAnnotations = z.strictObject({
-  auditViolations: z.string().min(1).max(65_536),
-  enforcePolicy: z.string().max(256).optional(),
-  auditPolicy: z.string().max(256).optional(),
-  keyPrefix: Dns1123Subdomain.optional(),
+  auditViolations: z
+    .string()
+    .min(1)
+    .max(65_536)
+    .meta({ description: 'The <keyPrefix>/audit-violations annotation, raw, 1 to 65536 characters. The API parses it itself; an unparsable value is stored unparsed, counted as a violation and reported in unparsedAuditEvents.' }),
+  enforcePolicy: z.string().max(256).optional().meta({ description: 'The <keyPrefix>/enforce-policy annotation, raw ("<level>:<version>"), at most 256 characters.' }),
+  auditPolicy: z.string().max(256).optional().meta({ description: 'The <keyPrefix>/audit-policy annotation, raw ("<level>:<version>"), at most 256 characters.' }),
+  keyPrefix: Dns1123Subdomain.optional().meta({
+    description: `The annotations' key prefix without the /: ${PSA_ANNOTATION_KEY_PREFIX} for the built-in admission plugin, the webhook's name for the Pod Security webhook. Absent from older agents, meaning ${PSA_ANNOTATION_KEY_PREFIX}.`,
+  }),
 });
 export type AuditPsaAnnotations = z.infer<typeof AuditPsaAnnotations>;
 
@@ -405,9 +453,9 @@ export type AuditPsaAnnotations = z.infer<typeof AuditPsaAnnotations>;
  * empty. `id` is the check the reason maps to at the event's level and version, when it maps to one.
  */
 export const AuditViolationCheck = z.strictObject({
-  id: CheckId.optional(),
-  reason: z.string().min(1).max(256),
-  detail: z.string().max(16_384),
+  id: CheckId.optional().meta({ description: "The check the reason maps to at the event's level and version; absent for a reason this version does not know." }),
+  reason: z.string().min(1).max(256).meta({ description: 'The reason as PSA writes it (e.g. "privileged"), 1 to 256 characters.' }),
+  detail: z.string().max(16_384).meta({ description: 'The text in parentheses after the reason, "" when PSA wrote none; at most 16384 characters.' }),
 });
 export type AuditViolationCheck = z.infer<typeof AuditViolationCheck>;
 
@@ -420,9 +468,13 @@ export const AUDIT_VIOLATION_CHECKS_MAX = 64;
 /** `audit-violations` parsed: the audit policy (`"<level>:<version>"`) and the failing checks in PSA's order. */
 export const AuditViolations = z
   .strictObject({
-    level: EnforceableLevel,
-    version: PsaVersion,
-    checks: z.array(AuditViolationCheck).min(1).max(AUDIT_VIOLATION_CHECKS_MAX),
+    level: EnforceableLevel.meta({ description: 'The level of the audit policy ("<level>:<version>") the annotation was written for.' }),
+    version: PsaVersion.meta({ description: 'The version of the audit policy the annotation was written for.' }),
+    checks: z
+      .array(AuditViolationCheck)
+      .min(1)
+      .max(AUDIT_VIOLATION_CHECKS_MAX)
+      .meta({ description: `The failing checks in PSA's order, 1 to ${AUDIT_VIOLATION_CHECKS_MAX}; a check id at most once.` }),
   })
   .superRefine((violations, ctx) => {
     const seen = new Set<CheckId>();
@@ -464,21 +516,27 @@ export type AuditId = z.infer<typeof AuditId>;
  */
 export const AuditEvent = z
   .strictObject({
-    auditId: AuditId,
-    stage: AuditStage,
-    time: Timestamp,
+    auditId: AuditId.meta({ description: "The event's auditID: 1 to 128 printable ASCII characters without spaces (a UUID, or a client's Audit-ID header). With time, it identifies the request: a repeat is stored once." }),
+    stage: AuditStage.meta({ description: "The event's stage; the API keeps the facts of the latest stage of a request (RequestReceived < ResponseStarted < ResponseComplete < Panic)." }),
+    time: Timestamp.meta({ description: "The event's requestReceivedTimestamp (ISO-8601 with an offset), the same for every stage of a request." }),
     verb: z
       .string()
       .max(32)
-      .regex(/^[a-z]+$/, { message: 'must be a lowercase Kubernetes verb' }),
-    user: AuditUser,
-    impersonatedUser: AuditUser.optional(),
-    objectRef: AuditObjectRef,
-    namespace: NamespaceName,
-    annotations: AuditPsaAnnotations,
-    violations: AuditViolations.optional(),
-    dryRun: z.boolean().optional(),
-    responseCode: z.int().min(100).max(599).optional(),
+      .regex(/^[a-z]+$/, { message: 'must be a lowercase Kubernetes verb' })
+      .meta({ description: "The event's verb, e.g. create or update: lowercase letters, at most 32." }),
+    user: AuditUser.meta({ description: "The event's user: who authenticated." }),
+    impersonatedUser: AuditUser.optional().meta({ description: "The event's impersonatedUser: the effective user PSA evaluates and exempts; absent when the request was not impersonated." }),
+    objectRef: AuditObjectRef.meta({ description: "The event's objectRef: the pod or controller the violation belongs to." }),
+    namespace: NamespaceName.meta({ description: 'The namespace of the object (objectRef.namespace, which must equal it when present).' }),
+    annotations: AuditPsaAnnotations.meta({ description: "The event's Pod Security annotations, raw." }),
+    violations: AuditViolations.optional().meta({ description: "The agent's parse of annotations.auditViolations, optional; a batch whose violations contradict the API's own parse is refused (400)." }),
+    dryRun: z.boolean().optional().meta({ description: 'true for a server-side dry run (dryRun=All in requestURI): shown, never counted as running nor as blocking. Absent means false.' }),
+    responseCode: z
+      .int()
+      .min(100)
+      .max(599)
+      .optional()
+      .meta({ description: "The event's responseStatus.code, 100 to 599 (an enforce denial is 403); absent before ResponseComplete." }),
   })
   .superRefine((event, ctx) => {
     if (event.objectRef.namespace !== undefined && event.objectRef.namespace !== event.namespace) {
@@ -492,15 +550,19 @@ export type AuditEvent = z.infer<typeof AuditEvent>;
  * earlier one, whatever its stage) is stored once and counted in `duplicates.auditEvents`.
  */
 export const AuditEventBatch = z.strictObject({
-  events: z.array(AuditEvent).min(1).max(INGEST_LIMITS.auditEvents),
+  events: z
+    .array(AuditEvent)
+    .min(1)
+    .max(INGEST_LIMITS.auditEvents)
+    .meta({ description: `1 to ${INGEST_LIMITS.auditEvents} Pod Security audit events carrying an audit-violations annotation.` }),
 });
 export type AuditEventBatch = z.infer<typeof AuditEventBatch>;
 
 /** Object counts the agent sees in its cluster. */
 export const InventoryCounts = z.strictObject({
-  namespaces: Count,
-  workloads: Count,
-  pods: Count,
+  namespaces: Count.meta({ description: 'Namespaces the agent sees (non-negative 32-bit integer).' }),
+  workloads: Count.meta({ description: 'Workloads the agent sees, bare pods included (non-negative 32-bit integer).' }),
+  pods: Count.meta({ description: 'Pods the agent sees (non-negative 32-bit integer).' }),
 });
 export type InventoryCounts = z.infer<typeof InventoryCounts>;
 
@@ -540,21 +602,29 @@ function exemptionList<Item extends z.ZodString>(item: Item) {
 export const PsaConfiguration = z.strictObject({
   defaults: z
     .strictObject({
-      enforce: PsaLevel.default('privileged'),
-      'enforce-version': PsaVersion.default('latest'),
-      audit: PsaLevel.default('privileged'),
-      'audit-version': PsaVersion.default('latest'),
-      warn: PsaLevel.default('privileged'),
-      'warn-version': PsaVersion.default('latest'),
+      enforce: PsaLevel.default('privileged').meta({ description: 'defaults.enforce: the enforce level of namespaces without the enforce label. Default privileged.' }),
+      'enforce-version': PsaVersion.default('latest').meta({ description: 'defaults.enforce-version. Default latest.' }),
+      audit: PsaLevel.default('privileged').meta({ description: 'defaults.audit: the audit level of namespaces without the audit label. Default privileged.' }),
+      'audit-version': PsaVersion.default('latest').meta({ description: 'defaults.audit-version. Default latest.' }),
+      warn: PsaLevel.default('privileged').meta({ description: 'defaults.warn: the warn level of namespaces without the warn label. Default privileged.' }),
+      'warn-version': PsaVersion.default('latest').meta({ description: 'defaults.warn-version. Default latest.' }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: 'PodSecurityConfiguration defaults; fields left out take upstream defaults. Default {}.' }),
   exemptions: z
     .strictObject({
-      usernames: exemptionList(z.string().min(1).max(1024)),
-      runtimeClasses: exemptionList(Dns1123Subdomain),
-      namespaces: exemptionList(NamespaceName),
+      usernames: exemptionList(z.string().min(1).max(1024).meta({ description: 'An exempt username, 1 to 1024 characters.' })).meta({
+        description: `exemptions.usernames: requests whose effective user has one of these names are not evaluated. At most ${PSA_EXEMPTIONS_LIMIT}, no repeats. Default [].`,
+      }),
+      runtimeClasses: exemptionList(Dns1123Subdomain.meta({ description: 'An exempt RuntimeClass name (RFC 1123 subdomain).' })).meta({
+        description: `exemptions.runtimeClasses: pods whose spec.runtimeClassName is one of these are not evaluated. At most ${PSA_EXEMPTIONS_LIMIT}, no repeats. Default [].`,
+      }),
+      namespaces: exemptionList(NamespaceName.meta({ description: 'An exempt namespace name.' })).meta({
+        description: `exemptions.namespaces: namespaces PSA does not evaluate. At most ${PSA_EXEMPTIONS_LIMIT}, no repeats. Default [].`,
+      }),
     })
-    .prefault({}),
+    .prefault({})
+    .meta({ description: 'PodSecurityConfiguration exemptions. Default {}.' }),
 });
 export type PsaConfiguration = z.infer<typeof PsaConfiguration>;
 export type PsaConfigurationInput = z.input<typeof PsaConfiguration>;
@@ -570,26 +640,28 @@ export const Heartbeat = z.strictObject({
   agentVersion: z
     .string()
     .max(64)
-    .regex(/^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$/, { message: 'must be a semantic version' }),
+    .regex(/^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$/, { message: 'must be a semantic version' })
+    .meta({ description: "The agent's own version, a semantic version such as 1.4.0 (at most 64 characters)." }),
   kubernetesVersion: z
     .string()
     .max(64)
-    .regex(/^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$/, { message: 'must be a Kubernetes gitVersion such as v1.33.2' }),
-  counts: InventoryCounts,
-  startedAt: Timestamp,
-  auditSource: AuditSource.optional(),
-  psaConfiguration: PsaConfiguration.optional(),
+    .regex(/^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$/, { message: 'must be a Kubernetes gitVersion such as v1.33.2' })
+    .meta({ description: "The apiserver's gitVersion from /version, e.g. v1.33.2 or v1.30.4-eks-a737599 (at most 64 characters)." }),
+  counts: InventoryCounts.meta({ description: 'Object counts the agent sees in the cluster now.' }),
+  startedAt: Timestamp.meta({ description: 'When the agent process started (ISO-8601 with an offset).' }),
+  auditSource: AuditSource.optional().meta({ description: "Where the agent reads audit events: webhook, file, or none (audit violations not reported). Replaces the previous heartbeat's value; absent is stored as unknown." }),
+  psaConfiguration: PsaConfiguration.optional().meta({ description: "The cluster's PodSecurityConfiguration as given to the agent. Replaces the previous heartbeat's value; absent is stored as unknown." }),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 export type HeartbeatInput = z.input<typeof Heartbeat>;
 
 /** Counts per kind of ingested item. */
 export const IngestCounts = z.strictObject({
-  namespaces: Count,
-  workloads: Count,
-  pods: Count,
-  projections: Count,
-  auditEvents: Count,
+  namespaces: Count.meta({ description: 'Namespaces.' }),
+  workloads: Count.meta({ description: 'Workloads.' }),
+  pods: Count.meta({ description: 'Pods.' }),
+  projections: Count.meta({ description: 'Projections.' }),
+  auditEvents: Count.meta({ description: 'Audit events (requests).' }),
 });
 export type IngestCounts = z.infer<typeof IngestCounts>;
 
@@ -601,11 +673,11 @@ export type IngestCounts = z.infer<typeof IngestCounts>;
  * stored (or were already) with their raw annotation, marked unparsed, and count as violations.
  */
 export const IngestAccepted = z.strictObject({
-  batchId: Id,
-  accepted: IngestCounts,
-  duplicates: IngestCounts,
-  deleted: IngestCounts,
-  unparsedAuditEvents: Count.optional(),
+  batchId: Id.meta({ description: 'The id the API gave this batch; a retry with the same Idempotency-Key answers the same id.' }),
+  accepted: IngestCounts.meta({ description: 'What this batch wrote.' }),
+  duplicates: IngestCounts.meta({ description: 'What was already stored: carried projections already known, audit events whose request was already stored.' }),
+  deleted: IngestCounts.meta({ description: 'What was marked deleted: delta deletes, or the sweep after the last chunk of a resync.' }),
+  unparsedAuditEvents: Count.optional().meta({ description: 'Audit event batches only: events whose audit-violations annotation the API could not parse (stored unparsed and counted as violations).' }),
 });
 export type IngestAccepted = z.infer<typeof IngestAccepted>;
 
@@ -614,6 +686,10 @@ export const UNKNOWN_PROJECTIONS_ERROR_CODE = 'unknown_projections';
 
 /** The `details` of an `unknown_projections` error: the agent resends the batch carrying these projections. */
 export const UnknownProjectionsDetails = z.strictObject({
-  missingProjectionHashes: z.array(ProjectionHash).min(1).max(INGEST_LIMITS.inventoryObjects),
+  missingProjectionHashes: z
+    .array(ProjectionHash)
+    .min(1)
+    .max(INGEST_LIMITS.inventoryObjects)
+    .meta({ description: 'Hashes from knownProjectionHashes the API has not stored; resend the batch carrying them in projections.' }),
 });
 export type UnknownProjectionsDetails = z.infer<typeof UnknownProjectionsDetails>;

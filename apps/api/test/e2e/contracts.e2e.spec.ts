@@ -332,6 +332,55 @@ describe('every route answers what its contract declares', () => {
       expect(undescribed).toEqual([]);
     });
 
+    it('describes every property, at every depth, of the request body of every ingest operation', () => {
+      type Schema = Record<string, unknown>;
+      const resolve = (schema: Schema, root: Schema): Schema => {
+        const ref = schema.$ref;
+        if (typeof ref !== 'string') return schema;
+        // '#/components/schemas/X' into the document, '#/$defs/X' (or '#/definitions/X') into the body schema.
+        const [base, target] = ref.startsWith('#/components/') ? [document, ref] : [root, ref];
+        const found = target
+          .slice(2)
+          .split('/')
+          .reduce<unknown>((node, segment) => (node as Schema | undefined)?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')], base);
+        if (!found) throw new Error(`unresolved $ref ${ref}`);
+        return resolve(found as Schema, root);
+      };
+      const undescribed: string[] = [];
+      let described = 0;
+      const walk = (raw: Schema, root: Schema, path: string, seen: Set<Schema>) => {
+        const schema = resolve(raw, root);
+        if (seen.has(schema)) return;
+        const inner = new Set(seen).add(schema);
+        for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
+          const description = (property as { description?: unknown }).description ?? resolve(property, root).description;
+          if (typeof description === 'string' && description.trim() !== '') described += 1;
+          else undescribed.push(`${path}.${name}`);
+          walk(property, root, `${path}.${name}`, inner);
+        }
+        for (const key of ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const) {
+          ((schema[key] ?? []) as Schema[]).forEach((member) => walk(member, root, path, inner));
+        }
+        for (const key of ['items', 'additionalProperties'] as const) {
+          const child = schema[key];
+          if (child && typeof child === 'object') walk(child as Schema, root, `${path}${key === 'items' ? '[]' : '{}'}`, inner);
+        }
+      };
+      const ingest = operations().filter(([name]) => name.includes('/api/v1/ingest/'));
+      expect(ingest).toHaveLength(4);
+      for (const [name, operation] of ingest) {
+        const body = (operation.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)?.content?.['application/json']?.schema;
+        if (!body) {
+          undescribed.push(`${name}: no JSON request body schema`);
+          continue;
+        }
+        walk(body, body, `${name} body`, new Set());
+      }
+      expect(undescribed).toEqual([]);
+      // The walk reached the depths an agent needs: projection specs, audit users, PSA configuration exemptions.
+      expect(described).toBeGreaterThan(150);
+    });
+
     it('gives the error schema every code, and details as a required object', () => {
       const error = document.components.schemas.Error as { required: string[]; properties: { code: { enum: string[] }; details: { type: string } } };
       expect(error.properties.code.enum.sort()).toEqual(Object.keys(ERROR_STATUS).sort());
