@@ -8,3 +8,4 @@ export { parseVersion } from './api/version.js';
 export type { Evaluation } from './policy/evaluate.js';
 export { evaluatePod } from './policy/evaluate.js';
 export { projectPod } from './projection/project-pod.js';
+export { isValidPod, validatePod } from './projection/validate-pod.js';

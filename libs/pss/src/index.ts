@@ -15,6 +15,7 @@ export type { ManualFix, PatchSuggestion, SuggestedChange } from './remediation/
 export { suggestPatch } from './remediation/suggest-patch.js';
 export type * from './projection/pod-projection.types.js';
 export { projectPod } from './projection/project-pod.js';
+export { isValidPod, validatePod } from './projection/validate-pod.js';
 export { projectionHash } from './projection/projection-hash.js';
 export type {
   ExtractedPodTemplate,

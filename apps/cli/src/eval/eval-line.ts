@@ -1,4 +1,4 @@
-import { evaluatePod, isLevel, parseVersion, projectPod } from '@ratchet/pss/evaluator';
+import { evaluatePod, isLevel, parseVersion, validatePod } from '@ratchet/pss/evaluator';
 
 export interface EvalResult {
   id: string | null;
@@ -65,7 +65,8 @@ export function evaluateLine(line: string): EvalResult {
     const policyVersion = policyVersionOf(version);
     try {
       // Validates the fields the checks read, so a string where a boolean belongs is an error, not a guess.
-      projectPod(pod);
+      // validatePod checks as projectPod does without building the projection the evaluator would not use.
+      validatePod(pod);
     } catch (error) {
       return { id, error: `pod.${(error as Error).message}` };
     }
