@@ -2,7 +2,7 @@ import {
   evaluatePod,
   extractPodTemplates,
   parseManifests,
-  projectPod,
+  validatePod,
   suggestPatch,
   violationMessage,
 } from '@ratchet/pss';
@@ -108,9 +108,9 @@ export function checkManifests(
       for (const template of extraction.templates) {
         try {
           // Rejects fields of the wrong type (a string where a boolean belongs) with their path.
-          projectPod(template.pod);
+          validatePod(template.pod);
         } catch (error) {
-          // projectPod names fields from the pod; people look for them in the object as written.
+          // validatePod (through projectPod) names fields from the pod; people look for them in the object as written.
           const prefix = template.templatePath === '' ? '' : `${template.templatePath}.`;
           run.errors.push({ ...at(template), message: `${describe(template)}: ${prefix}${(error as Error).message}` });
           continue;
