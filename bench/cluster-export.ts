@@ -4,18 +4,7 @@
 // compare. The pod specs come from realistic-pods.ts.
 import type { PodLike } from '@ratchet/pss';
 
-import { realisticPods } from './realistic-pods.ts';
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random, realisticPods } from './realistic-pods.ts';
 
 const NAMESPACES = ['shop', 'payments', 'search', 'monitoring', 'kube-system', 'ingress', 'batch', 'platform'];
 

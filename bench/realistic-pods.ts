@@ -2,8 +2,8 @@
 // some missing the restricted settings, a few needing host access. Deterministic so runs compare.
 import type { Container, PodLike, Volume } from '@ratchet/pss';
 
-function random(seed: number): () => number {
-  // mulberry32
+/** mulberry32: a seeded PRNG, so benchmark inputs are the same on every run. */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

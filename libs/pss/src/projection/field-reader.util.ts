@@ -1,11 +1,9 @@
 import { PssInputError } from '../api/level.js';
+import { INT32_MAX, INT32_MIN, INT64_LIMIT } from './projected-fields.constant.js';
 
 /** A decoded JSON object whose fields have not been checked yet. */
 export type Fields = Record<string, unknown>;
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-const INT64_LIMIT = 2 ** 63;
 const SHOWN_STRING_LENGTH = 64;
 
 // Readers take the parent's path and build the field's path only when they throw: the projection runs on

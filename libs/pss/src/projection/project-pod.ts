@@ -1,5 +1,4 @@
 import type { PodLike } from '../api/pod.types.js';
-import { ALLOWED_VOLUME_SOURCES, RESTRICTED_VOLUME_SOURCES } from '../checks/restricted-volumes.check.js';
 import type { Fields } from './field-reader.util.js';
 import {
   asFields,
@@ -33,6 +32,17 @@ import type {
   ProjectedVolumeMount,
   ProjectedWindowsOptions,
 } from './pod-projection.types.js';
+import {
+  APPARMOR_ANNOTATION_PREFIX,
+  CONTAINER_LISTS,
+  FIELD_NAME,
+  KNOWN_VOLUME_KEYS,
+  MAX_UNKNOWN_VOLUME_SOURCES,
+  PROBES,
+  SECCOMP_CONTAINER_ANNOTATION_PREFIX,
+  SECCOMP_POD_ANNOTATION,
+  VOLUME_SOURCES,
+} from './projected-fields.constant.js';
 
 export type { PodProjection } from './pod-projection.types.js';
 
@@ -40,16 +50,6 @@ export type { PodProjection } from './pod-projection.types.js';
 // it keeps, where a schema would first parse the whole pod (env, commands, resources) and then need a
 // second pass to drop them. This runs on every pod and template the agent watches.
 
-const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
-const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
-const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
-const VOLUME_SOURCES = [...ALLOWED_VOLUME_SOURCES, ...RESTRICTED_VOLUME_SOURCES];
-const KNOWN_VOLUME_KEYS: ReadonlySet<string> = new Set(['name', ...VOLUME_SOURCES]);
-// How a core/v1 field name is spelt: a JSON key that is anything else cannot be a volume source.
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
-const MAX_UNKNOWN_VOLUME_SOURCES = 16;
-const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
-const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
 function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
   if (value !== undefined) target[key] = value;

@@ -1,6 +1,18 @@
 import type { PodLike } from '../api/pod.types.js';
-import { ALLOWED_VOLUME_SOURCES, RESTRICTED_VOLUME_SOURCES } from '../checks/restricted-volumes.check.js';
 import { projectPod } from './project-pod.js';
+import {
+  APPARMOR_ANNOTATION_PREFIX,
+  CONTAINER_LISTS,
+  FIELD_NAME,
+  INT32_MAX,
+  INT32_MIN,
+  INT64_LIMIT,
+  KNOWN_VOLUME_KEYS,
+  MAX_UNKNOWN_VOLUME_SOURCES,
+  PROBES,
+  SECCOMP_CONTAINER_ANNOTATION_PREFIX,
+  SECCOMP_POD_ANNOTATION,
+} from './projected-fields.constant.js';
 
 // `projectPod`'s checks without its copy: callers that evaluate the pod as written (`ratchet eval --jsonl`)
 // need only to know that it is well-typed, and building the projection cost them about a third of a line's
@@ -12,18 +24,6 @@ import { projectPod } from './project-pod.js';
 
 type Fields = Record<string, unknown>;
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-const INT64_LIMIT = 2 ** 63;
-const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
-const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
-const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
-const VOLUME_SOURCES = [...ALLOWED_VOLUME_SOURCES, ...RESTRICTED_VOLUME_SOURCES];
-const KNOWN_VOLUME_KEYS: ReadonlySet<string> = new Set(['name', ...VOLUME_SOURCES]);
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
-const MAX_UNKNOWN_VOLUME_SOURCES = 16;
-const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
-const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
