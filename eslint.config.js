@@ -39,6 +39,22 @@ export default tseslint.config(
       }],
     },
   },
+  ...['api', 'worker', 'agent', 'cli', 'cluster-sim'].map((app) => ({
+    // Apps stand on libs, never on each other: what two apps need belongs in a lib.
+    files: [`apps/${app}/src/**/*.ts`, `apps/${app}/test/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          {
+            group: ['@ratchet/api', '@ratchet/worker', '@ratchet/agent', '@ratchet/cli', '@ratchet/cluster-sim', '**/apps/**'].filter(
+              (target) => target !== `@ratchet/${app}`,
+            ),
+            message: 'apps import libs only, never another app.',
+          },
+        ],
+      }],
+    },
+  })),
   {
     // The dashboard talks to the API over HTTP; it shares only the contracts.
     files: ['apps/web/**/*.ts', 'apps/web/**/*.tsx'],
