@@ -9,3 +9,4 @@ export * from './query.contract.js';
 export * from './clusters.contract.js';
 export { formatZodIssues } from './zod-issues.util.js';
 export * from './health.contract.js';
+export * from './organization-settings.contract.js';
