@@ -19,9 +19,9 @@ async function main(): Promise<void> {
   const metrics = new WorkerMetrics();
   const worker = startWorkerRuntime({ prisma, connection, logger, metrics, concurrency: config.concurrency });
   // Rollups and retention: job schedulers every worker upserts; each tick runs once, in one of them.
-  const schedules = await startScheduleRuntime({ prisma, connection, logger, metrics });
+  const schedules = config.schedules ? await startScheduleRuntime({ prisma, connection, logger, metrics }) : undefined;
   const { server, port } = await startMetricsServer(metrics, config.metricsPort, () => connection.status === 'ready' && worker.isRunning());
-  logger.info({ metricsPort: port, concurrency: config.concurrency }, 'worker started');
+  logger.info({ metricsPort: port, concurrency: config.concurrency, schedules: config.schedules }, 'worker started');
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'worker shutting down');
     try {
       await worker.close();
-      await schedules.close();
+      await schedules?.close();
       await connection.quit().catch(() => connection.disconnect());
       await prisma.$disconnect();
       await new Promise<void>((resolve) => server.close(() => resolve()));

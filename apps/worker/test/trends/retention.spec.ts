@@ -42,9 +42,9 @@ const partitions = () => withSystem(prisma, (tx) => listAuditPartitions(tx));
 describe('retention', () => {
   const retentionDays = new Map<string, number>();
   const sut = (days: (orgId: string) => number) =>
-    new RetentionService(prisma, () => NOW, DEFAULT_RETENTION, async (_tx, scope) => {
+    new RetentionService(prisma, () => NOW, DEFAULT_RETENTION, (_tx, scope) => {
       retentionDays.set(scope.orgId, days(scope.orgId));
-      return days(scope.orgId);
+      return Promise.resolve(days(scope.orgId));
     });
 
   it('makes the partitions of this month and the next two ahead of ingest', async () => {
