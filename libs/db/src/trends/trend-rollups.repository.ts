@@ -64,6 +64,11 @@ export async function rebuildTrendBucket(
     DELETE FROM trend_rollups
     WHERE org_id = ${scope.orgId}::uuid AND granularity = ${bucket.granularity}::rollup_granularity AND bucket_start = ${bucket.start}::timestamptz`;
   if (namespaces.length === 0) return 0;
+  // Findings and audit events find their namespace through jsonb lookups rather than a join with the namespace list:
+  // with a join the planner, misjudging fresh rows, picked nested loops (findings x namespaces: 36 s for 120,000
+  // findings in 2,000 namespaces); a lookup is one probe per row whatever the plan.
+  const versionOf = JSON.stringify(Object.fromEntries(namespaces.map((n) => [n.id, n.version])));
+  const namespaceOf = JSON.stringify(Object.fromEntries(namespaces.map((n) => [`${n.clusterId}/${n.name}`, n.id])));
   return tx.$executeRaw`
     WITH ns AS (
       SELECT * FROM unnest(${namespaces.map((n) => n.id)}::uuid[], ${namespaces.map((n) => n.clusterId)}::uuid[],
@@ -74,8 +79,9 @@ export async function rebuildTrendBucket(
     ), f AS MATERIALIZED (
       SELECT f.namespace_id, f.level, f.workload_id, f.check_id, f.first_seen_at, f.resolved_at,
              COALESCE((f.detail->>'failingPods')::integer, 0) AS pods
-      FROM findings f JOIN ns ON ns.id = f.namespace_id AND ns.version = f.version
-      WHERE f.org_id = ${scope.orgId}::uuid AND f.level = ANY(${[...TREND_LEVELS]}::pss_level[])
+      FROM findings f
+      WHERE f.org_id = ${scope.orgId}::uuid AND f.version = (${versionOf}::jsonb ->> f.namespace_id::text)
+        AND f.level = ANY(${[...TREND_LEVELS]}::pss_level[])
         AND f.first_seen_at < ${bucket.end}::timestamptz
         AND (f.resolved_at IS NULL OR f.resolved_at >= ${bucket.start}::timestamptz)
     ), open_f AS (
@@ -90,13 +96,15 @@ export async function rebuildTrendBucket(
              count(*) FILTER (WHERE first_seen_at >= ${bucket.start}::timestamptz) AS opened,
              count(*) FILTER (WHERE resolved_at >= ${bucket.start}::timestamptz AND resolved_at < ${bucket.end}::timestamptz) AS resolved
       FROM f GROUP BY 1, 2
-    ), audits AS MATERIALIZED (
-      SELECT ns.id AS namespace_id, lv.level, a.checks
+    ), bucket_audits AS MATERIALIZED (
+      SELECT (${namespaceOf}::jsonb ->> (a.cluster_id::text || '/' || a.namespace_name))::uuid AS namespace_id, a.level, a.checks
       FROM audit_events a
-      JOIN ns ON ns.cluster_id = a.cluster_id AND ns.name = a.namespace_name
-      JOIN lv ON a.level IS NULL OR a.level <= lv.level
       WHERE a.org_id = ${scope.orgId}::uuid AND a.time >= ${bucket.start}::timestamptz AND a.time < ${bucket.end}::timestamptz
         AND NOT a.dry_run
+    ), audits AS MATERIALIZED (
+      SELECT a.namespace_id, lv.level, a.checks
+      FROM bucket_audits a JOIN lv ON a.level IS NULL OR a.level <= lv.level
+      WHERE a.namespace_id IS NOT NULL
     ), audit_totals AS (
       SELECT namespace_id, level, count(*) AS violations FROM audits GROUP BY 1, 2
     ), audit_checks AS (
