@@ -94,9 +94,11 @@ export class RetentionService {
       const days = await withTenant(this.prisma, orgId, (tx) => this.retentionDaysOf(tx, { orgId }));
       cutoffs.set(orgId, new Date(now.getTime() - days * DAY_MS));
     }
-    // Whole partitions go first: dropping is cheap, deleting their rows one by one is not.
-    const keepFrom = Math.min(...[...cutoffs.values()].map((d) => d.getTime()));
-    if (Number.isFinite(keepFrom)) {
+    // Whole partitions go first: dropping is cheap, deleting their rows one by one is not. The cut stays two days back
+    // at least, inside what ratchet_drop_audit_partitions accepts even with a retention of a day and some clock skew
+    // between the worker and Postgres; partitions are months, so this never keeps one longer than a day or two.
+    const keepFrom = Math.min(now.getTime() - 2 * DAY_MS, ...[...cutoffs.values()].map((d) => d.getTime()));
+    if (cutoffs.size > 0) {
       summary.partitionsDropped = await withSystem(this.prisma, (tx) => dropAuditPartitionsBefore(tx, new Date(keepFrom)), TX);
     }
     const batchesBefore = new Date(now.getTime() - this.policy.ingestBatchDays * DAY_MS);
