@@ -15,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 const REDIS_URL = process.env['RATCHET_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const TICK_MS = 400;
 const HOUR_MS = 3_600_000;
+// The slow schedules tick at creation, then on week boundaries, which a few seconds of test never straddle.
+const WEEK_MS = 7 * 24 * HOUR_MS;
 
 let database: TestDatabase;
 let prisma: PrismaClient;
@@ -59,7 +61,7 @@ describe('job schedulers', () => {
         metrics: new WorkerMetrics(),
         prefix,
         now,
-        intervals: { [SCHEDULED_JOB_NAMES.rollupHourly]: TICK_MS, [SCHEDULED_JOB_NAMES.rollupDaily]: HOUR_MS, [SCHEDULED_JOB_NAMES.retention]: HOUR_MS },
+        intervals: { [SCHEDULED_JOB_NAMES.rollupHourly]: TICK_MS, [SCHEDULED_JOB_NAMES.rollupDaily]: WEEK_MS, [SCHEDULED_JOB_NAMES.retention]: WEEK_MS },
       });
       runtime.worker.on('completed', (job: Job) => {
         if (job.name === SCHEDULED_JOB_NAMES.rollupHourly) hours += 1;
