@@ -187,6 +187,13 @@ describe('trend rollups', () => {
     expect((await rows(scope.orgId, 'day', day))['pinned/baseline']).toMatchObject({ version: 'latest', byCheck: { privileged: { failingWorkloads: 1, failingPods: 4, auditViolations: 0 } } });
   });
 
+  it('lets two rebuilds of one bucket at once take turns, leaving one row per namespace and level', async () => {
+    const day = at('2026-11-29T00:00:00Z');
+    const bucket = { granularity: 'day' as const, start: day, end: at('2026-11-30T00:00:00Z'), asOf: at('2026-11-30T00:00:00Z') };
+    await Promise.all([1, 2, 3].map(() => sut().rebuild(scope.orgId, bucket, NOW)));
+    expect(await withTenant(prisma, scope.orgId, (tx) => tx.trendRollup.count({ where: { orgId: scope.orgId, granularity: 'day', bucketStart: day } }))).toBe(4);
+  });
+
   it('keeps each organization to its own rows', async () => {
     const summary = await sut().run('day');
     expect(summary).toMatchObject({ organizations: 2, failed: [] });

@@ -60,6 +60,10 @@ export async function rebuildTrendBucket(
   namespaces: readonly TrendNamespace[],
   computedAt: Date,
 ): Promise<number> {
+  // Two rebuilds of one bucket at once (a slow run overlapping the next tick in another worker) take turns: each
+  // would otherwise miss the other's fresh rows in its DELETE and collide with them in its INSERT.
+  const lockKey = `trend_rollups:${scope.orgId}:${bucket.granularity}:${bucket.start.toISOString()}`;
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))::text`;
   await tx.$executeRaw`
     DELETE FROM trend_rollups
     WHERE org_id = ${scope.orgId}::uuid AND granularity = ${bucket.granularity}::rollup_granularity AND bucket_start = ${bucket.start}::timestamptz`;
