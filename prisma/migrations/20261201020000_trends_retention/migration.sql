@@ -43,7 +43,8 @@ BEGIN
     v_to := (make_date(substr(v_part.relname, 14, 4)::integer, substr(v_part.relname, 19, 2)::integer, 1) + interval '1 month')
             AT TIME ZONE 'UTC';
     IF v_to <= p_before THEN
-      EXECUTE format('DROP TABLE %I', v_part.relname);
+      -- IF EXISTS: another worker's retention run may have dropped it while this one waited for the lock.
+      EXECUTE format('DROP TABLE IF EXISTS %I', v_part.relname);
       RETURN NEXT v_part.relname;
     END IF;
   END LOOP;
