@@ -16,6 +16,7 @@ import { AuditEventsModule } from './modules/audit-events/audit-events.module.js
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { OpenApiModule } from './modules/openapi/openapi.module.js';
+import { TrendsModule } from './modules/trends/trends.module.js';
 
 @Module({})
 export class AppModule {
@@ -37,6 +38,7 @@ export class AppModule {
         WorkloadsModule,
         FindingsModule,
         AuditEventsModule,
+        TrendsModule,
       ],
     };
   }

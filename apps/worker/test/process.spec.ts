@@ -60,7 +60,8 @@ describe('worker process', () => {
 
   it('serves /healthz and /metrics, logs as JSON and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const run = start({ DATABASE_URL: database.url, REDIS_URL, RATCHET_METRICS_PORT: String(port), RATCHET_LOG_LEVEL: 'info' });
+    // Schedules off: on the shared Redis the process uses BullMQ's default prefix, where its schedulers would outlive it.
+    const run = start({ DATABASE_URL: database.url, REDIS_URL, RATCHET_METRICS_PORT: String(port), RATCHET_LOG_LEVEL: 'info', RATCHET_SCHEDULES: 'off' });
     try {
       const health = await until(async () => {
         const response = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -10,3 +10,13 @@ export * from './clusters.contract.js';
 export { formatZodIssues } from './zod-issues.util.js';
 export * from './health.contract.js';
 export * from './organization-settings.contract.js';
+export * from './trends.contract.js';
+export {
+  READY_ESTIMATE_MAX_HORIZON_DAYS,
+  READY_ESTIMATE_MIN_POINTS,
+  READY_ESTIMATE_MIN_RATE_PER_DAY,
+  READY_ESTIMATE_WINDOW_DAYS,
+  estimateReadyDate,
+  type DailyViolations,
+} from './ready-estimate.util.js';
+export * from './schedules.contract.js';

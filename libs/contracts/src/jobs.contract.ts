@@ -45,8 +45,8 @@ export type RecomputeReadinessJob = z.infer<typeof RecomputeReadinessJob>;
 
 /**
  * `ingest-audit-events`: new audit-mode violations were stored for these namespaces by the ingest batch `batchId`
- * (`IngestAccepted.batchId`). Fold them into trends and recompute the namespaces' readiness (a violation inside
- * the readiness window blocks it).
+ * (`IngestAccepted.batchId`). Recompute the namespaces' readiness (a violation inside the readiness window blocks
+ * it). Trends pick the violations up at the next hourly rollup (`rollup-hourly` rebuilds the hour in progress).
  */
 export const IngestAuditEventsJob = ClusterJob.extend({
   batchId: Id,

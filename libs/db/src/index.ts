@@ -62,3 +62,20 @@ export {
   type NamespaceReadinessInput,
   type NamespaceReadinessRow,
 } from './readiness/namespace-readiness.repository.js';
+export {
+  TREND_LEVELS,
+  latestTrendBucket,
+  pruneTrendRollups,
+  readTrendNamespaces,
+  rebuildTrendBucket,
+  type TrendBucket,
+  type TrendNamespace,
+  type TrendNamespaceSource,
+} from './trends/trend-rollups.repository.js';
+export {
+  deleteAuditEventsBefore,
+  dropAuditPartitionsBefore,
+  listAuditPartitions,
+  pruneIngestBatches,
+  readAuditRetentionDays,
+} from './retention/retention.repository.js';

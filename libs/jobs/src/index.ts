@@ -13,3 +13,13 @@ export {
 export { JobProducer, type JobProducerOptions } from './job-producer.js';
 export { OUTBOX_GRACE_SECONDS, claimOutbox, completeOutbox, writeOutboxJobs, type OutboxEntry } from './outbox.repository.js';
 export { OutboxRelay, type OutboxRelayOptions, type RelayLogger, type RelaySchedule } from './outbox.relay.js';
+export {
+  SCHEDULED_JOB_NAMES,
+  SCHEDULED_JOB_OPTIONS,
+  SCHEDULE_INTERVALS,
+  SCHEDULE_QUEUE,
+  parseScheduledJob,
+  schedulerId,
+  upsertSchedules,
+  type ScheduledJobName,
+} from './schedules.js';

@@ -19,6 +19,7 @@ import { createFinding, createNamespace, createPod, createWorkload } from '../fa
 import { createAuditEvent } from '../factories/query-data.factory.js';
 import { createMember, createTenant } from '../factories/tenant.factory.js';
 import type { TestTenant } from '../factories/tenant.factory.js';
+import { createTrendRollup } from '../factories/trend.factory.js';
 import { startTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -107,6 +108,8 @@ const SCENARIOS: Record<string, (world: World) => Promise<Call> | Call> = {
   },
   'GET /api/v1/namespaces': (world) => ({ path: '/api/v1/namespaces?sort=openFindings&order=desc', headers: owner(world) }),
   'GET /api/v1/namespaces/:namespaceId': (world) => ({ path: `/api/v1/namespaces/${world.ids.namespace}`, headers: owner(world) }),
+  'GET /api/v1/clusters/:clusterId/trends': (world) => ({ path: `/api/v1/clusters/${world.cluster.clusterId}/trends?granularity=day`, headers: owner(world) }),
+  'GET /api/v1/namespaces/:namespaceId/trends': (world) => ({ path: `/api/v1/namespaces/${world.ids.namespace}/trends?level=restricted`, headers: owner(world) }),
   'GET /api/v1/workloads': (world) => ({ path: '/api/v1/workloads?sort=kind', headers: owner(world) }),
   'GET /api/v1/workloads/:workloadId': (world) => ({ path: `/api/v1/workloads/${world.ids.workload}`, headers: owner(world) }),
   'GET /api/v1/findings': (world) => ({ path: '/api/v1/findings', headers: owner(world) }),
@@ -237,6 +240,11 @@ describe('every route answers what its contract declares', () => {
     await createPod(url, workload);
     const finding = await createFinding(url, workload);
     const auditEvent = await createAuditEvent(url, ref, { namespace: 'shop', username: 'alice' });
+    await createTrendRollup(url, namespace, new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000), {
+      level: 'restricted',
+      failingWorkloads: 1,
+      byCheck: { runAsNonRoot: { failingWorkloads: 1, failingPods: 2, auditViolations: 0 } },
+    });
     world = { sut, tenant, cluster, clientIp: testClientIp(), ids: { namespace: namespace.id, workload: workload.id, finding: finding.id, auditEvent: auditEvent.id } };
   });
 

@@ -145,15 +145,21 @@ describe('ingest', () => {
       expect(row.lastSeenAt).not.toBeNull();
     });
 
-    it("stores each event in its month's partition, making the partition when it is missing", async () => {
+    it("stores each event in its month's partition, and one of a month without a partition in the default partition without making one", async () => {
+      // Partitions are made ahead by the worker's retention job; ingest takes no partition lock.
       const cluster = await newCluster();
       const old = new Date(Date.now() - 200 * 24 * 3600_000);
       const event = auditEventBody({ time: old.toISOString() });
-      await accepted(cluster, INGEST_PATHS.auditEvents, { events: [event, auditEventBody()] });
-      const rows = await db().$queryRaw<{ partition: string }[]>`
-        SELECT tableoid::regclass::text AS partition FROM audit_events WHERE audit_id = ${event.auditId}`;
-      const month = `${old.getUTCFullYear()}_${String(old.getUTCMonth() + 1).padStart(2, '0')}`;
-      expect(rows).toEqual([{ partition: `audit_events_${month}` }]);
+      const current = auditEventBody();
+      await accepted(cluster, INGEST_PATHS.auditEvents, { events: [event, current] });
+      const partitionOf = async (auditId: string) =>
+        (await db().$queryRaw<{ partition: string }[]>`SELECT tableoid::regclass::text AS partition FROM audit_events WHERE audit_id = ${auditId}`)[0]
+          ?.partition;
+      const monthOf = (time: Date) => `${time.getUTCFullYear()}_${String(time.getUTCMonth() + 1).padStart(2, '0')}`;
+      expect(await partitionOf(event.auditId)).toBe('audit_events_default');
+      expect(await partitionOf(current.auditId)).toBe(`audit_events_${monthOf(new Date(current.time))}`);
+      const [made] = await db().$queryRaw<{ name: string | null }[]>`SELECT to_regclass(${`audit_events_${monthOf(old)}`})::text AS name`;
+      expect(made?.name).toBeNull();
     });
 
     it('stores a repeated auditID once, counting the repeats as duplicates', async () => {

@@ -11,6 +11,7 @@ import { createFinding, createNamespace, createPod, createWorkload } from '../fa
 import { createAuditEvent } from '../factories/query-data.factory.js';
 import { createMember, createTenant } from '../factories/tenant.factory.js';
 import type { TestTenant } from '../factories/tenant.factory.js';
+import { createTrendRollup } from '../factories/trend.factory.js';
 import { startTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -74,6 +75,7 @@ describe('tenant isolation, for every route in the route table', () => {
     const workload = await createWorkload(url, namespace, { name: 'a-secret-workload' });
     await createPod(url, workload);
     const finding = await createFinding(url, workload);
+    await createTrendRollup(url, namespace, new Date(Date.now() - 3_600_000), { failingWorkloads: 1 });
     const auditEvent = await createAuditEvent(url, ref, { namespace: 'a-secret-namespace', username: 'a-secret-user' });
     const viewer = await createMember(url, tenantA.orgId, 'viewer');
 

@@ -12,12 +12,15 @@ describe('parseWorkerConfig', () => {
       concurrency: 4,
       metricsPort: 9465,
       logLevel: 'info',
+      schedules: true,
     });
+    expect(parseWorkerConfig({ ...base, RATCHET_SCHEDULES: 'off' }).schedules).toBe(false);
   });
 
   it('names each bad variable', () => {
     expect(() => parseWorkerConfig({ ...base, REDIS_URL: 'http://x', RATCHET_WORKER_CONCURRENCY: '0' })).toThrow(WorkerConfigError);
     expect(() => parseWorkerConfig({ ...base, RATCHET_WORKER_CONCURRENCY: '0' })).toThrow(/RATCHET_WORKER_CONCURRENCY/);
     expect(() => parseWorkerConfig({ REDIS_URL: base.REDIS_URL })).toThrow(/DATABASE_URL/);
+    expect(() => parseWorkerConfig({ ...base, RATCHET_SCHEDULES: 'yes' })).toThrow(/RATCHET_SCHEDULES/);
   });
 });

@@ -11,6 +11,11 @@ export const WorkerEnv = z.object({
   /** Port of /healthz and Prometheus /metrics; 0 picks a free port. */
   RATCHET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   RATCHET_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /**
+   * `on`: this process upserts the job schedulers (rollups, retention) and runs scheduled jobs; `off`: it only drains
+   * the ingest jobs (a fleet may leave the schedules to some workers; tests on a shared Redis turn them off).
+   */
+  RATCHET_SCHEDULES: z.enum(['on', 'off']).default('on'),
 });
 
 export interface WorkerConfig {
@@ -19,6 +24,7 @@ export interface WorkerConfig {
   concurrency: number;
   metricsPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  schedules: boolean;
 }
 
 /** A worker environment its schema refuses; the message names every variable at fault. */
@@ -41,5 +47,6 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     concurrency: e.RATCHET_WORKER_CONCURRENCY,
     metricsPort: e.RATCHET_METRICS_PORT,
     logLevel: e.RATCHET_LOG_LEVEL,
+    schedules: e.RATCHET_SCHEDULES === 'on',
   };
 }

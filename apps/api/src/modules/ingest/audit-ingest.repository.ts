@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent, AuditUser } from '@ratchet/contracts';
-import { ensureAuditPartition } from '@ratchet/db';
 import type { Transaction } from '@ratchet/db';
 
 import type { AuditViolationsReading } from './audit-violations.util.js';
@@ -14,12 +13,6 @@ export interface InsertedAuditEvents {
   upgraded: number;
   /** The namespaces of the new and upgraded events. */
   namespaceNames: string[];
-  /** Months (UTC start, in ms) whose partition this insert made sure of: see rememberPartitions. */
-  partitionedMonths: number[];
-}
-
-function monthStart(time: Date): number {
-  return Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), 1);
 }
 
 /** Numbers each distinct value, so a batch sends every repeated text once; entries carry their number. */
@@ -38,20 +31,17 @@ class Dictionary<Entry extends object> {
   }
 }
 
-/** Writes audit-mode violations into the monthly partitions of audit_events. */
+/**
+ * Writes audit-mode violations into the monthly partitions of audit_events. The worker's retention job makes the
+ * partitions ahead of time (this month and the next two), so ingest never creates one and never takes the lock that
+ * creating one needs. An event of a month without a partition (older than any kept, or the worker has not run) lands
+ * in the default partition: stored, never refused; the worker moves it when it makes that month's partition, and
+ * retention deletes it with the organization's other expired events.
+ */
 @Injectable()
 export class AuditIngestRepository {
-  // Months known to have a partition: made sure of once per process, not once per batch. An event of a month
-  // whose partition retention dropped since would still land, in the default partition.
-  private readonly partitionedMonths = new Set<number>();
-
-  /** Records months whose partition a committed insert made sure of (a rolled-back one may have made none). */
-  rememberPartitions(months: readonly number[]): void {
-    for (const month of months) this.partitionedMonths.add(month);
-  }
-
   /**
-   * One statement for the whole batch, after making sure each month's partition exists. `readings[i]` is the API's
+   * One statement for the whole batch. `readings[i]` is the API's
    * reading of `events[i]`'s annotation. A request (cluster, auditID, time) is stored once: within the batch its
    * latest stage is kept; against a stored row, a later stage replaces the row's facts (the response code comes
    * with ResponseComplete) and an earlier or equal one is skipped. Neither counts as inserted.
@@ -62,8 +52,6 @@ export class AuditIngestRepository {
     events: readonly AuditEvent[],
     readings: readonly AuditViolationsReading[],
   ): Promise<InsertedAuditEvents> {
-    const months = [...new Set(events.map((event) => monthStart(new Date(event.time))))].filter((month) => !this.partitionedMonths.has(month));
-    for (const month of months) await ensureAuditPartition(tx, new Date(month));
     // The violation text and the users repeat across a batch (one workload, one controller), and they are most
     // of its bytes: they travel once each, and rows refer to them by number.
     const violations = new Dictionary<object>();
@@ -170,6 +158,6 @@ export class AuditIngestRepository {
              (SELECT array_agg(DISTINCT n.namespace_name ORDER BY n.namespace_name)
               FROM (SELECT namespace_name FROM inserted UNION ALL SELECT namespace_name FROM upgraded) n) AS namespaces`;
     const row = result[0]!;
-    return { inserted: row.inserted, upgraded: row.upgraded, namespaceNames: row.namespaces ?? [], partitionedMonths: months };
+    return { inserted: row.inserted, upgraded: row.upgraded, namespaceNames: row.namespaces ?? [] };
   }
 }

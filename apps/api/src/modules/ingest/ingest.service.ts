@@ -44,8 +44,8 @@ export interface IngestReply extends IngestAnswer {
   replayed: boolean;
 }
 
-// Audit events outside this window are refused: older ones are past any readiness window and retention, and
-// each month of them would get its own partition; newer ones come from a clock that is wrong.
+// Audit events outside this window are refused: older ones are past any readiness window and retention (they would
+// sit in the default partition until retention deletes them); newer ones come from a clock that is wrong.
 const AUDIT_PAST_MS = 366 * 24 * 3600 * 1000;
 const AUDIT_FUTURE_MS = 24 * 3600 * 1000;
 
@@ -186,10 +186,8 @@ export class IngestService {
     const { readings, issues } = readAuditViolations(batch.events);
     this.check([...unstorableText(batch, 'body', json), ...auditTimeIssues(batch.events, Date.now()), ...issues]);
     const unparsed = readings.filter((reading) => reading.unparsed).length;
-    let partitionedMonths: number[] = [];
     const reply = await this.record(scope, header, async (tx, batchId) => {
       const stored = await this.audit.insert(tx, scope, batch.events, readings);
-      partitionedMonths = stored.partitionedMonths;
       return {
         accepted: counts({ auditEvents: stored.inserted }),
         duplicates: counts({ auditEvents: batch.events.length - stored.inserted }),
@@ -215,7 +213,6 @@ export class IngestService {
         `org ${scope.orgId} cluster ${scope.clusterId}: ${unparsed} audit events stored unparsed, auditIDs ${JSON.stringify(auditIds.slice(0, 20))}`,
       );
     }
-    this.audit.rememberPartitions(partitionedMonths);
     return reply;
   }
 

@@ -1,0 +1,82 @@
+import {
+  latestTrendBucket,
+  listOrganizationIds,
+  readTrendNamespaces,
+  rebuildTrendBucket,
+  withSystem,
+  withTenant,
+  type PrismaClient,
+  type TransactionOptions,
+  type TrendBucket,
+} from '@ratchet/db';
+
+import { versionLabel } from '../evaluation/policy-version.util.js';
+import { bucketsToBuild } from './rollup-buckets.util.js';
+
+const TX: TransactionOptions = { maxWait: 10_000, timeout: 60_000 };
+
+/** What one rollup run did. */
+export interface RollupSummary {
+  organizations: number;
+  buckets: number;
+  rows: number;
+  /** Organizations whose rollup failed (logged by the caller); the others are done. */
+  failed: string[];
+}
+
+/**
+ * Builds the trend rollups of every organization. Tenants come from ratchet_organization_ids (SECURITY DEFINER);
+ * each organization's buckets are rebuilt in tenant transactions, one per bucket, so row-level security applies and
+ * a rebuild replaces exactly one bucket. Rerunning a bucket overwrites it (rebuildTrendBucket).
+ */
+export class RollupsService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async run(granularity: TrendBucket['granularity']): Promise<RollupSummary> {
+    const now = this.now();
+    const orgIds = await withSystem(this.prisma, (tx) => listOrganizationIds(tx));
+    const summary: RollupSummary = { organizations: orgIds.length, buckets: 0, rows: 0, failed: [] };
+    for (const orgId of orgIds) {
+      try {
+        const built = await this.rollupOrganization(orgId, granularity, now);
+        summary.buckets += built.buckets;
+        summary.rows += built.rows;
+      } catch (error) {
+        // One tenant's failure must not starve the others; the job fails afterwards so BullMQ retries it.
+        summary.failed.push(`${orgId}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return summary;
+  }
+
+  /** Rebuilds the buckets bucketsToBuild names for one organization; returns how many buckets and rows. */
+  async rollupOrganization(orgId: string, granularity: TrendBucket['granularity'], now: Date): Promise<{ buckets: number; rows: number }> {
+    const scope = { orgId };
+    const latest = await withTenant(this.prisma, orgId, (tx) => latestTrendBucket(tx, scope, granularity));
+    const buckets = bucketsToBuild(granularity, latest, now);
+    let rows = 0;
+    for (const bucket of buckets) {
+      rows += await this.rebuild(orgId, bucket, now);
+    }
+    return { buckets: buckets.length, rows };
+  }
+
+  /** Rebuilds one bucket of one organization. */
+  async rebuild(orgId: string, bucket: TrendBucket, computedAt: Date): Promise<number> {
+    const scope = { orgId };
+    return withTenant(
+      this.prisma,
+      orgId,
+      async (tx) => {
+        const sources = await readTrendNamespaces(tx, scope, bucket);
+        // The version readiness is computed at (its enforce-version, else latest), as findings name it.
+        const namespaces = sources.map((n) => ({ id: n.id, clusterId: n.clusterId, name: n.name, version: versionLabel(n.enforceVersion) }));
+        return rebuildTrendBucket(tx, scope, bucket, namespaces, computedAt);
+      },
+      TX,
+    );
+  }
+}

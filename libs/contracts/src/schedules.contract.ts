@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** The BullMQ queue of scheduled, system-wide work (no tenant in the payload): separate from JOB_QUEUE's per-cluster jobs. */
+export const SCHEDULE_QUEUE = 'ratchet-schedule';
+
+/** The scheduled jobs, by name. */
+export const SCHEDULED_JOB_NAMES = {
+  /** Rebuilds the hourly trend buckets of every organization: the previous hour, the hour in progress, any missed. */
+  rollupHourly: 'rollup-hourly',
+  /** Rebuilds the daily trend buckets (UTC days) of every organization that have ended: yesterday and any missed. */
+  rollupDaily: 'rollup-daily',
+  /** Creates audit partitions ahead, drops or deletes expired audit events, prunes ingest batches and old rollups. */
+  retention: 'retention',
+} as const;
+
+export type ScheduledJobName = (typeof SCHEDULED_JOB_NAMES)[keyof typeof SCHEDULED_JOB_NAMES];
+
+/** The payload version scheduled jobs carry; a processor refuses (as unrecoverable) one it does not know. */
+export const SCHEDULED_JOB_PAYLOAD_VERSION = 1;
+
+/**
+ * The payload of every scheduled job: only its version. What to do follows from the job's name and the worker's
+ * clock, and the tenants come from the database (ratchet_organization_ids), never from Redis.
+ */
+export const ScheduledJobPayload = z.strictObject({ version: z.literal(SCHEDULED_JOB_PAYLOAD_VERSION) });
+export type ScheduledJobPayload = z.infer<typeof ScheduledJobPayload>;
