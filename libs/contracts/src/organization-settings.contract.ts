@@ -10,6 +10,6 @@ export const ORGANIZATION_SETTINGS_DEFAULTS = Object.freeze({
    * rather than flagging them.
    */
   privilegedNamespaceAllowlist: Object.freeze(['kube-system', 'kube-public', 'kube-node-lease']) as readonly string[],
-  /** Days raw audit events are kept (whole daily partitions are dropped past it). */
+  /** Days raw audit events are kept: older rows are deleted, and a monthly partition is dropped once every organization is past it. */
   auditRetentionDays: 30,
 });
