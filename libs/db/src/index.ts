@@ -41,6 +41,7 @@ export {
   NO_MARKS,
   clearInventoryMarks,
   markClusterInventory,
+  markClusterNamespaces,
   markInventory,
   readInventoryMarks,
   type InventoryMark,
@@ -61,4 +62,5 @@ export {
   type BlockingWorkload,
   type NamespaceReadinessInput,
   type NamespaceReadinessRow,
+  type PsaContradictionRecord,
 } from './readiness/namespace-readiness.repository.js';

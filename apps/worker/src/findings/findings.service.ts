@@ -2,7 +2,7 @@ import { refreshWorkloadFindings, resolveWorkloadFindings, type ClusterScope, ty
 
 import { EVALUATED_LEVELS, ensureVerdicts } from '../evaluation/evaluation.service.js';
 import { clusterReleaseVersion, concreteVersion, versionLabel } from '../evaluation/policy-version.util.js';
-import { readPodsOfWorkloads, readTopLevelWorkloads } from './workload-sources.repository.js';
+import { readPodsOfWorkloads, readProjectionContainers, readTopLevelWorkloads } from './workload-sources.repository.js';
 import { workloadFailures } from './workload-failures.util.js';
 
 /**
@@ -44,8 +44,16 @@ export async function refreshFindings(tx: Transaction, scope: ClusterScope, work
     plans.flatMap((p) => p.versions.map((v) => v.concrete)),
     now,
   );
+  // Only workloads with pods can have injected containers; their templates' and pods' container names are read once.
+  const containers = await readProjectionContainers(
+    tx,
+    scope,
+    plans.filter((p) => p.sources.pods.length > 0).flatMap((p) => [p.sources.templateProjectionId, ...p.sources.pods.map((pod) => pod.projectionId)]),
+  );
   for (const plan of plans) {
-    const failing = plan.versions.flatMap((v) => EVALUATED_LEVELS.flatMap((level) => workloadFailures(plan.sources, verdicts, level, v.label, v.concrete)));
+    const failing = plan.versions.flatMap((v) =>
+      EVALUATED_LEVELS.flatMap((level) => workloadFailures(plan.sources, verdicts, level, v.label, v.concrete, containers)),
+    );
     const changes = await refreshWorkloadFindings(tx, scope, {
       workloadId: plan.workload.id,
       versions: plan.versions.map((v) => v.label),

@@ -26,6 +26,21 @@ export const PROJECTIONS = {
   hostNetwork: { metadata: {}, spec: { hostNetwork: true, containers: [{ name: 'agent', image: 'agent:1' }] } },
   /** Passes baseline, fails restricted. */
   plain: { metadata: {}, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
+  /**
+   * A `hardened` pod after injection: a privileged service-mesh sidecar (added by a mutating webhook) and a debug
+   * container (kubectl debug) that its workload's template does not have.
+   */
+  meshed: {
+    metadata: {},
+    spec: {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        { name: 'app', image: 'app:1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } },
+        { name: 'istio-proxy', image: 'proxyv2:1', securityContext: { privileged: true } },
+      ],
+      ephemeralContainers: [{ name: 'debugger', image: 'busybox:1' }],
+    },
+  },
 } as const satisfies Record<string, PodProjection>;
 
 export type ProjectionName = keyof typeof PROJECTIONS;
@@ -95,7 +110,7 @@ export async function seedAuditViolation(
   scope: ClusterScope,
   namespace: string,
   time: Date,
-  options: { dryRun?: boolean; unparsed?: boolean; level?: 'baseline' | 'restricted' } = {},
+  options: { dryRun?: boolean; unparsed?: boolean; level?: 'baseline' | 'restricted'; username?: string; impersonatedUsername?: string; enforcePolicy?: string } = {},
 ): Promise<void> {
   await withTenant(prisma, scope.orgId, async (tx) => {
     await ensureAuditPartition(tx, time);
@@ -106,7 +121,9 @@ export async function seedAuditViolation(
         clusterId: scope.clusterId,
         auditId: randomUUID(),
         time,
-        username: 'system:serviceaccount:kube-system:replicaset-controller',
+        username: options.username ?? 'system:serviceaccount:kube-system:replicaset-controller',
+        impersonatedUsername: options.impersonatedUsername ?? null,
+        enforcePolicy: options.enforcePolicy ?? null,
         verb: 'create',
         objectResource: 'pods',
         objectNamespace: namespace,

@@ -15,6 +15,7 @@ import {
   insertProjections,
   lockClusterInventory,
   markClusterInventory,
+  markClusterNamespaces,
   missingProjections,
   sweepInventory,
   upsertInventory,
@@ -224,10 +225,16 @@ export class IngestService {
     const scope = this.scopeOf(ctx);
     const { header } = this.header('heartbeat', idempotencyKey, heartbeat, 0);
     return this.record(scope, header, async (tx) => {
-      const previous = await this.batches.updateAgent(tx, scope, heartbeat);
+      const { previousKubernetesVersion: previous, psaSetupChanged } = await this.batches.updateAgent(tx, scope, heartbeat);
       // `latest` is evaluated at the cluster's own minor: a new one (the first heartbeat included) changes findings
-      // and readiness at `latest` of everything in the cluster, so all of it is marked for the worker.
-      const marks = kubernetesMinor(previous) === kubernetesMinor(heartbeat.kubernetesVersion) ? [] : [await markClusterInventory(tx, scope)];
+      // and readiness at `latest` of everything in the cluster, so all of it is marked for the worker. A new audit
+      // source or PSA configuration changes readiness only (provisional, defaults, exemptions): namespaces are marked.
+      const marks =
+        kubernetesMinor(previous) !== kubernetesMinor(heartbeat.kubernetesVersion)
+          ? [await markClusterInventory(tx, scope)]
+          : psaSetupChanged
+            ? [{ namespaces: await markClusterNamespaces(tx, scope), workloads: 0 }]
+            : [];
       return { accepted: counts({}), duplicates: counts({}), deleted: counts({}), jobs: inventoryJobs(scope, 0, marks) };
     });
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditSource } from '@ratchet/contracts';
 import type { LevelReadiness, NamespaceSortField, NamespaceSummary, NamespacesPage, NamespacesQuery } from '@ratchet/contracts';
 import { z } from 'zod';
 
@@ -26,12 +27,19 @@ function positionOf(row: NamespaceRow, sort: NamespaceSortField): KeysetPosition
   return { keys: [keys[sort]()], id: row.id };
 }
 
-function readinessOf(readiness: ReadinessRow, version: string): LevelReadiness {
+// Written by the worker from the cluster's heartbeat; anything else reads as unknown.
+const StoredAuditSource = AuditSource.nullable().catch(null);
+
+function readinessOf(readiness: ReadinessRow, labelVersion: string): LevelReadiness {
   return {
     status: readiness.state,
-    version,
+    version: readiness.version ?? labelVersion,
     blockingWorkloads: readiness.blockingWorkloads,
     computedAt: readiness.computedAt?.toISOString() ?? null,
+    provisional: readiness.state === 'ready' && readiness.provisional,
+    observedSince: readiness.observedSince?.toISOString() ?? null,
+    auditSource: StoredAuditSource.parse(readiness.auditSource),
+    exempt: readiness.exempt,
   };
 }
 
