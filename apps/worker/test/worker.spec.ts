@@ -285,7 +285,7 @@ describe('worker', () => {
   describe("readiness decided with the cluster's PSA configuration and the organization's settings", () => {
     const BASELINE_DEFAULTS = {
       defaults: { enforce: 'baseline', 'enforce-version': 'v1.30', audit: 'privileged', 'audit-version': 'latest', warn: 'privileged', 'warn-version': 'latest' },
-      exemptions: { usernames: ['ci-bot'], runtimeClasses: [], namespaces: ['istio-system'] },
+      exemptions: { usernames: ['ci-bot'], runtimeClasses: ['kata'], namespaces: ['istio-system'] },
     };
     const CONFIGURED: NamespaceSpec[] = [
       // Unlabeled: the cluster's defaults enforce baseline at v1.30, so the failing DaemonSet makes it at risk.
@@ -298,6 +298,8 @@ describe('worker', () => {
       { name: 'labeled', labels: { enforce: 'privileged' }, workloads: [{ kind: 'DaemonSet', name: 'node-agent', template: 'hostNetwork', pods: [] }] },
       { name: 'quiet', workloads: [{ kind: 'StatefulSet', name: 'db', template: 'hardened', pods: ['hardened'] }] },
       { name: 'young', workloads: [{ kind: 'StatefulSet', name: 'db', template: 'hardened', pods: ['hardened'] }] },
+      // Enforces baseline by the defaults; its only failing workload runs in the exempt runtime class `kata`.
+      { name: 'sandboxed', workloads: [{ kind: 'Deployment', name: 'vm', template: 'kataPrivileged', pods: ['kataPrivileged'] }] },
     ];
     let scope: ClusterScope;
     let org: string;
@@ -340,6 +342,12 @@ describe('worker', () => {
       expect(await stored('unlabeled', 'restricted')).toMatchObject({ version: 'v1.30', status: 'blocked', atRisk: false });
       // A valid label wins over the defaults.
       expect(await stored('labeled', 'baseline')).toMatchObject({ version: 'v1.30', status: 'blocked', atRisk: false, enforceLevel: 'privileged', enforceSource: 'label' });
+    });
+
+    it('does not evaluate pods and templates of an exempt runtime class against enforce', async () => {
+      // libs/pss alone rejects the pod; PSA's runtime-class exemption lets it through.
+      expect(evaluatePod(PROJECTIONS.kataPrivileged as PodLike, 'baseline', 'v1.30').checks.map((c) => c.id)).toEqual(['privileged']);
+      expect(await stored('sandboxed', 'baseline')).toMatchObject({ status: 'ready', atRisk: false, blockingWorkloads: [] });
     });
 
     it('fails an invalid enforce label closed to restricted', async () => {

@@ -220,3 +220,21 @@ export async function deleteOtherReadinessVersions(
     WHERE r.org_id = ${scope.orgId}::uuid AND r.cluster_id = ${scope.clusterId}::uuid
       AND r.namespace_id = k.namespace_id AND r.version <> k.version`;
 }
+
+/**
+ * The ids among these projections whose `spec.runtimeClassName` is one of `runtimeClasses`: PSA exempts such pods
+ * (and pod templates) from evaluation. Projections from agents older than the field carry no runtime class.
+ */
+export async function projectionsWithRuntimeClasses(
+  tx: Transaction,
+  scope: ClusterScope,
+  projectionIds: readonly string[],
+  runtimeClasses: readonly string[],
+): Promise<Set<string>> {
+  if (projectionIds.length === 0 || runtimeClasses.length === 0) return new Set();
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM security_projections
+    WHERE org_id = ${scope.orgId}::uuid AND id = ANY(${[...new Set(projectionIds)]}::uuid[])
+      AND projection->'spec'->>'runtimeClassName' = ANY(${[...runtimeClasses]}::text[])`;
+  return new Set(rows.map((r) => r.id));
+}

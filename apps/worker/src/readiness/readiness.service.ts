@@ -18,6 +18,7 @@ import {
   countAuditViolations,
   deleteOtherReadinessVersions,
   latestEnforcePolicies,
+  projectionsWithRuntimeClasses,
   readNamespacePods,
   readNamespaceWorkloads,
   readReadinessCluster,
@@ -108,7 +109,8 @@ export function isProvisional(observedSince: Date, auditSource: AuditSource | nu
  *   heartbeat yet);
  * - `blocked` when a live top-level workload's template or a pod behind it fails level@version, or an audit-mode
  *   violation of that level within the organization's readiness window (ending at `now`) was recorded (dry runs
- *   never block; unparsed ones do; those of users the cluster's PSA configuration exempts do not);
+ *   never block; unparsed ones do; those of users the cluster's PSA configuration exempts do not); pods and
+ *   templates whose runtimeClassName the configuration exempts never block;
  * - `atRisk` when PSA already enforces the level there: by its label, by the cluster's PSA defaults for an
  *   unlabeled namespace, or by PSA's fail-closed fallback (restricted) for an invalid label; never in an exempt
  *   namespace (`exempt`: PSA evaluates nothing there, so `ready` says nothing about compliance);
@@ -151,8 +153,15 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
   // Grouped once: a namespace chunk can hold thousands of workloads and tens of thousands of pods.
   const workloadsOf = groupBy(workloads, (w) => w.namespaceId);
   const podsOf = groupBy(pods, (p) => p.topLevelWorkloadUid);
+  // Pods and templates of an exempt runtime class are not evaluated by PSA: they never block.
+  const exemptRuntime = await projectionsWithRuntimeClasses(
+    tx,
+    scope,
+    [...workloads.map((w) => w.projectionId), ...pods.map((p) => p.projectionId)],
+    exemptions.runtimeClasses,
+  );
   const failing = (projectionId: string, level: PssLevel, version: string): string[] =>
-    verdicts.get(projectionId)?.get(verdictKey(level, version))?.checks.map((c) => c.id) ?? [];
+    exemptRuntime.has(projectionId) ? [] : (verdicts.get(projectionId)?.get(verdictKey(level, version))?.checks.map((c) => c.id) ?? []);
 
   const rows: NamespaceReadinessInput[] = [];
   for (const { namespace, policy, label, concrete } of plans) {

@@ -24,6 +24,8 @@ export const PROJECTIONS = {
   },
   /** Fails baseline: host network. */
   hostNetwork: { metadata: {}, spec: { hostNetwork: true, containers: [{ name: 'agent', image: 'agent:1' }] } },
+  /** Fails baseline (privileged) in a sandboxed runtime class the cluster may exempt. */
+  kataPrivileged: { metadata: {}, spec: { runtimeClassName: 'kata', containers: [{ name: 'vm', image: 'vm:1', securityContext: { privileged: true } }] } },
   /** Passes baseline, fails restricted. */
   plain: { metadata: {}, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
   /**
