@@ -315,6 +315,14 @@ describe('readiness configuration', () => {
           exempt: false,
         },
       });
+
+      // Observed for longer than the window since the worker stored it: firm now, without a recompute.
+      const where = { orgId: tenant.orgId, namespaceId: ns.id, level: 'baseline' as const };
+      await db().namespaceReadiness.updateMany({ where, data: { observedSince: new Date(Date.now() - 8 * 86_400_000) } });
+      expect((await readiness()).baseline).toMatchObject({ status: 'ready', provisional: false });
+      // Without an audit source it stays provisional however long it was observed.
+      await db().namespaceReadiness.updateMany({ where, data: { auditSource: 'none' } });
+      expect((await readiness()).baseline).toMatchObject({ status: 'ready', provisional: true, auditSource: 'none' });
     });
   });
 

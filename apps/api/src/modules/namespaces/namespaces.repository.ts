@@ -19,6 +19,7 @@ export interface ReadinessRow {
   observedSince: Date | null;
   auditSource: string | null;
   exempt: boolean;
+  windowDays: number | null;
 }
 
 /** A namespace with its cluster's name, labels, readiness per level and counts. */
@@ -72,6 +73,7 @@ interface NamespaceRecord extends StoredPsaLabels {
   baseline_observed_since: Date | null;
   baseline_audit_source: string | null;
   baseline_exempt: boolean | null;
+  baseline_window_days: number | null;
   restricted_state: ReadinessStatus;
   restricted_version: string | null;
   restricted_blocking: number | null;
@@ -80,6 +82,7 @@ interface NamespaceRecord extends StoredPsaLabels {
   restricted_observed_since: Date | null;
   restricted_audit_source: string | null;
   restricted_exempt: boolean | null;
+  restricted_window_days: number | null;
   workloads: number;
   pods: number;
   open_findings: number;
@@ -120,7 +123,8 @@ function readinessColumns(level: 'baseline' | 'restricted', alias: string): Pris
   const c = (column: string) => Prisma.raw(`${level}_${column}`);
   return Prisma.sql`${readinessState(alias)} AS ${c('state')}, ${r}.version AS ${c('version')},
       ${r}.blocking_workload_count AS ${c('blocking')}, ${r}.computed_at AS ${c('computed_at')}, ${r}.provisional AS ${c('provisional')},
-      ${r}.observed_since AS ${c('observed_since')}, ${r}.audit_source::text AS ${c('audit_source')}, ${r}.exempt AS ${c('exempt')}`;
+      ${r}.observed_since AS ${c('observed_since')}, ${r}.audit_source::text AS ${c('audit_source')}, ${r}.exempt AS ${c('exempt')},
+      ${r}.window_days AS ${c('window_days')}`;
 }
 
 function derivedTable(orgId: string, where: Prisma.Sql): Prisma.Sql {
@@ -174,6 +178,7 @@ function toRow(record: NamespaceRecord): NamespaceRow {
       observedSince: record.baseline_observed_since,
       auditSource: record.baseline_audit_source,
       exempt: record.baseline_exempt ?? false,
+      windowDays: record.baseline_window_days,
     },
     restricted: {
       state: record.restricted_state,
@@ -184,6 +189,7 @@ function toRow(record: NamespaceRecord): NamespaceRow {
       observedSince: record.restricted_observed_since,
       auditSource: record.restricted_audit_source,
       exempt: record.restricted_exempt ?? false,
+      windowDays: record.restricted_window_days,
     },
     workloads: record.workloads,
     pods: record.pods,
