@@ -64,3 +64,4 @@ export {
   type NamespaceReadinessRow,
   type PsaContradictionRecord,
 } from './readiness/namespace-readiness.repository.js';
+export { readOrganizationSettings, type StoredOrganizationSettings } from './organization/organization-settings.repository.js';

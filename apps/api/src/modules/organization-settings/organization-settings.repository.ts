@@ -1,36 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { UpdateOrganizationSettingsRequest } from '@ratchet/contracts';
-import { withTenant, type Transaction } from '@ratchet/db';
+import { readOrganizationSettings, withTenant, type StoredOrganizationSettings, type Transaction } from '@ratchet/db';
 import type { OutboxEntry } from '@ratchet/jobs';
 
 import { Database } from '../../infra/database.provider.js';
 import { markReadinessStale } from '../readiness-requeue/readiness-requeue.repository.js';
 
 /** The organization's settings as stored; `defaultPsaConfiguration` is JSON the service checks against its contract. */
-export interface OrganizationSettingsRow {
-  readinessWindowDays: number;
-  privilegedNamespaceAllowlist: string[];
-  auditRetentionDays: number;
-  defaultPsaConfiguration: unknown;
-  updatedAt: Date;
-}
+export type OrganizationSettingsRow = StoredOrganizationSettings;
 
-async function select(tx: Transaction, orgId: string): Promise<OrganizationSettingsRow | null> {
-  const [row] = await tx.$queryRaw<
-    { readiness_window_days: number; privileged_namespace_allowlist: string[]; audit_retention_days: number; default_psa_configuration: unknown; updated_at: Date }[]
-  >`
-    SELECT readiness_window_days, privileged_namespace_allowlist, audit_retention_days, default_psa_configuration, updated_at
-    FROM organizations WHERE id = ${orgId}::uuid`;
-  return row
-    ? {
-        readinessWindowDays: row.readiness_window_days,
-        privilegedNamespaceAllowlist: row.privileged_namespace_allowlist,
-        auditRetentionDays: row.audit_retention_days,
-        defaultPsaConfiguration: row.default_psa_configuration,
-        updatedAt: row.updated_at,
-      }
-    : null;
-}
+const select = (tx: Transaction, orgId: string) => readOrganizationSettings(tx, { orgId });
 
 @Injectable()
 export class OrganizationSettingsRepository {
