@@ -350,6 +350,13 @@ describe('worker', () => {
       expect(await stored('sandboxed', 'baseline')).toMatchObject({ status: 'ready', atRisk: false, blockingWorkloads: [] });
     });
 
+    it("keeps findings at the cluster's default enforce-version, where readiness is decided, beside latest", async () => {
+      const versions = await withTenant(prisma, org, (tx) =>
+        tx.finding.findMany({ where: { orgId: org, clusterId: scope.clusterId, namespaceName: 'unlabeled', level: 'baseline' }, select: { version: true, checkId: true } }),
+      );
+      expect(versions.map((f) => `${f.version}:${f.checkId}`).sort()).toEqual(['latest:hostNamespaces', 'v1.30:hostNamespaces']);
+    });
+
     it('fails an invalid enforce label closed to restricted', async () => {
       expect(await stored('typo', 'restricted')).toMatchObject({ status: 'blocked', atRisk: true, enforceLevel: 'restricted', enforceSource: 'fallback', version: 'v1.30' });
     });

@@ -13,7 +13,7 @@ import { createCluster } from '../factories/cluster.factory.js';
 import type { TestCluster } from '../factories/cluster.factory.js';
 import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
 import { heartbeatBody } from '../factories/ingest-body.factory.js';
-import { createNamespace } from '../factories/inventory.factory.js';
+import { createNamespace, createWorkload } from '../factories/inventory.factory.js';
 import { createMember, createTenant } from '../factories/tenant.factory.js';
 import { eventually } from '../support/eventually.util.js';
 import { startRedisServer } from '../support/redis-server.js';
@@ -57,6 +57,8 @@ describe('readiness configuration', () => {
     db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM inventory_marks WHERE org_id = ${orgId}::uuid AND cluster_id = ${clusterId}::uuid AND subject = 'namespace'`.then(
       (rows) => rows[0]!.n,
     );
+  const workloadMarks = (orgId: string) =>
+    db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM inventory_marks WHERE org_id = ${orgId}::uuid AND subject = 'workload'`.then((rows) => rows[0]!.n);
   const clearMarks = (orgId: string) => db().$executeRaw`DELETE FROM inventory_marks WHERE org_id = ${orgId}::uuid`;
 
   describe('GET/PATCH /api/v1/organization/settings', () => {
@@ -140,7 +142,8 @@ describe('readiness configuration', () => {
       const tenant = await createTenant(sut.database.url);
       const clusters = [await createCluster(sut.database.url, tenant.orgId), await createCluster(sut.database.url, tenant.orgId)];
       for (const cluster of clusters) {
-        await createNamespace(sut.database.url, { orgId: tenant.orgId, clusterId: cluster.clusterId }, { name: 'shop' });
+        const shop = await createNamespace(sut.database.url, { orgId: tenant.orgId, clusterId: cluster.clusterId }, { name: 'shop' });
+        await createWorkload(sut.database.url, shop, { name: 'web' });
         await createNamespace(sut.database.url, { orgId: tenant.orgId, clusterId: cluster.clusterId }, { name: 'gone', deletedAt: new Date() });
       }
       await clearMarks(tenant.orgId);
@@ -161,10 +164,19 @@ describe('readiness configuration', () => {
         .map((job) => (job.data as { clusterId: string }).clusterId)
         .sort();
       expect(readinessJobs).toEqual(clusters.map((c) => c.clusterId).sort());
+      // The window changes readiness only: no workload is marked for findings.
+      expect(await workloadMarks(tenant.orgId)).toBe(0);
 
+      // The default PSA configuration's versions are versions findings use: workloads are marked too.
       await clearMarks(tenant.orgId);
       await request(sut.http).patch(SETTINGS).set(tenant.owner.headers).send({ defaultPsaConfiguration: BASELINE_DEFAULTS }).expect(200);
       expect(await namespaceMarks(tenant.orgId, clusters[1]!.clusterId)).toBe(1);
+      expect(await workloadMarks(tenant.orgId)).toBe(2);
+      await eventually(() => db().outboxJob.count({ where: { orgId: tenant.orgId } }), (count) => count === 0);
+      const evaluations = (await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active'])).filter(
+        (job) => job.name === JOB_NAMES.evaluateProjections && (job.data as { orgId: string }).orgId === tenant.orgId,
+      );
+      expect(evaluations).toHaveLength(2);
     });
   });
 

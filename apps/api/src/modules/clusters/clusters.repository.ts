@@ -213,7 +213,7 @@ export class ClustersRepository {
             WHERE org_id = ${orgId}::uuid AND id = ${clusterId}::uuid`;
         }
         const changed = psa !== undefined && !isDeepStrictEqual(current.psa_configuration_override ?? null, psa);
-        const outbox = changed ? await markReadinessStale(tx, orgId, [clusterId]) : [];
+        const outbox = changed ? await markReadinessStale(tx, orgId, [clusterId], 'inventory') : [];
         return { row: (await selectSummary(tx, orgId, clusterId))!, outbox };
       });
     } catch (error) {

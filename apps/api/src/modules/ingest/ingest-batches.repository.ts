@@ -118,10 +118,10 @@ export class IngestBatchesRepository {
     tx: Transaction,
     scope: IngestScope,
     heartbeat: Heartbeat,
-  ): Promise<{ previousKubernetesVersion: string | null; psaSetupChanged: boolean }> {
+  ): Promise<{ previousKubernetesVersion: string | null; auditSourceChanged: boolean; psaConfigurationChanged: boolean }> {
     const psaConfiguration = heartbeat.psaConfiguration === undefined ? null : JSON.stringify(heartbeat.psaConfiguration);
     // The row lock makes two heartbeats of one cluster read each other's version in turn.
-    const rows = await tx.$queryRaw<{ previous: string | null; psa_setup_changed: boolean }[]>`
+    const rows = await tx.$queryRaw<{ previous: string | null; audit_source_changed: boolean; psa_configuration_changed: boolean }[]>`
       WITH old AS (
         SELECT kubernetes_version, audit_source, psa_configuration FROM clusters
         WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid FOR UPDATE
@@ -133,8 +133,12 @@ export class IngestBatchesRepository {
       FROM old
       WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid
       RETURNING old.kubernetes_version AS previous,
-        (old.audit_source IS DISTINCT FROM ${heartbeat.auditSource ?? null}::audit_source
-         OR old.psa_configuration IS DISTINCT FROM ${psaConfiguration}::jsonb) AS psa_setup_changed`;
-    return { previousKubernetesVersion: rows[0]?.previous ?? null, psaSetupChanged: rows[0]?.psa_setup_changed ?? false };
+        old.audit_source IS DISTINCT FROM ${heartbeat.auditSource ?? null}::audit_source AS audit_source_changed,
+        old.psa_configuration IS DISTINCT FROM ${psaConfiguration}::jsonb AS psa_configuration_changed`;
+    return {
+      previousKubernetesVersion: rows[0]?.previous ?? null,
+      auditSourceChanged: rows[0]?.audit_source_changed ?? false,
+      psaConfigurationChanged: rows[0]?.psa_configuration_changed ?? false,
+    };
   }
 }

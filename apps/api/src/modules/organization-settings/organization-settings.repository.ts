@@ -4,7 +4,7 @@ import { readOrganizationSettings, withTenant, type StoredOrganizationSettings, 
 import type { OutboxEntry } from '@ratchet/jobs';
 
 import { Database } from '../../infra/database.provider.js';
-import { markReadinessStale } from '../readiness-requeue/readiness-requeue.repository.js';
+import { markReadinessStale, type StaleScope } from '../readiness-requeue/readiness-requeue.repository.js';
 
 /** The organization's settings as stored; `defaultPsaConfiguration` is JSON the service checks against its contract. */
 export type OrganizationSettingsRow = StoredOrganizationSettings;
@@ -20,13 +20,13 @@ export class OrganizationSettingsRepository {
   }
 
   /**
-   * Applies the change in one transaction; when it changes what readiness reads (`requeue`), every cluster of the
-   * organization gets its namespaces marked and a readiness job in the outbox in the same transaction.
+   * Applies the change in one transaction; when it changes what readiness or findings read (`stale`), every
+   * cluster of the organization gets its inventory marked and the refreshing jobs in the outbox in the same transaction.
    */
   async update(
     orgId: string,
     change: UpdateOrganizationSettingsRequest,
-    requeue: (before: OrganizationSettingsRow, after: OrganizationSettingsRow) => boolean,
+    stale: (before: OrganizationSettingsRow, after: OrganizationSettingsRow) => StaleScope | null,
   ): Promise<{ settings: OrganizationSettingsRow; outbox: OutboxEntry[] } | null> {
     return withTenant(this.database.client, orgId, async (tx) => {
       const before = await select(tx, orgId);
@@ -42,9 +42,10 @@ export class OrganizationSettingsRepository {
           updated_at = now()
         WHERE id = ${orgId}::uuid`;
       const after = (await select(tx, orgId))!;
-      if (!requeue(before, after)) return { settings: after, outbox: [] };
+      const scope = stale(before, after);
+      if (scope === null) return { settings: after, outbox: [] };
       const clusters = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM clusters WHERE org_id = ${orgId}::uuid ORDER BY id`;
-      return { settings: after, outbox: await markReadinessStale(tx, orgId, clusters.map((c) => c.id)) };
+      return { settings: after, outbox: await markReadinessStale(tx, orgId, clusters.map((c) => c.id), scope) };
     });
   }
 }

@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { notFound } from '../../common/errors/app-error.js';
+import type { StaleScope } from '../readiness-requeue/readiness-requeue.repository.js';
 import { ReadinessRequeue } from '../readiness-requeue/readiness-requeue.service.js';
 import { OrganizationSettingsRepository } from './organization-settings.repository.js';
 import type { OrganizationSettingsRow } from './organization-settings.repository.js';
@@ -23,11 +24,13 @@ function toSettings(row: OrganizationSettingsRow): OrganizationSettings {
 }
 
 /**
- * Readiness reads the window and the default PSA configuration; the allowlist is read by coverage at request time
- * and retention by its own job, so only the first two re-queue readiness.
+ * Readiness reads the window; readiness and findings read the default PSA configuration (its default versions are
+ * versions findings are evaluated at). The allowlist is read by coverage at request time and retention by its own
+ * job, so neither re-queues anything.
  */
-function readinessInputsChanged(before: OrganizationSettingsRow, after: OrganizationSettingsRow): boolean {
-  return before.readinessWindowDays !== after.readinessWindowDays || !isDeepStrictEqual(before.defaultPsaConfiguration ?? null, after.defaultPsaConfiguration ?? null);
+function staleAfter(before: OrganizationSettingsRow, after: OrganizationSettingsRow): StaleScope | null {
+  if (!isDeepStrictEqual(before.defaultPsaConfiguration ?? null, after.defaultPsaConfiguration ?? null)) return 'inventory';
+  return before.readinessWindowDays !== after.readinessWindowDays ? 'readiness' : null;
 }
 
 @Injectable()
@@ -44,7 +47,7 @@ export class OrganizationSettingsService {
   }
 
   async update(ctx: TenantContext, change: UpdateOrganizationSettingsRequest): Promise<OrganizationSettings> {
-    const updated = await this.repository.update(ctx.orgId, change, readinessInputsChanged);
+    const updated = await this.repository.update(ctx.orgId, change, staleAfter);
     if (!updated) throw notFound('organization');
     await this.readiness.dispatch(updated.outbox);
     return toSettings(updated.settings);

@@ -1,19 +1,30 @@
 import { JOB_NAMES, JOB_PAYLOAD_VERSION } from '@ratchet/contracts';
-import { markClusterNamespaces, type Transaction } from '@ratchet/db';
+import { markClusterInventory, markClusterNamespaces, type Transaction } from '@ratchet/db';
 import { prepareJob, writeOutboxJobs, type OutboxEntry } from '@ratchet/jobs';
 
 /**
- * Inside the caller's tenant transaction: marks every live namespace of these clusters for readiness and writes a
- * `recompute-readiness` outbox job per cluster that has any, so the change that made readiness stale and the work
- * that refreshes it commit together. Returns the outbox entries to enqueue after commit.
+ * What a change makes stale: `readiness` (the window: namespaces only) or `inventory` (the PSA configuration, whose
+ * default versions are versions findings are evaluated at: namespaces and top-level workloads).
  */
-export async function markReadinessStale(tx: Transaction, orgId: string, clusterIds: readonly string[]): Promise<OutboxEntry[]> {
+export type StaleScope = 'readiness' | 'inventory';
+
+/**
+ * Inside the caller's tenant transaction: marks the live namespaces (and, for `inventory`, top-level workloads) of
+ * these clusters and writes the jobs that refresh them (`recompute-readiness`, and `evaluate-projections` for
+ * workloads) to the outbox, so the change that made them stale and the work that refreshes it commit together.
+ * Returns the outbox entries to enqueue after commit.
+ */
+export async function markReadinessStale(tx: Transaction, orgId: string, clusterIds: readonly string[], stale: StaleScope): Promise<OutboxEntry[]> {
   const entries: OutboxEntry[] = [];
   for (const clusterId of [...clusterIds].sort()) {
     const scope = { orgId, clusterId };
-    if ((await markClusterNamespaces(tx, scope)) === 0) continue;
-    const job = prepareJob(JOB_NAMES.recomputeReadiness, { version: JOB_PAYLOAD_VERSION, orgId, clusterId });
-    entries.push(...(await writeOutboxJobs(tx, scope, [job])));
+    const payload = { version: JOB_PAYLOAD_VERSION, orgId, clusterId } as const;
+    const marks = stale === 'inventory' ? await markClusterInventory(tx, scope) : { namespaces: await markClusterNamespaces(tx, scope), workloads: 0 };
+    const jobs = [
+      ...(marks.workloads > 0 ? [prepareJob(JOB_NAMES.evaluateProjections, payload)] : []),
+      ...(marks.namespaces > 0 ? [prepareJob(JOB_NAMES.recomputeReadiness, payload)] : []),
+    ];
+    if (jobs.length > 0) entries.push(...(await writeOutboxJobs(tx, scope, jobs)));
   }
   return entries;
 }
