@@ -17,6 +17,8 @@ import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { OpenApiModule } from './modules/openapi/openapi.module.js';
 import { TrendsModule } from './modules/trends/trends.module.js';
+import { OrganizationSettingsModule } from './modules/organization-settings/organization-settings.module.js';
+import { CoverageModule } from './modules/cluster-coverage/coverage.module.js';
 
 @Module({})
 export class AppModule {
@@ -39,6 +41,8 @@ export class AppModule {
         FindingsModule,
         AuditEventsModule,
         TrendsModule,
+        OrganizationSettingsModule,
+        CoverageModule,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createPrismaClient, markClusterInventory, markInventory, withTenant, type ClusterScope, type PrismaClient } from '@ratchet/db';
+import { Prisma, createPrismaClient, markClusterInventory, markInventory, withTenant, type ClusterScope, type PrismaClient } from '@ratchet/db';
 import { JOB_NAMES, JOB_QUEUE, JobProducer } from '@ratchet/jobs';
 import { evaluatePod, type PodLike } from '@ratchet/pss';
 import { Queue, type Worker } from 'bullmq';
@@ -174,7 +174,7 @@ describe('worker', () => {
         version: 'latest',
         status: 'open',
         message: 'forbidden sysctls (net.ipv4.tcp_rmem)',
-        detail: { template: true, pods: ['tuned-0', 'tuned-1'], failingPods: 2, details: ['net.ipv4.tcp_rmem'] },
+        detail: { template: true, pods: ['tuned-0', 'tuned-1'], failingPods: 2, details: ['net.ipv4.tcp_rmem'], injectedContainers: [] },
         firstSeenAt: NOW.toISOString(),
       }),
       expect.objectContaining({ workload: 'Deployment/tuned', level: 'restricted', version: 'latest', status: 'open' }),
@@ -280,6 +280,151 @@ describe('worker', () => {
     const [failed] = await queue.getFailed();
     expect(failed!.attemptsMade).toBe(1);
     expect(failed!.failedReason).toMatch(/orgId/);
+  });
+
+  describe("readiness decided with the cluster's PSA configuration and the organization's settings", () => {
+    const BASELINE_DEFAULTS = {
+      defaults: { enforce: 'baseline', 'enforce-version': 'v1.30', audit: 'privileged', 'audit-version': 'latest', warn: 'privileged', 'warn-version': 'latest' },
+      exemptions: { usernames: ['ci-bot'], runtimeClasses: ['kata'], namespaces: ['istio-system'] },
+    };
+    const CONFIGURED: NamespaceSpec[] = [
+      // Unlabeled: the cluster's defaults enforce baseline at v1.30, so the failing DaemonSet makes it at risk.
+      { name: 'unlabeled', workloads: [{ kind: 'DaemonSet', name: 'node-agent', template: 'hostNetwork', pods: ['hostNetwork'] }] },
+      // Exempt by the configuration: assessed, never at risk, said to be exempt.
+      { name: 'istio-system', workloads: [{ kind: 'DaemonSet', name: 'cni', template: 'hostNetwork', pods: ['hostNetwork'] }] },
+      // An invalid enforce label fails closed to restricted (SEMANTICS.md §5): at risk for restricted.
+      { name: 'typo', labels: { enforce: 'baseline ' }, workloads: [{ kind: 'Deployment', name: 'web', template: 'plain', pods: ['plain'] }] },
+      // A valid label wins over the defaults.
+      { name: 'labeled', labels: { enforce: 'privileged' }, workloads: [{ kind: 'DaemonSet', name: 'node-agent', template: 'hostNetwork', pods: [] }] },
+      { name: 'quiet', workloads: [{ kind: 'StatefulSet', name: 'db', template: 'hardened', pods: ['hardened'] }] },
+      { name: 'young', workloads: [{ kind: 'StatefulSet', name: 'db', template: 'hardened', pods: ['hardened'] }] },
+      // Enforces baseline by the defaults; its only failing workload runs in the exempt runtime class `kata`.
+      { name: 'sandboxed', workloads: [{ kind: 'Deployment', name: 'vm', template: 'kataPrivileged', pods: ['kataPrivileged'] }] },
+    ];
+    let scope: ClusterScope;
+    let org: string;
+
+    async function setCluster(data: {
+      psaConfigurationOverride?: object | typeof Prisma.DbNull;
+      psaConfiguration?: object;
+      auditSource?: 'webhook' | 'file' | 'none' | null;
+    }) {
+      await withTenant(prisma, org, async (tx) => {
+        await tx.cluster.update({ where: { orgId_id: { orgId: org, id: scope.clusterId } }, data });
+        await markClusterInventory(tx, scope);
+      });
+    }
+    const recompute = () => runJobs((producer) => enqueueCluster(producer, scope));
+    const stored = (ns: string, level: 'baseline' | 'restricted') =>
+      withTenant(prisma, org, (tx) => tx.namespaceReadiness.findFirstOrThrow({ where: { orgId: org, clusterId: scope.clusterId, level, namespace: { name: ns } } }));
+
+    beforeAll(async () => {
+      org = await createOrganization(prisma, 7);
+      scope = await seedCluster(prisma, org, 'configured', 'v1.31.0', CONFIGURED);
+      await withTenant(prisma, org, async (tx) => {
+        await tx.namespace.updateMany({ where: { orgId: org, clusterId: scope.clusterId }, data: { firstSeenAt: new Date(NOW.getTime() - 30 * DAY) } });
+        await tx.namespace.updateMany({ where: { orgId: org, clusterId: scope.clusterId, name: 'young' }, data: { firstSeenAt: new Date(NOW.getTime() - 2 * DAY) } });
+      });
+      // An exempt user's violation (PSA would not have recorded it) and violations in the exempt namespace.
+      await seedAuditViolation(prisma, scope, 'quiet', new Date(NOW.getTime() - DAY), { username: 'ci-bot', enforcePolicy: 'baseline:v1.30' });
+      await seedAuditViolation(prisma, scope, 'quiet', new Date(NOW.getTime() - DAY), { username: 'alice', impersonatedUsername: 'ci-bot', enforcePolicy: 'baseline:v1.30' });
+      await seedAuditViolation(prisma, scope, 'istio-system', new Date(NOW.getTime() - DAY));
+      // The apiserver said it enforced privileged in `unlabeled`: the configuration given to Ratchet says baseline.
+      await seedAuditViolation(prisma, scope, 'unlabeled', new Date(NOW.getTime() - 3 * DAY), { enforcePolicy: 'baseline:v1.30' });
+      await seedAuditViolation(prisma, scope, 'unlabeled', new Date(NOW.getTime() - DAY), { enforcePolicy: 'privileged:latest' });
+      await setCluster({ psaConfigurationOverride: BASELINE_DEFAULTS, psaConfiguration: { ...BASELINE_DEFAULTS, defaults: { ...BASELINE_DEFAULTS.defaults, enforce: 'restricted' } }, auditSource: 'webhook' });
+      await recompute();
+    });
+
+    it("makes an unlabeled namespace at risk when the cluster's defaults enforce baseline, at the default enforce-version", async () => {
+      expect(await stored('unlabeled', 'baseline')).toMatchObject({ version: 'v1.30', status: 'blocked', atRisk: true, enforceLevel: 'baseline', enforceSource: 'default' });
+      // Restricted is not enforced there.
+      expect(await stored('unlabeled', 'restricted')).toMatchObject({ version: 'v1.30', status: 'blocked', atRisk: false });
+      // A valid label wins over the defaults.
+      expect(await stored('labeled', 'baseline')).toMatchObject({ version: 'v1.30', status: 'blocked', atRisk: false, enforceLevel: 'privileged', enforceSource: 'label' });
+    });
+
+    it('does not evaluate pods and templates of an exempt runtime class against enforce', async () => {
+      // libs/pss alone rejects the pod; PSA's runtime-class exemption lets it through.
+      expect(evaluatePod(PROJECTIONS.kataPrivileged as PodLike, 'baseline', 'v1.30').checks.map((c) => c.id)).toEqual(['privileged']);
+      expect(await stored('sandboxed', 'baseline')).toMatchObject({ status: 'ready', atRisk: false, blockingWorkloads: [] });
+    });
+
+    it("keeps findings at the cluster's default enforce-version, where readiness is decided, beside latest", async () => {
+      const versions = await withTenant(prisma, org, (tx) =>
+        tx.finding.findMany({ where: { orgId: org, clusterId: scope.clusterId, namespaceName: 'unlabeled', level: 'baseline' }, select: { version: true, checkId: true } }),
+      );
+      expect(versions.map((f) => `${f.version}:${f.checkId}`).sort()).toEqual(['latest:hostNamespaces', 'v1.30:hostNamespaces']);
+    });
+
+    it('fails an invalid enforce label closed to restricted', async () => {
+      expect(await stored('typo', 'restricted')).toMatchObject({ status: 'blocked', atRisk: true, enforceLevel: 'restricted', enforceSource: 'fallback', version: 'v1.30' });
+    });
+
+    it('says an exempt namespace is exempt and never at risk, whatever its workloads', async () => {
+      expect(await stored('istio-system', 'baseline')).toMatchObject({ status: 'blocked', atRisk: false, exempt: true, enforceSource: 'exempt' });
+    });
+
+    it("leaves out audit violations of exempt users (impersonated ones included) and flags what contradicts the configuration", async () => {
+      const quiet = await stored('quiet', 'restricted');
+      expect(quiet).toMatchObject({ status: 'ready', auditViolationCount: 0 });
+      expect(quiet.psaContradictions).toEqual([
+        { namespace: 'quiet', kind: 'exempt-username', expected: 'ci-bot exempt (exemptions.usernames)', observed: 'ci-bot', events: 2, lastSeenAt: new Date(NOW.getTime() - DAY).toISOString() },
+      ]);
+      expect((await stored('istio-system', 'baseline')).psaContradictions).toEqual([
+        expect.objectContaining({ namespace: 'istio-system', kind: 'exempt-namespace', events: 1 }),
+      ]);
+      // Only the newest enforce-policy counts: the older one agreed.
+      expect((await stored('unlabeled', 'baseline')).psaContradictions).toEqual([
+        { namespace: 'unlabeled', kind: 'enforce-policy', expected: 'baseline:v1.30', observed: 'privileged:latest', events: 1, lastSeenAt: new Date(NOW.getTime() - DAY).toISOString() },
+      ]);
+      expect((await stored('typo', 'baseline')).psaContradictions).toEqual([]);
+    });
+
+    it("is provisional while observed for less than the organization's window or without an audit source", async () => {
+      expect(await stored('quiet', 'baseline')).toMatchObject({ status: 'ready', provisional: false, auditSource: 'webhook', observedSince: new Date(NOW.getTime() - 30 * DAY) });
+      expect(await stored('young', 'baseline')).toMatchObject({ status: 'ready', provisional: true, windowDays: 7 });
+      // A blocked verdict is never provisional.
+      expect(await stored('unlabeled', 'baseline')).toMatchObject({ provisional: false });
+
+      // The organization's window, not a constant: with one day, `young` is firm.
+      await withTenant(prisma, org, (tx) => tx.organization.update({ where: { id: org }, data: { readinessWindowDays: 1 } }));
+      await setCluster({});
+      await recompute();
+      expect(await stored('young', 'baseline')).toMatchObject({ status: 'ready', provisional: false, windowDays: 1 });
+
+      // No audit source (a managed cluster): every ready is provisional.
+      await setCluster({ auditSource: 'none' });
+      await recompute();
+      expect(await stored('quiet', 'baseline')).toMatchObject({ status: 'ready', provisional: true, auditSource: 'none' });
+    });
+
+    it('goes back to the agent-reported configuration when the API-set one is removed', async () => {
+      await setCluster({ psaConfigurationOverride: Prisma.DbNull });
+      await recompute();
+      // The agent reports restricted defaults: `quiet` (hardened) is fine, `unlabeled` is at risk for restricted too.
+      expect(await stored('unlabeled', 'restricted')).toMatchObject({ atRisk: true, enforceLevel: 'restricted' });
+    });
+  });
+
+  describe('injected containers', () => {
+    it("marks failing containers found in running pods but not in the workload's template", async () => {
+      const org = await createOrganization(prisma, 7);
+      const scope = await seedCluster(prisma, org, 'mesh', 'v1.31.0', [
+        { name: 'shop', workloads: [{ kind: 'Deployment', name: 'web', template: 'hardened', pods: ['meshed', 'hardened'] }] },
+      ]);
+      await runJobs((producer) => enqueueCluster(producer, scope));
+      const findings = await withTenant(prisma, org, (tx) => tx.finding.findMany({ where: { orgId: org, clusterId: scope.clusterId, version: 'latest' } }));
+      const byCheck = Object.fromEntries(findings.map((f) => [`${f.level}.${f.checkId}`, f.detail as { template: boolean; pods: string[]; injectedContainers: string[] }]));
+      // The sidecar is privileged; the template is clean: only the injected container fails.
+      expect(byCheck['baseline.privileged']).toEqual(expect.objectContaining({ template: false, pods: ['web-0'], injectedContainers: ['istio-proxy'] }));
+      // The debug container fails restricted beside the sidecar.
+      expect(byCheck['restricted.allowPrivilegeEscalation']!.injectedContainers).toEqual(['debugger', 'istio-proxy']);
+      // libs/pss on the same pod names both containers in the detail the marking reads.
+      const reference = evaluatePod(PROJECTIONS.meshed as PodLike, 'restricted', 'v1.31').checks.find((c) => c.id === 'allowPrivilegeEscalation');
+      expect(reference?.detail).toContain('"istio-proxy"');
+      expect(reference?.detail).toContain('"debugger"');
+    });
   });
 
   describe('idempotent jobs', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { DisplayName, SecretToken } from './auth.contract.js';
 import { Id, Timestamp } from './common.contract.js';
+import { PsaConfiguration } from './ingest.contract.js';
 import { ClusterName, ClusterSummary } from './query.contract.js';
 
 /** `POST /api/v1/clusters`: register a cluster before installing its agent. Names are unique per organization. */
@@ -10,10 +11,19 @@ export const CreateClusterRequest = z.strictObject({
 });
 export type CreateClusterRequest = z.infer<typeof CreateClusterRequest>;
 
-/** `PATCH /api/v1/clusters/:clusterId`: rename a cluster. */
-export const UpdateClusterRequest = z.strictObject({
-  name: ClusterName,
-});
+/**
+ * `PATCH /api/v1/clusters/:clusterId`: rename a cluster and/or set its Pod Security admission configuration
+ * (upstream `PodSecurityConfiguration` field names). A configuration set here overrides the one the agent reports;
+ * `null` removes it (the agent's, else the organization's default, applies again). At least one field.
+ */
+export const UpdateClusterRequest = z
+  .strictObject({
+    name: ClusterName.optional(),
+    psaConfiguration: PsaConfiguration.nullable().optional().meta({
+      description: "The cluster's PodSecurityConfiguration (defaults and exemptions); overrides the agent's report; null removes it.",
+    }),
+  })
+  .refine((body) => body.name !== undefined || body.psaConfiguration !== undefined, { message: 'name or psaConfiguration is required', path: ['name'] });
 export type UpdateClusterRequest = z.infer<typeof UpdateClusterRequest>;
 
 /** Path parameters of `/api/v1/clusters/:clusterId/...`. */

@@ -20,3 +20,5 @@ export {
   type DailyViolations,
 } from './ready-estimate.util.js';
 export * from './schedules.contract.js';
+export * from './coverage.contract.js';
+export * from './psa-configuration.util.js';

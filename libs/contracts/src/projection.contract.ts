@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { Dns1123Label, KubernetesUid, NamespaceName, ObjectName, Sha256Hex } from './common.contract.js';
+import { Dns1123Label, Dns1123Subdomain, KubernetesUid, NamespaceName, ObjectName, Sha256Hex } from './common.contract.js';
 
 // Mirrors `PodProjection` of libs/pss (projection/pod-projection.types.ts); a test parses `projectPod` output
 // with these schemas. Every object is strict: a projection carries exactly the fields Pod Security reads plus
@@ -256,6 +256,9 @@ export const ProjectedPodSpec = z.strictObject({
   hostPID: z.boolean().optional().meta({ description: 'spec.hostPID; baseline forbids true.' }),
   hostIPC: z.boolean().optional().meta({ description: 'spec.hostIPC; baseline forbids true.' }),
   hostUsers: z.boolean().optional().meta({ description: 'spec.hostUsers: false runs the pod in a user namespace.' }),
+  runtimeClassName: Dns1123Subdomain.optional().meta({
+    description: "spec.runtimeClassName (RFC 1123 subdomain). Read by no check: PSA exempts a pod whose runtime class its configuration lists (exemptions.runtimeClasses).",
+  }),
   os: z
     .strictObject({ name: shortString.optional().meta({ description: 'spec.os.name: linux or windows as written, at most 256 characters.' }) })
     .optional()

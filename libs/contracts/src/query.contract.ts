@@ -52,6 +52,30 @@ export type AgentStatus = z.infer<typeof AgentStatus>;
  * cluster's Pod Security admission defaults and exemptions; `null` while the agent has not said (an older agent,
  * or a configuration not given to it).
  */
+/** Where a cluster's effective PSA configuration comes from, in order of precedence. */
+export const PsaConfigurationSource = z
+  .enum(['api', 'agent', 'organization', 'upstream'])
+  .meta({ description: "api: set through PATCH /api/v1/clusters/:clusterId (wins); agent: the agent's heartbeat; organization: the organization's defaultPsaConfiguration; upstream: PSA's own defaults (privileged, latest, no exemptions)." });
+export type PsaConfigurationSource = z.infer<typeof PsaConfigurationSource>;
+
+/**
+ * An audit annotation that contradicts the cluster's effective PSA configuration, for one namespace:
+ * - `enforce-policy`: the newest audit event's `enforce-policy` (`"<level>:<version>"`, what PSA enforced) differs
+ *   from what the configuration and the namespace's labels say PSA enforces (`expected`);
+ * - `exempt-namespace`: PSA recorded audit violations in a namespace the configuration exempts;
+ * - `exempt-username`: PSA recorded audit violations for a request whose effective user the configuration exempts
+ *   (`observed` is the user name).
+ */
+export const PsaContradiction = z.strictObject({
+  namespace: NamespaceName,
+  kind: z.enum(['enforce-policy', 'exempt-namespace', 'exempt-username']),
+  expected: z.string().max(1024),
+  observed: z.string().max(1024),
+  events: Count.meta({ description: 'Audit events within the readiness window showing it.' }),
+  lastSeenAt: Timestamp,
+});
+export type PsaContradiction = z.infer<typeof PsaContradiction>;
+
 export const ClusterSummary = z.strictObject({
   id: Id,
   name: ClusterName,
@@ -64,6 +88,12 @@ export const ClusterSummary = z.strictObject({
     auditSource: AuditSource.nullable(),
   }),
   psaConfiguration: PsaConfiguration.nullable(),
+  /** The configuration set through the API (overrides the agent's); null when none is set. */
+  psaConfigurationOverride: PsaConfiguration.nullable(),
+  /** The configuration readiness, at-risk and coverage use, and where it comes from. */
+  effectivePsaConfiguration: z.strictObject({ source: PsaConfigurationSource, configuration: PsaConfiguration }),
+  /** Audit annotations that contradict the effective configuration (empty: none seen, or not computed yet). */
+  psaContradictions: z.array(PsaContradiction).max(1000),
   /** Namespaces, top-level workloads and pods the agent last reported (deleted ones excluded); open findings. */
   counts: z.strictObject({
     namespaces: Count,
@@ -100,6 +130,13 @@ export const LevelReadiness = z.strictObject({
   version: PsaVersion,
   blockingWorkloads: Count,
   computedAt: Timestamp.nullable(),
+  provisional: z.boolean().meta({
+    description:
+      '`ready` that is not firm yet: the namespace has been observed for less than the readiness window, or the cluster has no audit source (short-lived pods may have gone unseen). False for every other status.',
+  }),
+  observedSince: Timestamp.nullable().meta({ description: 'When Ratchet first saw the namespace; null before the worker computed readiness.' }),
+  auditSource: AuditSource.nullable().meta({ description: "The cluster's audit source when readiness was computed; null while unknown (counts as none)." }),
+  exempt: z.boolean().meta({ description: "The cluster's PSA configuration exempts the namespace: PSA evaluates nothing in it. `ready` then says nothing about compliance." }),
 });
 export type LevelReadiness = z.infer<typeof LevelReadiness>;
 
@@ -227,6 +264,10 @@ export const Finding = z.strictObject({
   status: FindingStatus,
   reason: z.string().max(256),
   detail: z.string().max(16_384),
+  injectedContainers: z.array(Dns1123Label).max(256).meta({
+    description:
+      "Failing containers found in running pods but not in the workload's template (service-mesh sidecars, debug or ephemeral containers): fix the injector, not the application.",
+  }),
   remediation: z.string().max(4096).nullable(),
   podCount: Count,
   firstSeenAt: Timestamp,

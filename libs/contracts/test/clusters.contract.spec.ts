@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import {
+  PsaConfiguration,
   AgentTokenIssued,
   AgentTokenParams,
   ClusterCreated,
@@ -50,6 +51,9 @@ describe('clusters', () => {
         lastSeenAt: null,
         agent: { status: 'never', version: null, kubernetesVersion: null, auditSource: null },
         psaConfiguration: null,
+        psaConfigurationOverride: null,
+        effectivePsaConfiguration: { source: 'upstream', configuration: PsaConfiguration.parse({}) },
+        psaContradictions: [],
         counts: { namespaces: 0, workloads: 0, pods: 0, openFindings: 0 },
       },
       agentToken: SECRET,

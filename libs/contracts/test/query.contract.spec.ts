@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import {
+  PsaConfiguration,
   AUDIT_EVENTS_MAX_RANGE_DAYS,
   AuditEventSummary,
   AuditEventsExportQuery,
@@ -116,7 +117,16 @@ describe('NamespacesQuery and WorkloadsQuery', () => {
 });
 
 describe('response items', () => {
-  const readiness = { status: 'blocked', version: 'v1.30', blockingWorkloads: 2, computedAt: '2026-07-01T12:00:00Z' };
+  const readiness = {
+    status: 'blocked',
+    version: 'v1.30',
+    blockingWorkloads: 2,
+    computedAt: '2026-07-01T12:00:00Z',
+    provisional: false,
+    observedSince: '2026-06-01T00:00:00Z',
+    auditSource: 'webhook',
+    exempt: false,
+  };
   const namespace = {
     id: '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f',
     clusterId: CLUSTER_ID,
@@ -157,6 +167,7 @@ describe('response items', () => {
       status: 'open',
       reason: 'runAsNonRoot != true',
       detail: 'pod or container "web" must set securityContext.runAsNonRoot=true',
+      injectedContainers: [],
       remediation: null,
       podCount: 2,
       firstSeenAt: '2026-06-01T00:00:00Z',
@@ -245,6 +256,9 @@ describe('response items', () => {
       lastSeenAt: null,
       agent: { status: 'never', version: null, kubernetesVersion: null, auditSource: null },
       psaConfiguration: null,
+      psaConfigurationOverride: null,
+      effectivePsaConfiguration: { source: 'upstream', configuration: PsaConfiguration.parse({}) },
+      psaContradictions: [],
       counts: { namespaces: 0, workloads: 0, pods: 0, openFindings: 0 },
     };
     expect(ClustersPage.parse({ items: [cluster], nextCursor: null }).items).toHaveLength(1);

@@ -41,6 +41,7 @@ export {
   NO_MARKS,
   clearInventoryMarks,
   markClusterInventory,
+  markClusterNamespaces,
   markInventory,
   readInventoryMarks,
   type InventoryMark,
@@ -61,6 +62,7 @@ export {
   type BlockingWorkload,
   type NamespaceReadinessInput,
   type NamespaceReadinessRow,
+  type PsaContradictionRecord,
 } from './readiness/namespace-readiness.repository.js';
 export {
   TREND_LEVELS,
@@ -79,3 +81,4 @@ export {
   pruneIngestBatches,
   readAuditRetentionDays,
 } from './retention/retention.repository.js';
+export { readOrganizationSettings, type StoredOrganizationSettings } from './organization/organization-settings.repository.js';

@@ -215,6 +215,13 @@ describe('findings and readiness repositories', () => {
       blockingWorkloads: [{ workloadId: randomUUID(), kind: 'Deployment', name: 'web', checks: ['runAsNonRoot'] }],
       auditViolationCount: 2,
       windowDays: 7,
+      provisional: false,
+      observedSince: new Date('2026-11-20T10:00:00Z'),
+      auditSource: 'webhook' as const,
+      enforceLevel: 'privileged',
+      enforceSource: 'default',
+      exempt: false,
+      psaContradictions: [],
     };
     await tenantTx((tx) => upsertNamespaceReadiness(tx, scope, [row, { ...row, level: 'baseline', status: 'ready', blockingWorkloads: [] }], new Date('2026-11-30T10:00:00Z')));
     await tenantTx((tx) => upsertNamespaceReadiness(tx, scope, [{ ...row, status: 'ready', blockingWorkloads: [], auditViolationCount: 0 }], new Date('2026-11-30T11:00:00Z')));
@@ -222,6 +229,10 @@ describe('findings and readiness repositories', () => {
     expect(stored.map((r) => [r.level, r.version, r.status, r.blockingWorkloads.length, r.auditViolationCount, r.computedAt.toISOString()])).toEqual([
       ['baseline', 'latest', 'ready', 0, 2, '2026-11-30T10:00:00.000Z'],
       ['restricted', 'latest', 'ready', 0, 0, '2026-11-30T11:00:00.000Z'],
+    ]);
+    expect(stored.map((r) => [r.observedSince.toISOString(), r.auditSource, r.enforceSource, r.exempt])).toEqual([
+      ['2026-11-20T10:00:00.000Z', 'webhook', 'default', false],
+      ['2026-11-20T10:00:00.000Z', 'webhook', 'default', false],
     ]);
     const other = await newCluster();
     await expect(tenantTx((tx) => upsertNamespaceReadiness(tx, other, [row], new Date()))).rejects.toThrow(/outside cluster/);

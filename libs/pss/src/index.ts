@@ -34,3 +34,4 @@ export type { ManifestDocument } from './templates/parse-manifests.js';
 export { parseManifests } from './templates/parse-manifests.js';
 export type { ParsedViolation, ParsedViolations } from './audit/parse-audit-violations.js';
 export { formatAuditViolations, parseAuditViolations } from './audit/parse-audit-violations.js';
+export { enforcePolicyOf, type EnforcePolicy, type PodSecurityDefaults, type PodSecurityExemptions } from './policy/namespace-policy.js';

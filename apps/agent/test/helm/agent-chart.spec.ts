@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { PsaConfiguration } from '@ratchet/contracts';
 import { parseAllDocuments } from 'yaml';
 
 import { kubeBinary } from '../../../../tools/kube-binaries.js';
@@ -63,6 +64,26 @@ describe('the ratchet-agent Helm chart', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.containers[0]!.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(pod.volumes.find((v) => v.name === 'spool')?.emptyDir).toEqual({ sizeLimit: '512Mi' });
+  });
+
+  it("passes the psaConfiguration value to the agent as RATCHET_PSA_CONFIGURATION, which its config schema accepts", async () => {
+    const values = join(dir, 'psa-values.yaml');
+    await writeFile(
+      values,
+      ['psaConfiguration:', '  defaults: {enforce: baseline, enforce-version: v1.30}', '  exemptions: {usernames: [ci-bot], runtimeClasses: [kata], namespaces: [kube-system]}', ''].join('\n'),
+    );
+    const env = async (args: string[]) => {
+      const { manifests } = await render([...base, '--set', 'agent.token=t', ...args]);
+      const deployment = manifests.find((m) => m.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } };
+      return deployment.spec.template.spec.containers[0]!.env.find((e) => e.name === 'RATCHET_PSA_CONFIGURATION')?.value;
+    };
+    const json = await env(['-f', values]);
+    expect(PsaConfiguration.parse(JSON.parse(json!))).toEqual({
+      defaults: { enforce: 'baseline', 'enforce-version': 'v1.30', audit: 'privileged', 'audit-version': 'latest', warn: 'privileged', 'warn-version': 'latest' },
+      exemptions: { usernames: ['ci-bot'], runtimeClasses: ['kata'], namespaces: ['kube-system'] },
+    });
+    // Not given: not reported (the API then uses the organization's default).
+    expect(await env([])).toBeUndefined();
   });
 
   it('refuses values it does not know, and a missing token', async () => {

@@ -76,6 +76,15 @@ describe('clusters', () => {
         lastSeenAt: null,
         agent: { status: 'never', version: null, kubernetesVersion: null, auditSource: null },
         psaConfiguration: null,
+        psaConfigurationOverride: null,
+        effectivePsaConfiguration: {
+          source: 'upstream',
+          configuration: {
+            defaults: { enforce: 'privileged', 'enforce-version': 'latest', audit: 'privileged', 'audit-version': 'latest', warn: 'privileged', 'warn-version': 'latest' },
+            exemptions: { usernames: [], runtimeClasses: [], namespaces: [] },
+          },
+        },
+        psaContradictions: [],
         counts: { namespaces: 0, workloads: 0, pods: 0, openFindings: 0 },
       });
       expect(looksLikeToken(created.agentToken, TOKEN_PREFIX.agentToken)).toBe(true);
@@ -440,6 +449,7 @@ describe('clusters', () => {
         { method: 'get', path: `${CLUSTERS}/${clusterId}/agent-tokens`, body: undefined, role: 'admin' },
         { method: 'post', path: `${CLUSTERS}/${clusterId}/agent-tokens`, body: {}, role: 'admin' },
         { method: 'delete', path: `${CLUSTERS}/${clusterId}/agent-tokens/${tokenId}`, body: undefined, role: 'admin' },
+        { method: 'get', path: `${CLUSTERS}/${clusterId}/coverage`, body: undefined, role: 'viewer' },
       ] as const;
     }
 
@@ -512,7 +522,7 @@ describe('clusters', () => {
       const tenant = await createTenant(sut.database.url);
       const { created, tokenId } = await clusterWithToken(tenant);
       const byClusterId = endpoints('prod', tokenId).filter((endpoint) => endpoint.path.includes('/prod'));
-      expect(byClusterId).toHaveLength(6);
+      expect(byClusterId).toHaveLength(7);
       for (const endpoint of byClusterId) {
         const response = await call(endpoint, tenant.owner.headers);
         expect([endpoint.method, endpoint.path, response.status]).toEqual([endpoint.method, endpoint.path, 400]);

@@ -95,6 +95,13 @@ const SCENARIOS: Record<string, (world: World) => Promise<Call> | Call> = {
     const doomed = await createCluster(world.sut.database.url, world.tenant.orgId);
     return { path: `/api/v1/clusters/${doomed.clusterId}`, headers: owner(world) };
   },
+  'GET /api/v1/clusters/:clusterId/coverage': (world) => ({ path: `/api/v1/clusters/${world.cluster.clusterId}/coverage`, headers: owner(world) }),
+  'GET /api/v1/organization/settings': (world) => ({ path: '/api/v1/organization/settings', headers: owner(world) }),
+  'PATCH /api/v1/organization/settings': (world) => ({
+    path: '/api/v1/organization/settings',
+    headers: owner(world),
+    body: { readinessWindowDays: 14, privilegedNamespaceAllowlist: ['kube-system'], defaultPsaConfiguration: { defaults: { enforce: 'baseline' } } },
+  }),
   'GET /api/v1/clusters/:clusterId/agent-tokens': (world) => ({ path: `/api/v1/clusters/${world.cluster.clusterId}/agent-tokens`, headers: owner(world) }),
   'POST /api/v1/clusters/:clusterId/agent-tokens': (world) => ({
     path: `/api/v1/clusters/${world.cluster.clusterId}/agent-tokens`,

@@ -108,6 +108,7 @@ describe('findings', () => {
         status: 'open',
         reason: 'runAsNonRoot != true',
         detail: 'pod or container "web" must set securityContext.runAsNonRoot=true',
+        injectedContainers: [],
         remediation: expect.stringContaining('runAsNonRoot'),
         podCount: 2,
         firstSeenAt: f.f1!.firstSeenAt.toISOString(),

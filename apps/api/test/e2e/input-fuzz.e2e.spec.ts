@@ -48,7 +48,10 @@ const SAMPLE_BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/v1/auth/login': { email: 'nobody@example.test', password: 'a long enough passphrase' },
   'POST /api/v1/api-tokens': { name: 'fuzz token', access: 'read-only', expiresInDays: 30 },
   'POST /api/v1/clusters': { name: 'fuzz-cluster' },
+  // psaConfiguration accepts objects, so an object poison is refused deeper than the field: its validation is in
+  // readiness-configuration.e2e.spec.ts.
   'PATCH /api/v1/clusters/:clusterId': { name: 'fuzz-renamed' },
+  'PATCH /api/v1/organization/settings': { readinessWindowDays: 14, privilegedNamespaceAllowlist: ['kube-system'], auditRetentionDays: 60 },
   'POST /api/v1/clusters/:clusterId/agent-tokens': { name: 'fuzz rotation' },
   'POST /api/v1/invitations': { email: 'fuzz-invitee@example.test', role: 'viewer' },
   'PATCH /api/v1/members/:membershipId': { role: 'admin' },

@@ -85,7 +85,7 @@ describe('namespaces', () => {
     await createFinding(url, api, { level: 'restricted', checkId: 'allowPrivilegeEscalation' });
 
     // Readiness at the version that applies, and rows at another version that must not be shown.
-    await createReadiness(url, shop, { level: 'baseline', version: 'v1.30', status: 'ready', computedAt });
+    await createReadiness(url, shop, { level: 'baseline', version: 'v1.30', status: 'ready', computedAt, provisional: true, observedSince: computedAt, auditSource: 'none' });
     await createReadiness(url, shop, { level: 'restricted', version: 'v1.30', status: 'blocked', blockingWorkloadCount: 2, computedAt });
     await createReadiness(url, shop, { level: 'restricted', version: 'latest', status: 'ready', computedAt });
     await createReadiness(url, team, { level: 'restricted', version: 'latest', status: 'blocked', atRisk: true, blockingWorkloadCount: 1, computedAt });
@@ -117,8 +117,9 @@ describe('namespaces', () => {
         labels: { enforce: 'baseline', enforceVersion: 'v1.30', audit: 'restricted' },
         invalidLabels: [],
         readiness: {
-          baseline: { status: 'ready', version: 'v1.30', blockingWorkloads: 0, computedAt: computedAt.toISOString() },
-          restricted: { status: 'blocked', version: 'v1.30', blockingWorkloads: 2, computedAt: computedAt.toISOString() },
+          // Ready, but provisional: the cluster has no audit source.
+          baseline: { status: 'ready', version: 'v1.30', blockingWorkloads: 0, computedAt: computedAt.toISOString(), provisional: true, observedSince: computedAt.toISOString(), auditSource: 'none', exempt: false },
+          restricted: { status: 'blocked', version: 'v1.30', blockingWorkloads: 2, computedAt: computedAt.toISOString(), provisional: false, observedSince: null, auditSource: null, exempt: false },
         },
         counts: { workloads: 2, pods: 3, openFindings: 3 },
         createdAt: created.shop.toISOString(),
@@ -126,8 +127,8 @@ describe('namespaces', () => {
         deletedAt: null,
       });
       expect(teamItem!.readiness).toEqual({
-        baseline: { status: 'unknown', version: 'latest', blockingWorkloads: 0, computedAt: null },
-        restricted: { status: 'at-risk', version: 'latest', blockingWorkloads: 1, computedAt: computedAt.toISOString() },
+        baseline: { status: 'unknown', version: 'latest', blockingWorkloads: 0, computedAt: null, provisional: false, observedSince: null, auditSource: null, exempt: false },
+        restricted: { status: 'at-risk', version: 'latest', blockingWorkloads: 1, computedAt: computedAt.toISOString(), provisional: false, observedSince: null, auditSource: null, exempt: false },
       });
       expect(teamItem!.counts).toEqual({ workloads: 1, pods: 0, openFindings: 1 });
       expect(paymentsItem).toMatchObject({

@@ -2,6 +2,7 @@
 // tenant is called by a second tenant with the first tenant's ids, and must answer 404 (routes with ids) or
 // return none of the first tenant's rows (lists and exports). A new route without an entry here fails the suite.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Prisma } from '@ratchet/db';
 import request from 'supertest';
 
 import type { Route } from '../../src/common/http/route-table.js';
@@ -22,7 +23,8 @@ type ParamIds = Record<string, string>;
 const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /api/v1/api-tokens': { name: 'matrix token', access: 'read-only' },
   'POST /api/v1/clusters': { name: 'matrix-cluster' },
-  'PATCH /api/v1/clusters/:clusterId': { name: 'stolen-name' },
+  'PATCH /api/v1/clusters/:clusterId': { name: 'stolen-name', psaConfiguration: { defaults: { enforce: 'restricted' } } },
+  'PATCH /api/v1/organization/settings': { readinessWindowDays: 3 },
   'POST /api/v1/clusters/:clusterId/agent-tokens': {},
   'POST /api/v1/invitations': { email: 'matrix@example.test', role: 'viewer' },
   'PATCH /api/v1/members/:membershipId': { role: 'admin' },
@@ -78,6 +80,12 @@ describe('tenant isolation, for every route in the route table', () => {
     await createTrendRollup(url, namespace, new Date(Date.now() - 3_600_000), { failingWorkloads: 1 });
     const auditEvent = await createAuditEvent(url, ref, { namespace: 'a-secret-namespace', username: 'a-secret-user' });
     const viewer = await createMember(url, tenantA.orgId, 'viewer');
+    // Tenant A's settings carry a secret too: tenant B's settings and coverage must never show it.
+    await request(sut.http)
+      .patch('/api/v1/organization/settings')
+      .set(tenantA.owner.headers)
+      .send({ privilegedNamespaceAllowlist: ['kube-system', 'kube-public', 'kube-node-lease', 'a-secret-allowlisted'] })
+      .expect(200);
 
     const db = ownerClient(url);
     const membership = await db.membership.findFirstOrThrow({ where: { orgId: tenantA.orgId, userId: viewer.userId } });
@@ -106,7 +114,7 @@ describe('tenant isolation, for every route in the route table', () => {
       'invitations/:invitationId': (invitation.body as { invitation: { id: string } }).invitation.id,
       'sessions/:sessionId': session.id,
     };
-    secretsOfA = [...Object.values(idsOfA), tenantA.orgId, 'a-secret-cluster', 'a-secret-namespace', 'a-secret-workload', 'a-secret-user', 'a-secret-token', 'a-secret-invitee'];
+    secretsOfA = [...Object.values(idsOfA), tenantA.orgId, 'a-secret-allowlisted', 'a-secret-cluster', 'a-secret-namespace', 'a-secret-workload', 'a-secret-user', 'a-secret-token', 'a-secret-invitee'];
   });
 
   afterAll(async () => {
@@ -204,5 +212,8 @@ describe('tenant isolation, for every route in the route table', () => {
     expect(await db.membership.count({ where })).toBe(2);
     expect(await db.session.count({ where: { userId: tenantA.owner.userId, revokedAt: null } })).toBe(1);
     expect(await db.finding.count({ where })).toBe(1);
+    const org = await db.organization.findUniqueOrThrow({ where: { id: tenantA.orgId } });
+    expect([org.readinessWindowDays, org.privilegedNamespaceAllowlist]).toEqual([7, ['kube-system', 'kube-public', 'kube-node-lease', 'a-secret-allowlisted']]);
+    expect(await db.cluster.count({ where: { ...where, psaConfigurationOverride: { equals: Prisma.DbNull } } })).toBe(1);
   });
 });

@@ -15,6 +15,10 @@ export interface ReadinessOverrides {
   atRisk?: boolean;
   blockingWorkloadCount?: number;
   computedAt?: Date;
+  provisional?: boolean;
+  observedSince?: Date;
+  auditSource?: 'webhook' | 'file' | 'none';
+  exempt?: boolean;
 }
 
 /** The worker's readiness of `namespace`: `restricted` at `latest`, ready, unless overridden. */

@@ -2,12 +2,14 @@ import { refreshWorkloadFindings, resolveWorkloadFindings, type ClusterScope, ty
 
 import { EVALUATED_LEVELS, ensureVerdicts } from '../evaluation/evaluation.service.js';
 import { clusterReleaseVersion, concreteVersion, versionLabel } from '../evaluation/policy-version.util.js';
-import { readPodsOfWorkloads, readTopLevelWorkloads } from './workload-sources.repository.js';
+import { readReadinessCluster } from '../readiness/readiness-sources.repository.js';
+import { readPodsOfWorkloads, readProjectionContainers, readTopLevelWorkloads } from './workload-sources.repository.js';
 import { workloadFailures } from './workload-failures.util.js';
 
 /**
  * Refreshes the findings of these top-level workloads of a cluster at every level and at the versions their
- * namespace names (enforce, audit and warn versions, and `latest` = the cluster's release once known): a check
+ * namespace names (enforce, audit and warn versions, the cluster's PSA default version for a mode without its label,
+ * and `latest` = the cluster's release once known): a check
  * fails when the workload's template or any pod behind it fails it. A deleted workload (or one in a deleted
  * namespace) has its open findings resolved. Returns the summed changes.
  */
@@ -25,9 +27,17 @@ export async function refreshFindings(tx: Transaction, scope: ClusterScope, work
     if (group) group.push(pod);
     else podsOf.set(pod.topLevelWorkloadUid, [pod]);
   }
+  // A mode without its version label runs at the cluster's PSA default version (API-set, agent-reported,
+  // organization or upstream configuration), as PSA does: findings exist at the version readiness uses.
+  const { defaults } = (await readReadinessCluster(tx, scope)).psaConfiguration.configuration;
+  const effective = (label: string | null, fallback: string) => (label === null ? fallback : versionLabel(label));
   const plans = live.map((w) => {
     const release = clusterReleaseVersion(w.kubernetesVersion);
-    const labels = new Set([w.enforceVersion, w.auditVersion, w.warnVersion].map(versionLabel));
+    const labels = new Set([
+      effective(w.enforceVersion, defaults['enforce-version']),
+      effective(w.auditVersion, defaults['audit-version']),
+      effective(w.warnVersion, defaults['warn-version']),
+    ]);
     labels.add('latest');
     // `latest` is left alone (neither opened nor resolved) until the cluster's release is known.
     const versions = [...labels].flatMap((label) => {
@@ -44,8 +54,16 @@ export async function refreshFindings(tx: Transaction, scope: ClusterScope, work
     plans.flatMap((p) => p.versions.map((v) => v.concrete)),
     now,
   );
+  // Only workloads with pods can have injected containers; their templates' and pods' container names are read once.
+  const containers = await readProjectionContainers(
+    tx,
+    scope,
+    plans.filter((p) => p.sources.pods.length > 0).flatMap((p) => [p.sources.templateProjectionId, ...p.sources.pods.map((pod) => pod.projectionId)]),
+  );
   for (const plan of plans) {
-    const failing = plan.versions.flatMap((v) => EVALUATED_LEVELS.flatMap((level) => workloadFailures(plan.sources, verdicts, level, v.label, v.concrete)));
+    const failing = plan.versions.flatMap((v) =>
+      EVALUATED_LEVELS.flatMap((level) => workloadFailures(plan.sources, verdicts, level, v.label, v.concrete, containers)),
+    );
     const changes = await refreshWorkloadFindings(tx, scope, {
       workloadId: plan.workload.id,
       versions: plan.versions.map((v) => v.label),

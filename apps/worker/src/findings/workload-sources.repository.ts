@@ -72,3 +72,19 @@ export async function readPodsOfWorkloads(tx: Transaction, scope: ClusterScope, 
     ORDER BY name`;
   return rows.map((r) => ({ name: r.name, topLevelWorkloadUid: r.top_level_workload_uid, projectionId: r.projection_id }));
 }
+
+/** The container names (init, regular and ephemeral) of these projections, by projection id. */
+export async function readProjectionContainers(tx: Transaction, scope: ClusterScope, projectionIds: readonly string[]): Promise<Map<string, string[]>> {
+  const ids = [...new Set(projectionIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ id: string; names: string[] }[]>`
+    SELECT p.id, coalesce(array_agg(c.item->>'name') FILTER (WHERE c.item IS NOT NULL), ARRAY[]::text[]) AS names
+    FROM security_projections p
+    LEFT JOIN LATERAL jsonb_array_elements(
+      coalesce(p.projection->'spec'->'initContainers', '[]'::jsonb) || coalesce(p.projection->'spec'->'containers', '[]'::jsonb)
+      || coalesce(p.projection->'spec'->'ephemeralContainers', '[]'::jsonb)
+    ) AS c(item) ON TRUE
+    WHERE p.org_id = ${scope.orgId}::uuid AND p.id = ANY(${ids}::uuid[])
+    GROUP BY p.id`;
+  return new Map(rows.map((r) => [r.id, r.names]));
+}

@@ -1,3 +1,4 @@
+import { resolvePsaConfiguration, type AuditSource, type EffectivePsaConfiguration } from '@ratchet/contracts';
 import type { ClusterScope, PssLevel, Transaction } from '@ratchet/db';
 
 /** A namespace with what its readiness needs. */
@@ -8,8 +9,8 @@ export interface ReadinessNamespace {
   reported: boolean;
   enforceLevel: string | null;
   enforceVersion: string | null;
-  kubernetesVersion: string | null;
-  readinessWindowDays: number;
+  /** When Ratchet first saw the namespace (a placeholder counts: objects in it were seen). */
+  firstSeenAt: Date;
 }
 
 /** A live top-level workload of a namespace. */
@@ -29,25 +30,47 @@ export interface AuditViolationCount {
   count: number;
 }
 
-/** The namespaces with these ids in the cluster, with the cluster's release and the organization's window. */
-export async function readReadinessNamespaces(tx: Transaction, scope: ClusterScope, ids: readonly string[]): Promise<ReadinessNamespace[]> {
-  if (ids.length === 0) return [];
-  const rows = await tx.$queryRaw<
+/** What a cluster's readiness is decided with: its release, audit source, PSA configuration and the organization's window. */
+export interface ReadinessCluster {
+  kubernetesVersion: string | null;
+  auditSource: AuditSource | null;
+  psaConfiguration: EffectivePsaConfiguration;
+  readinessWindowDays: number;
+}
+
+/** The cluster's and organization's settings readiness reads. */
+export async function readReadinessCluster(tx: Transaction, scope: ClusterScope): Promise<ReadinessCluster> {
+  const [row] = await tx.$queryRaw<
     {
-      id: string;
-      name: string;
-      reported: boolean;
-      enforce_level: string | null;
-      enforce_version: string | null;
       kubernetes_version: string | null;
+      audit_source: AuditSource | null;
+      psa_configuration_override: unknown;
+      psa_configuration: unknown;
+      default_psa_configuration: unknown;
       readiness_window_days: number;
     }[]
   >`
-    SELECT n.id, n.name, (n.uid IS NOT NULL AND n.deleted_at IS NULL) AS reported, n.enforce_level, n.enforce_version,
-           c.kubernetes_version, o.readiness_window_days
+    SELECT c.kubernetes_version, c.audit_source::text AS audit_source, c.psa_configuration_override, c.psa_configuration,
+           o.default_psa_configuration, o.readiness_window_days
+    FROM clusters c JOIN organizations o ON o.id = c.org_id
+    WHERE c.org_id = ${scope.orgId}::uuid AND c.id = ${scope.clusterId}::uuid`;
+  if (!row) throw new Error(`readiness: cluster ${scope.clusterId} not found`);
+  return {
+    kubernetesVersion: row.kubernetes_version,
+    auditSource: row.audit_source,
+    psaConfiguration: resolvePsaConfiguration(row.psa_configuration_override, row.psa_configuration, row.default_psa_configuration),
+    readinessWindowDays: row.readiness_window_days,
+  };
+}
+
+/** The namespaces with these ids in the cluster. */
+export async function readReadinessNamespaces(tx: Transaction, scope: ClusterScope, ids: readonly string[]): Promise<ReadinessNamespace[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.$queryRaw<
+    { id: string; name: string; reported: boolean; enforce_level: string | null; enforce_version: string | null; first_seen_at: Date }[]
+  >`
+    SELECT n.id, n.name, (n.uid IS NOT NULL AND n.deleted_at IS NULL) AS reported, n.enforce_level, n.enforce_version, n.first_seen_at
     FROM namespaces n
-    JOIN clusters c ON c.org_id = n.org_id AND c.id = n.cluster_id
-    JOIN organizations o ON o.id = n.org_id
     WHERE n.org_id = ${scope.orgId}::uuid AND n.cluster_id = ${scope.clusterId}::uuid AND n.id = ANY(${[...ids]}::uuid[])
     ORDER BY n.id`;
   return rows.map((r) => ({
@@ -56,8 +79,7 @@ export async function readReadinessNamespaces(tx: Transaction, scope: ClusterSco
     reported: r.reported,
     enforceLevel: r.enforce_level,
     enforceVersion: r.enforce_version,
-    kubernetesVersion: r.kubernetes_version,
-    readinessWindowDays: r.readiness_window_days,
+    firstSeenAt: r.first_seen_at,
   }));
 }
 
@@ -98,7 +120,9 @@ export async function readNamespacePods(
 
 /**
  * Audit-mode violations the cluster recorded in these namespaces with `since <= time <= until`, grouped by the
- * level they violate. Dry runs are left out: the object was never created, so nothing would be rejected.
+ * level they violate. Dry runs are left out: the object was never created, so nothing would be rejected. Events
+ * whose effective user (the impersonated one when impersonated, as PSA evaluates) is in `exemptUsernames` are left
+ * out too: the cluster's PSA configuration exempts that user's requests.
  */
 export async function countAuditViolations(
   tx: Transaction,
@@ -106,14 +130,78 @@ export async function countAuditViolations(
   namespaceNames: readonly string[],
   since: Date,
   until: Date,
+  exemptUsernames: readonly string[] = [],
 ): Promise<AuditViolationCount[]> {
   if (namespaceNames.length === 0) return [];
   const rows = await tx.$queryRaw<{ namespace_name: string; level: PssLevel | null; count: number }[]>`
     SELECT namespace_name, level::text AS level, count(*)::integer AS count FROM audit_events
     WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
       AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz AND NOT dry_run
+      AND NOT (coalesce(impersonated_username, username) = ANY(${[...exemptUsernames]}::text[]))
     GROUP BY namespace_name, level`;
   return rows.map((r) => ({ namespaceName: r.namespace_name, level: r.level, count: r.count }));
+}
+
+/** The newest `enforce-policy` annotation recorded in each of these namespaces within the window, with how many events carry that value. */
+export async function latestEnforcePolicies(
+  tx: Transaction,
+  scope: ClusterScope,
+  namespaceNames: readonly string[],
+  since: Date,
+  until: Date,
+): Promise<{ namespaceName: string; enforcePolicy: string; events: number; lastSeenAt: Date }[]> {
+  if (namespaceNames.length === 0) return [];
+  const rows = await tx.$queryRaw<{ namespace_name: string; enforce_policy: string; events: number; last_seen_at: Date }[]>`
+    WITH newest AS (
+      SELECT DISTINCT ON (namespace_name) namespace_name, enforce_policy, time FROM audit_events
+      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+        AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz AND enforce_policy IS NOT NULL
+      ORDER BY namespace_name, time DESC
+    )
+    SELECT n.namespace_name, n.enforce_policy, n.time AS last_seen_at,
+      (SELECT count(*)::integer FROM audit_events e
+        WHERE e.org_id = ${scope.orgId}::uuid AND e.cluster_id = ${scope.clusterId}::uuid AND e.namespace_name = n.namespace_name
+          AND e.time >= ${since}::timestamptz AND e.time <= ${until}::timestamptz AND e.enforce_policy = n.enforce_policy) AS events
+    FROM newest n`;
+  return rows.map((r) => ({ namespaceName: r.namespace_name, enforcePolicy: r.enforce_policy, events: r.events, lastSeenAt: r.last_seen_at }));
+}
+
+/** Audit events within the window in these namespaces whose effective user is one of `usernames`, by namespace and user. */
+export async function auditEventsByUsers(
+  tx: Transaction,
+  scope: ClusterScope,
+  namespaceNames: readonly string[],
+  usernames: readonly string[],
+  since: Date,
+  until: Date,
+): Promise<{ namespaceName: string; username: string; events: number; lastSeenAt: Date }[]> {
+  if (namespaceNames.length === 0 || usernames.length === 0) return [];
+  const rows = await tx.$queryRaw<{ namespace_name: string; username: string; events: number; last_seen_at: Date }[]>`
+    SELECT namespace_name, coalesce(impersonated_username, username) AS username, count(*)::integer AS events, max(time) AS last_seen_at
+    FROM audit_events
+    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+      AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz
+      AND coalesce(impersonated_username, username) = ANY(${[...usernames]}::text[])
+    GROUP BY 1, 2
+    ORDER BY 1, 2`;
+  return rows.map((r) => ({ namespaceName: r.namespace_name, username: r.username, events: r.events, lastSeenAt: r.last_seen_at }));
+}
+
+/** Audit events within the window per namespace (all of them: each stored event is a violation PSA recorded). */
+export async function auditEventsByNamespace(
+  tx: Transaction,
+  scope: ClusterScope,
+  namespaceNames: readonly string[],
+  since: Date,
+  until: Date,
+): Promise<{ namespaceName: string; events: number; lastSeenAt: Date }[]> {
+  if (namespaceNames.length === 0) return [];
+  const rows = await tx.$queryRaw<{ namespace_name: string; events: number; last_seen_at: Date }[]>`
+    SELECT namespace_name, count(*)::integer AS events, max(time) AS last_seen_at FROM audit_events
+    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+      AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz
+    GROUP BY 1 ORDER BY 1`;
+  return rows.map((r) => ({ namespaceName: r.namespace_name, events: r.events, lastSeenAt: r.last_seen_at }));
 }
 
 /**
@@ -131,4 +219,22 @@ export async function deleteOtherReadinessVersions(
     USING unnest(${current.map((c) => c.namespaceId)}::uuid[], ${current.map((c) => c.version)}::text[]) AS k(namespace_id, version)
     WHERE r.org_id = ${scope.orgId}::uuid AND r.cluster_id = ${scope.clusterId}::uuid
       AND r.namespace_id = k.namespace_id AND r.version <> k.version`;
+}
+
+/**
+ * The ids among these projections whose `spec.runtimeClassName` is one of `runtimeClasses`: PSA exempts such pods
+ * (and pod templates) from evaluation. Projections from agents older than the field carry no runtime class.
+ */
+export async function projectionsWithRuntimeClasses(
+  tx: Transaction,
+  scope: ClusterScope,
+  projectionIds: readonly string[],
+  runtimeClasses: readonly string[],
+): Promise<Set<string>> {
+  if (projectionIds.length === 0 || runtimeClasses.length === 0) return new Set();
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM security_projections
+    WHERE org_id = ${scope.orgId}::uuid AND id = ANY(${[...new Set(projectionIds)]}::uuid[])
+      AND projection->'spec'->>'runtimeClassName' = ANY(${[...runtimeClasses]}::text[])`;
+  return new Set(rows.map((r) => r.id));
 }

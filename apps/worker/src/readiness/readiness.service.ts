@@ -1,9 +1,29 @@
-import { upsertNamespaceReadiness, type BlockingWorkload, type ClusterScope, type NamespaceReadinessInput, type PssLevel, type Transaction } from '@ratchet/db';
-import { isLevel, levelRank } from '@ratchet/pss';
+import {
+  upsertNamespaceReadiness,
+  type BlockingWorkload,
+  type ClusterScope,
+  type NamespaceReadinessInput,
+  type PsaContradictionRecord,
+  type PssLevel,
+  type Transaction,
+} from '@ratchet/db';
+import type { AuditSource } from '@ratchet/contracts';
+import { enforcePolicyOf, levelRank, policyString, type EnforcePolicy } from '@ratchet/pss';
 
 import { EVALUATED_LEVELS, ensureVerdicts, verdictKey } from '../evaluation/evaluation.service.js';
-import { clusterReleaseVersion, concreteVersion, versionLabel } from '../evaluation/policy-version.util.js';
-import { countAuditViolations, deleteOtherReadinessVersions, readNamespacePods, readNamespaceWorkloads, readReadinessNamespaces } from './readiness-sources.repository.js';
+import { clusterReleaseVersion, concreteVersion } from '../evaluation/policy-version.util.js';
+import {
+  auditEventsByNamespace,
+  auditEventsByUsers,
+  countAuditViolations,
+  deleteOtherReadinessVersions,
+  latestEnforcePolicies,
+  projectionsWithRuntimeClasses,
+  readNamespacePods,
+  readNamespaceWorkloads,
+  readReadinessCluster,
+  readReadinessNamespaces,
+} from './readiness-sources.repository.js';
 
 const DAY_MS = 86_400_000;
 
@@ -24,35 +44,104 @@ function auditBlocks(violated: PssLevel | null, level: PssLevel): boolean {
   return violated === null || levelRank(violated) <= levelRank(level);
 }
 
-/** Whether a namespace enforcing `enforceLevel` (raw label) enforces `level`. */
-function enforces(enforceLevel: string | null, level: PssLevel): boolean {
-  return enforceLevel !== null && isLevel(enforceLevel) && levelRank(enforceLevel) >= levelRank(level);
+/**
+ * The audit annotations that contradict the cluster's PSA configuration in one namespace: the newest
+ * `enforce-policy` differs from what the configuration and labels say PSA enforces; violations recorded in an
+ * exempt namespace or for an exempt user (PSA records nothing for exempt requests, so the configuration in force
+ * is not the one Ratchet was given).
+ */
+export function psaContradictions(
+  namespace: string,
+  policy: EnforcePolicy,
+  latest: { enforcePolicy: string; events: number; lastSeenAt: Date } | undefined,
+  exemptNamespaceEvents: { events: number; lastSeenAt: Date } | undefined,
+  exemptUserEvents: readonly { username: string; events: number; lastSeenAt: Date }[],
+): PsaContradictionRecord[] {
+  const found: PsaContradictionRecord[] = [];
+  if (policy.source === 'exempt') {
+    if (exemptNamespaceEvents) {
+      found.push({
+        namespace,
+        kind: 'exempt-namespace',
+        expected: 'exempt (exemptions.namespaces)',
+        observed: 'audit violations recorded',
+        events: exemptNamespaceEvents.events,
+        lastSeenAt: exemptNamespaceEvents.lastSeenAt.toISOString(),
+      });
+    }
+  } else if (latest && latest.enforcePolicy !== policyString(policy.level, policy.version)) {
+    found.push({
+      namespace,
+      kind: 'enforce-policy',
+      expected: policyString(policy.level, policy.version),
+      observed: latest.enforcePolicy,
+      events: latest.events,
+      lastSeenAt: latest.lastSeenAt.toISOString(),
+    });
+  }
+  for (const user of exemptUserEvents) {
+    found.push({
+      namespace,
+      kind: 'exempt-username',
+      expected: `${user.username} exempt (exemptions.usernames)`,
+      observed: user.username,
+      events: user.events,
+      lastSeenAt: user.lastSeenAt.toISOString(),
+    });
+  }
+  return found;
+}
+
+/**
+ * Whether a `ready` verdict is provisional: the namespace has been observed for less than the readiness window
+ * (a short-lived pod that failed may not have been seen yet), or the cluster has no audit source (`none`, or not
+ * reported), so violations by pods the inventory never saw cannot be known.
+ */
+export function isProvisional(observedSince: Date, auditSource: AuditSource | null, windowDays: number, now: Date): boolean {
+  return now.getTime() - observedSince.getTime() < windowDays * DAY_MS || auditSource === null || auditSource === 'none';
 }
 
 /**
  * Recomputes and stores the readiness of these namespaces of a cluster for baseline and restricted, at each
- * namespace's effective version (its enforce-version, else `latest` = the cluster's release):
+ * namespace's effective enforce version (its valid enforce-version label, else the cluster's PSA default, PSA's
+ * `latest` for an invalid label; `latest` = the cluster's release):
  * - `unknown` when the agent has not reported the namespace (placeholder or deleted) or `latest` is unknown (no
  *   heartbeat yet);
  * - `blocked` when a live top-level workload's template or a pod behind it fails level@version, or an audit-mode
  *   violation of that level within the organization's readiness window (ending at `now`) was recorded (dry runs
- *   never block; unparsed ones do); `atRisk` when the namespace already enforces the level;
- * - `ready` otherwise.
+ *   never block; unparsed ones do; those of users the cluster's PSA configuration exempts do not); pods and
+ *   templates whose runtimeClassName the configuration exempts never block;
+ * - `atRisk` when PSA already enforces the level there: by its label, by the cluster's PSA defaults for an
+ *   unlabeled namespace, or by PSA's fail-closed fallback (restricted) for an invalid label; never in an exempt
+ *   namespace (`exempt`: PSA evaluates nothing there, so `ready` says nothing about compliance);
+ * - `ready` otherwise, `provisional` while the namespace is observed for less than the window or the cluster has no
+ *   audit source.
  * Returns the rows stored.
  */
 export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, namespaceIds: readonly string[], now: Date): Promise<NamespaceReadinessInput[]> {
   const namespaces = await readReadinessNamespaces(tx, scope, namespaceIds);
   if (namespaces.length === 0) return [];
+  const cluster = await readReadinessCluster(tx, scope);
+  const { defaults, exemptions } = cluster.psaConfiguration.configuration;
   const reported = namespaces.filter((n) => n.reported);
   const ids = reported.map((n) => n.id);
+  const names = reported.map((n) => n.name);
   const workloads = await readNamespaceWorkloads(tx, scope, ids);
   const pods = await readNamespacePods(tx, scope, ids);
-  const windowDays = namespaces[0]!.readinessWindowDays;
-  const audits = await countAuditViolations(tx, scope, reported.map((n) => n.name), new Date(now.getTime() - windowDays * DAY_MS), now);
+  const windowDays = cluster.readinessWindowDays;
+  const since = new Date(now.getTime() - windowDays * DAY_MS);
+  const audits = await countAuditViolations(tx, scope, names, since, now, exemptions.usernames);
+  const latestPolicies = new Map((await latestEnforcePolicies(tx, scope, names, since, now)).map((p) => [p.namespaceName, p]));
+  const exemptNames = names.filter((name) => exemptions.namespaces.includes(name));
+  const exemptNamespaceEvents = new Map((await auditEventsByNamespace(tx, scope, exemptNames, since, now)).map((e) => [e.namespaceName, e]));
+  const exemptUserEvents = groupBy(await auditEventsByUsers(tx, scope, names, exemptions.usernames, since, now), (e) => e.namespaceName);
 
+  const release = clusterReleaseVersion(cluster.kubernetesVersion);
   const plans = namespaces.map((n) => {
-    const label = versionLabel(n.enforceVersion);
-    return { namespace: n, label, concrete: n.reported ? concreteVersion(label, clusterReleaseVersion(n.kubernetesVersion)) : null };
+    const policy = enforcePolicyOf(n.name, n, defaults, exemptions);
+    // An exempt namespace is assessed at the version it would face without the exemption.
+    const label = enforcePolicyOf(n.name, n, defaults, { ...exemptions, namespaces: [] }).version;
+    return { namespace: n, policy, label, concrete: n.reported ? concreteVersion(label, release) : null };
   });
   const verdicts = await ensureVerdicts(
     tx,
@@ -64,15 +153,42 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
   // Grouped once: a namespace chunk can hold thousands of workloads and tens of thousands of pods.
   const workloadsOf = groupBy(workloads, (w) => w.namespaceId);
   const podsOf = groupBy(pods, (p) => p.topLevelWorkloadUid);
+  // Pods and templates of an exempt runtime class are not evaluated by PSA: they never block.
+  const exemptRuntime = await projectionsWithRuntimeClasses(
+    tx,
+    scope,
+    [...workloads.map((w) => w.projectionId), ...pods.map((p) => p.projectionId)],
+    exemptions.runtimeClasses,
+  );
   const failing = (projectionId: string, level: PssLevel, version: string): string[] =>
-    verdicts.get(projectionId)?.get(verdictKey(level, version))?.checks.map((c) => c.id) ?? [];
+    exemptRuntime.has(projectionId) ? [] : (verdicts.get(projectionId)?.get(verdictKey(level, version))?.checks.map((c) => c.id) ?? []);
 
   const rows: NamespaceReadinessInput[] = [];
-  for (const { namespace, label, concrete } of plans) {
+  for (const { namespace, policy, label, concrete } of plans) {
+    const contradictions = namespace.reported
+      ? psaContradictions(
+          namespace.name,
+          policy,
+          latestPolicies.get(namespace.name),
+          exemptNamespaceEvents.get(namespace.name),
+          exemptUserEvents.get(namespace.name) ?? [],
+        )
+      : [];
     for (const level of EVALUATED_LEVELS) {
-      const base = { namespaceId: namespace.id, level, version: label, windowDays };
+      const base = {
+        namespaceId: namespace.id,
+        level,
+        version: label,
+        windowDays,
+        observedSince: namespace.firstSeenAt,
+        auditSource: cluster.auditSource,
+        enforceLevel: policy.level,
+        enforceSource: policy.source,
+        exempt: policy.source === 'exempt',
+        psaContradictions: contradictions,
+      };
       if (concrete === null) {
-        rows.push({ ...base, status: 'unknown', atRisk: false, blockingWorkloads: [], auditViolationCount: 0 });
+        rows.push({ ...base, status: 'unknown', atRisk: false, blockingWorkloads: [], auditViolationCount: 0, provisional: false });
         continue;
       }
       const blocking: BlockingWorkload[] = [];
@@ -88,9 +204,10 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
       rows.push({
         ...base,
         status: fails ? 'blocked' : 'ready',
-        atRisk: fails && enforces(namespace.enforceLevel, level),
+        atRisk: fails && policy.source !== 'exempt' && levelRank(policy.level) >= levelRank(level),
         blockingWorkloads: blocking,
         auditViolationCount,
+        provisional: !fails && isProvisional(namespace.firstSeenAt, cluster.auditSource, windowDays, now),
       });
     }
   }

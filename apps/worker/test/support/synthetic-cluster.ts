@@ -24,8 +24,25 @@ export const PROJECTIONS = {
   },
   /** Fails baseline: host network. */
   hostNetwork: { metadata: {}, spec: { hostNetwork: true, containers: [{ name: 'agent', image: 'agent:1' }] } },
+  /** Fails baseline (privileged) in a sandboxed runtime class the cluster may exempt. */
+  kataPrivileged: { metadata: {}, spec: { runtimeClassName: 'kata', containers: [{ name: 'vm', image: 'vm:1', securityContext: { privileged: true } }] } },
   /** Passes baseline, fails restricted. */
   plain: { metadata: {}, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
+  /**
+   * A `hardened` pod after injection: a privileged service-mesh sidecar (added by a mutating webhook) and a debug
+   * container (kubectl debug) that its workload's template does not have.
+   */
+  meshed: {
+    metadata: {},
+    spec: {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        { name: 'app', image: 'app:1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } },
+        { name: 'istio-proxy', image: 'proxyv2:1', securityContext: { privileged: true } },
+      ],
+      ephemeralContainers: [{ name: 'debugger', image: 'busybox:1' }],
+    },
+  },
 } as const satisfies Record<string, PodProjection>;
 
 export type ProjectionName = keyof typeof PROJECTIONS;
@@ -95,7 +112,7 @@ export async function seedAuditViolation(
   scope: ClusterScope,
   namespace: string,
   time: Date,
-  options: { dryRun?: boolean; unparsed?: boolean; level?: 'baseline' | 'restricted' } = {},
+  options: { dryRun?: boolean; unparsed?: boolean; level?: 'baseline' | 'restricted'; username?: string; impersonatedUsername?: string; enforcePolicy?: string } = {},
 ): Promise<void> {
   await withTenant(prisma, scope.orgId, async (tx) => {
     await ensureAuditPartition(tx, time);
@@ -106,7 +123,9 @@ export async function seedAuditViolation(
         clusterId: scope.clusterId,
         auditId: randomUUID(),
         time,
-        username: 'system:serviceaccount:kube-system:replicaset-controller',
+        username: options.username ?? 'system:serviceaccount:kube-system:replicaset-controller',
+        impersonatedUsername: options.impersonatedUsername ?? null,
+        enforcePolicy: options.enforcePolicy ?? null,
         verb: 'create',
         objectResource: 'pods',
         objectNamespace: namespace,

@@ -121,3 +121,16 @@ export async function markClusterInventory(tx: Transaction, scope: ClusterScope)
     workloads: rows.filter((row) => row.subject === 'workload').length,
   };
 }
+
+/**
+ * Marks every live namespace of a cluster for readiness only: what changes readiness but not findings, such as the
+ * organization's readiness window or the cluster's Pod Security admission configuration. Returns how many.
+ */
+export async function markClusterNamespaces(tx: Transaction, scope: ClusterScope): Promise<number> {
+  return tx.$executeRaw`
+    INSERT INTO inventory_marks AS m (org_id, cluster_id, subject, subject_id)
+    SELECT ${scope.orgId}::uuid, ${scope.clusterId}::uuid, 'namespace'::inventory_mark_subject, n.id FROM namespaces n
+    WHERE n.org_id = ${scope.orgId}::uuid AND n.cluster_id = ${scope.clusterId}::uuid AND n.deleted_at IS NULL
+    ORDER BY n.id
+    ON CONFLICT (org_id, cluster_id, subject, subject_id) DO UPDATE SET generation = m.generation + 1, marked_at = now()`;
+}

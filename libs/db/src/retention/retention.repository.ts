@@ -1,18 +1,12 @@
-import { ORGANIZATION_SETTINGS_DEFAULTS } from '@ratchet/contracts';
-
 import type { TenantScope } from '../scope.js';
 import type { Transaction } from '../tenant-transaction.js';
 
-/**
- * Days the organization's raw audit events are kept. Until organization settings are stored (the settings
- * endpoint adds `auditRetentionDays` storage), every organization has ORGANIZATION_SETTINGS_DEFAULTS'
- * `auditRetentionDays` (30); this is the one place retention reads it, so the stored value replaces the default here.
- */
+/** Days the organization's raw audit events are kept (its `auditRetentionDays` setting, 1..400). */
 export async function readAuditRetentionDays(tx: Transaction, scope: TenantScope): Promise<number> {
-  // Reads the organization row so an unknown organization is an error here rather than a silent default.
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM organizations WHERE id = ${scope.orgId}::uuid`;
+  // An unknown organization is an error here rather than a silent default.
+  const rows = await tx.$queryRaw<{ audit_retention_days: number }[]>`SELECT audit_retention_days FROM organizations WHERE id = ${scope.orgId}::uuid`;
   if (rows.length === 0) throw new Error(`organization ${scope.orgId} not found`);
-  return ORGANIZATION_SETTINGS_DEFAULTS.auditRetentionDays;
+  return rows[0]!.audit_retention_days;
 }
 
 /**

@@ -93,6 +93,8 @@ export type ProjectedPodSpec = {
   hostIPC?: boolean;
   hostUsers?: boolean;
   os?: { name?: string };
+  /** Not read by any check: PSA exempts pods whose runtime class its configuration lists (exemptions.runtimeClasses). */
+  runtimeClassName?: string;
   automountServiceAccountToken?: boolean;
   securityContext?: ProjectedPodSecurityContext;
   volumes?: ProjectedVolume[];

@@ -314,6 +314,8 @@ function projectSpec(spec: Fields | undefined): ProjectedPodSpec {
     const name = readString(os, 'name', 'spec.os');
     if (name !== undefined) projected.os = { name };
   }
+  // Kept for PSA's runtime-class exemption (PodSecurityConfiguration exemptions.runtimeClasses), not for a check.
+  put(projected, 'runtimeClassName', readString(spec, 'runtimeClassName', 'spec'));
   put(projected, 'automountServiceAccountToken', readBoolean(spec, 'automountServiceAccountToken', 'spec'));
   put(projected, 'securityContext', projectPodSecurityContext(spec));
   const volumes = readArray(spec, 'volumes', 'spec');

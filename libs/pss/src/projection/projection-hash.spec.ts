@@ -46,6 +46,8 @@ const SECURITY_EDITS: Record<string, (pod: PodLike) => void> = {
   hostIPC: (pod) => (pod.spec!.hostIPC = true),
   hostUsers: (pod) => (pod.spec!.hostUsers = false),
   'os.name': (pod) => (pod.spec!.os = { name: 'windows' }),
+  // Read by no check, but by PSA's runtime-class exemption.
+  runtimeClassName: (pod) => (pod.spec!.runtimeClassName = 'gvisor'),
   'pod runAsNonRoot': (pod) => (pod.spec!.securityContext!.runAsNonRoot = false),
   'pod runAsUser': (pod) => (pod.spec!.securityContext!.runAsUser = 0),
   'pod seccompProfile.type': (pod) => (pod.spec!.securityContext!.seccompProfile = { type: 'Unconfined' }),

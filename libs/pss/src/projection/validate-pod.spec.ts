@@ -91,7 +91,7 @@ const VALUES: unknown[] = [
 const KEYS = [
   'metadata', 'spec', 'name', 'namespace', 'uid', 'ownerReferences', 'annotations', 'kind', 'apiVersion', 'controller',
   'seccomp.security.alpha.kubernetes.io/pod', 'container.apparmor.security.beta.kubernetes.io/x', 'hostNetwork',
-  'hostPID', 'hostIPC', 'hostUsers', 'os', 'automountServiceAccountToken', 'securityContext', 'volumes',
+  'hostPID', 'hostIPC', 'hostUsers', 'os', 'runtimeClassName', 'automountServiceAccountToken', 'securityContext', 'volumes',
   'initContainers', 'containers', 'ephemeralContainers', 'runAsNonRoot', 'runAsUser', 'runAsGroup', 'fsGroup',
   'seccompProfile', 'seLinuxOptions', 'appArmorProfile', 'windowsOptions', 'hostProcess', 'sysctls', 'type', 'user',
   'role', 'privileged', 'allowPrivilegeEscalation', 'capabilities', 'add', 'drop', 'procMount',

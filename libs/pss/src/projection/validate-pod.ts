@@ -229,6 +229,7 @@ function okSpec(spec: Fields): boolean {
   }
   const os = spec.os;
   if (os != null && (!isFields(os) || !okString(os.name))) return false;
+  if (!okString(spec.runtimeClassName)) return false;
   if (!okBoolean(spec.automountServiceAccountToken) || !okPodSecurityContext(spec.securityContext)) return false;
   const volumes = spec.volumes;
   if (!okArray(volumes)) return false;

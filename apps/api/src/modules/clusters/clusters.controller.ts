@@ -54,7 +54,7 @@ export class ClustersController {
 
   @Patch(':clusterId')
   @Endpoint({
-    summary: 'Rename a cluster',
+    summary: 'Rename a cluster and/or set its Pod Security admission configuration (overrides the agent-reported one; re-queues readiness)',
     tag: TAG,
     auth: 'user',
     role: 'admin',
@@ -62,12 +62,12 @@ export class ClustersController {
     body: UpdateClusterRequest,
     response: ClusterSummary,
   })
-  rename(
+  update(
     @Tenant() ctx: TenantContext,
     @Input('params') params: ClusterParams,
     @Input('body') body: UpdateClusterRequest,
   ): Promise<ClusterSummary> {
-    return this.clusters.rename(ctx, params.clusterId, body);
+    return this.clusters.update(ctx, params.clusterId, body);
   }
 
   @Delete(':clusterId')

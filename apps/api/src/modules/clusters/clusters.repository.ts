@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, withTenant } from '@ratchet/db';
 import type { Transaction } from '@ratchet/db';
+import type { OutboxEntry } from '@ratchet/jobs';
+import { isDeepStrictEqual } from 'node:util';
 
 import { uniqueViolation } from '../../common/errors/postgres-error.util.js';
 import { keysetAfter, keysetOrderBy } from '../../common/pagination/keyset-sql.util.js';
 import type { KeysetColumn } from '../../common/pagination/keyset-sql.util.js';
 import { Database } from '../../infra/database.provider.js';
 import { topLevelWorkload } from '../workloads/top-level-workload.util.js';
+import { markReadinessStale } from '../readiness-requeue/readiness-requeue.repository.js';
 import type { LastSeenRange } from './agent-status.util.js';
 
 /** A cluster with what its agent last reported and the counts of its inventory. */
@@ -20,6 +23,12 @@ export interface ClusterRow {
   /** From the agent's last heartbeat, as stored: the service checks them against their contracts. */
   auditSource: string | null;
   psaConfiguration: unknown;
+  /** Set through the API; overrides psaConfiguration. */
+  psaConfigurationOverride: unknown;
+  /** The organization's default, for a cluster with neither. */
+  organizationPsaConfiguration: unknown;
+  /** What the worker found contradicting the configuration, per namespace (stored JSON). */
+  psaContradictions: unknown[];
   counts: { namespaces: number; workloads: number; pods: number; openFindings: number };
 }
 
@@ -56,6 +65,9 @@ interface SummaryRecord {
   kubernetes_version: string | null;
   audit_source: string | null;
   psa_configuration: unknown;
+  psa_configuration_override: unknown;
+  default_psa_configuration: unknown;
+  psa_contradictions: unknown[] | null;
   namespaces: number;
   workloads: number;
   pods: number;
@@ -82,7 +94,8 @@ async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql
   const records = await tx.$queryRaw<SummaryRecord[]>`
     WITH page AS (
       SELECT c.id, c.name, c.created_at, c.last_seen_at, c.agent_version, c.kubernetes_version, c.audit_source::text AS audit_source,
-        c.psa_configuration
+        c.psa_configuration, c.psa_configuration_override,
+        (SELECT o.default_psa_configuration FROM organizations o WHERE o.id = c.org_id) AS default_psa_configuration
       FROM clusters c
       WHERE c.org_id = ${orgId}::uuid ${where}
       ${keysetOrderBy(ORDER, 'asc')}
@@ -92,7 +105,8 @@ async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql
       COALESCE(ns.count, 0)::int AS namespaces,
       COALESCE(wl.count, 0)::int AS workloads,
       COALESCE(po.count, 0)::int AS pods,
-      COALESCE(fi.count, 0)::int AS open_findings
+      COALESCE(fi.count, 0)::int AS open_findings,
+      pc.contradictions AS psa_contradictions
     FROM page
     LEFT JOIN (
       SELECT cluster_id, count(*) AS count FROM namespaces
@@ -115,6 +129,17 @@ async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql
       WHERE org_id = ${orgId}::uuid AND cluster_id IN (SELECT id FROM page) AND status = 'open'
       GROUP BY cluster_id
     ) fi ON fi.cluster_id = page.id
+    -- One row per namespace carries its contradictions (they are the same at every level): the baseline one.
+    LEFT JOIN LATERAL (
+      SELECT jsonb_agg(x.item ORDER BY x.item->>'namespace', x.item->>'kind', x.item->>'observed') AS contradictions
+      FROM (
+        SELECT e.item FROM namespace_readiness r
+        JOIN namespaces n ON n.org_id = r.org_id AND n.id = r.namespace_id AND n.deleted_at IS NULL
+        CROSS JOIN LATERAL jsonb_array_elements(r.psa_contradictions) AS e(item)
+        WHERE r.org_id = ${orgId}::uuid AND r.cluster_id = page.id AND r.level = 'baseline' AND r.psa_contradictions <> '[]'::jsonb
+        LIMIT 1000
+      ) x
+    ) pc ON TRUE
     ORDER BY page.name, page.id`;
   return records.map((record) => ({
     id: record.id,
@@ -125,6 +150,9 @@ async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql
     kubernetesVersion: record.kubernetes_version,
     auditSource: record.audit_source,
     psaConfiguration: record.psa_configuration,
+    psaConfigurationOverride: record.psa_configuration_override,
+    organizationPsaConfiguration: record.default_psa_configuration,
+    psaContradictions: record.psa_contradictions ?? [],
     counts: { namespaces: record.namespaces, workloads: record.workloads, pods: record.pods, openFindings: record.open_findings },
   }));
 }
@@ -154,17 +182,7 @@ export class ClustersRepository {
       return await withTenant(this.database.client, orgId, async (tx) => {
         const cluster = await tx.cluster.create({ data: { orgId, name } });
         await tx.agentToken.create({ data: { orgId, clusterId: cluster.id, ...token } });
-        return {
-          id: cluster.id,
-          name: cluster.name,
-          createdAt: cluster.createdAt,
-          lastSeenAt: cluster.lastSeenAt,
-          agentVersion: cluster.agentVersion,
-          kubernetesVersion: cluster.kubernetesVersion,
-          auditSource: cluster.auditSource,
-          psaConfiguration: cluster.psaConfiguration,
-          counts: { namespaces: 0, workloads: 0, pods: 0, openFindings: 0 },
-        };
+        return (await selectSummary(tx, orgId, cluster.id))!;
       });
     } catch (error) {
       if (uniqueViolation(error) !== undefined) throw new DuplicateClusterNameError(name);
@@ -172,14 +190,34 @@ export class ClustersRepository {
     }
   }
 
-  async rename(orgId: string, clusterId: string, name: string): Promise<ClusterRow | null> {
+  /**
+   * Renames the cluster and/or sets (null: removes) its API-set PSA configuration. A configuration change marks
+   * the cluster's namespaces and writes a readiness job to the outbox in the same transaction; the entries are
+   * returned for the caller to enqueue after commit. Null when there is no such cluster.
+   */
+  async update(
+    orgId: string,
+    clusterId: string,
+    change: { name?: string | undefined; psaConfiguration?: object | null | undefined },
+  ): Promise<{ row: ClusterRow; outbox: OutboxEntry[] } | null> {
     try {
       return await withTenant(this.database.client, orgId, async (tx) => {
-        const { count } = await tx.cluster.updateMany({ where: { orgId, id: clusterId }, data: { name } });
-        return count === 0 ? null : selectSummary(tx, orgId, clusterId);
+        const [current] = await tx.$queryRaw<{ psa_configuration_override: unknown }[]>`
+          SELECT psa_configuration_override FROM clusters WHERE org_id = ${orgId}::uuid AND id = ${clusterId}::uuid FOR UPDATE`;
+        if (!current) return null;
+        if (change.name !== undefined) await tx.cluster.updateMany({ where: { orgId, id: clusterId }, data: { name: change.name } });
+        const psa = change.psaConfiguration;
+        if (psa !== undefined) {
+          await tx.$executeRaw`
+            UPDATE clusters SET psa_configuration_override = ${psa === null ? null : JSON.stringify(psa)}::jsonb, updated_at = now()
+            WHERE org_id = ${orgId}::uuid AND id = ${clusterId}::uuid`;
+        }
+        const changed = psa !== undefined && !isDeepStrictEqual(current.psa_configuration_override ?? null, psa);
+        const outbox = changed ? await markReadinessStale(tx, orgId, [clusterId], 'inventory') : [];
+        return { row: (await selectSummary(tx, orgId, clusterId))!, outbox };
       });
     } catch (error) {
-      if (uniqueViolation(error) !== undefined) throw new DuplicateClusterNameError(name);
+      if (uniqueViolation(error) !== undefined) throw new DuplicateClusterNameError(change.name ?? '');
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditSource, ClusterName, PsaConfiguration } from '@ratchet/contracts';
+import { AuditSource, ClusterName, PsaConfiguration, PsaContradiction, resolvePsaConfiguration } from '@ratchet/contracts';
 import type { ClusterCreated, ClusterSummary, ClustersPage, ClustersQuery, CreateClusterRequest, UpdateClusterRequest } from '@ratchet/contracts';
 import { z } from 'zod';
 
@@ -10,6 +10,7 @@ import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-c
 import type { KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
 import { API_CONFIG } from '../../config/api-config.js';
 import type { ApiConfig } from '../../config/api-config.js';
+import { ReadinessRequeue } from '../readiness-requeue/readiness-requeue.service.js';
 import { renderAgentInstall } from './agent-install.util.js';
 import { agentStatus, lastSeenRange } from './agent-status.util.js';
 import { ClustersRepository, DuplicateClusterNameError } from './clusters.repository.js';
@@ -39,6 +40,12 @@ function toClusterSummary(row: ClusterRow, now: Date): ClusterSummary {
       auditSource: StoredAuditSource.parse(row.auditSource),
     },
     psaConfiguration: StoredPsaConfiguration.parse(row.psaConfiguration),
+    psaConfigurationOverride: StoredPsaConfiguration.parse(row.psaConfigurationOverride ?? null),
+    effectivePsaConfiguration: resolvePsaConfiguration(row.psaConfigurationOverride, row.psaConfiguration, row.organizationPsaConfiguration),
+    psaContradictions: row.psaContradictions.flatMap((item) => {
+      const parsed = PsaContradiction.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    }),
     counts: row.counts,
   };
 }
@@ -56,6 +63,7 @@ function duplicateName(name: string): AppError {
 export class ClustersService {
   constructor(
     private readonly clusters: ClustersRepository,
+    private readonly readiness: ReadinessRequeue,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
@@ -100,16 +108,18 @@ export class ClustersService {
     };
   }
 
-  async rename(ctx: TenantContext, clusterId: string, request: UpdateClusterRequest): Promise<ClusterSummary> {
-    let row: ClusterRow | null;
+  /** Renames the cluster and/or sets its PSA configuration; a configuration change re-queues its readiness. */
+  async update(ctx: TenantContext, clusterId: string, request: UpdateClusterRequest): Promise<ClusterSummary> {
+    let updated: Awaited<ReturnType<ClustersRepository['update']>>;
     try {
-      row = await this.clusters.rename(ctx.orgId, clusterId, request.name);
+      updated = await this.clusters.update(ctx.orgId, clusterId, request);
     } catch (error) {
-      if (error instanceof DuplicateClusterNameError) throw duplicateName(request.name);
+      if (error instanceof DuplicateClusterNameError && request.name !== undefined) throw duplicateName(request.name);
       throw error;
     }
-    if (!row) throw notFound('cluster');
-    return toClusterSummary(row, new Date());
+    if (!updated) throw notFound('cluster');
+    await this.readiness.dispatch(updated.outbox);
+    return toClusterSummary(updated.row, new Date());
   }
 
   async delete(ctx: TenantContext, clusterId: string): Promise<void> {

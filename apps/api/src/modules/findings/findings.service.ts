@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CheckId, FINDINGS_CSV_COLUMNS, FindingDetailRecord, PsaLevel } from '@ratchet/contracts';
+import { CheckId, Dns1123Label, FINDINGS_CSV_COLUMNS, FindingDetailRecord, PsaLevel } from '@ratchet/contracts';
 import type { Finding, FindingSortField, FindingsExportQuery, FindingsFilter, FindingsPage, FindingsQuery } from '@ratchet/contracts';
 import { remediationFor } from '@ratchet/pss';
 import { z } from 'zod';
@@ -52,9 +52,13 @@ function filterOf(query: FindingsFilter): FindingFilter {
   };
 }
 
+// The worker lists, in `detail.injectedContainers`, failing containers its pods have and its template does not.
+const InjectedContainers = z.object({ injectedContainers: z.array(Dns1123Label).max(256) });
+
 // `detail` is written by the worker; a row it wrote differently still lists, with the workload's pod count.
 function toFinding(row: FindingRow): Finding {
   const detail = FindingDetailRecord.safeParse(row.detail);
+  const injected = InjectedContainers.safeParse(row.detail);
   const checkId = CheckId.safeParse(row.checkId);
   return {
     id: row.id,
@@ -68,6 +72,7 @@ function toFinding(row: FindingRow): Finding {
     status: row.status,
     reason: row.message,
     detail: detail.success ? detail.data.detail : '',
+    injectedContainers: injected.success ? injected.data.injectedContainers : [],
     remediation: checkId.success ? remediationFor(checkId.data).what : null,
     podCount: detail.success ? detail.data.pods.length : row.workloadPodCount,
     firstSeenAt: row.firstSeenAt.toISOString(),

@@ -114,12 +114,17 @@ export class IngestBatchesRepository {
    * source and PSA configuration are replaced by each heartbeat: one that leaves them out makes them unknown.
    * Returns the Kubernetes version the cluster had before (null before the first heartbeat).
    */
-  async updateAgent(tx: Transaction, scope: IngestScope, heartbeat: Heartbeat): Promise<string | null> {
+  async updateAgent(
+    tx: Transaction,
+    scope: IngestScope,
+    heartbeat: Heartbeat,
+  ): Promise<{ previousKubernetesVersion: string | null; auditSourceChanged: boolean; psaConfigurationChanged: boolean }> {
     const psaConfiguration = heartbeat.psaConfiguration === undefined ? null : JSON.stringify(heartbeat.psaConfiguration);
     // The row lock makes two heartbeats of one cluster read each other's version in turn.
-    const rows = await tx.$queryRaw<{ previous: string | null }[]>`
+    const rows = await tx.$queryRaw<{ previous: string | null; audit_source_changed: boolean; psa_configuration_changed: boolean }[]>`
       WITH old AS (
-        SELECT kubernetes_version FROM clusters WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid FOR UPDATE
+        SELECT kubernetes_version, audit_source, psa_configuration FROM clusters
+        WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid FOR UPDATE
       )
       UPDATE clusters
       SET agent_version = ${heartbeat.agentVersion}, kubernetes_version = ${heartbeat.kubernetesVersion},
@@ -127,7 +132,13 @@ export class IngestBatchesRepository {
           audit_source = ${heartbeat.auditSource ?? null}::audit_source, psa_configuration = ${psaConfiguration}::jsonb
       FROM old
       WHERE org_id = ${scope.orgId}::uuid AND id = ${scope.clusterId}::uuid
-      RETURNING old.kubernetes_version AS previous`;
-    return rows[0]?.previous ?? null;
+      RETURNING old.kubernetes_version AS previous,
+        old.audit_source IS DISTINCT FROM ${heartbeat.auditSource ?? null}::audit_source AS audit_source_changed,
+        old.psa_configuration IS DISTINCT FROM ${psaConfiguration}::jsonb AS psa_configuration_changed`;
+    return {
+      previousKubernetesVersion: rows[0]?.previous ?? null,
+      auditSourceChanged: rows[0]?.audit_source_changed ?? false,
+      psaConfigurationChanged: rows[0]?.psa_configuration_changed ?? false,
+    };
   }
 }

@@ -17,5 +17,7 @@ import { OutboxRelayProvider } from './outbox-relay.provider.js';
     JobQueue,
     OutboxRelayProvider,
   ],
+  // The queue and relay are shared with the settings that re-queue readiness (readiness-requeue).
+  exports: [JobQueue, OutboxRelayProvider],
 })
 export class IngestModule {}

@@ -15,6 +15,7 @@ import {
   insertProjections,
   lockClusterInventory,
   markClusterInventory,
+  markClusterNamespaces,
   missingProjections,
   sweepInventory,
   upsertInventory,
@@ -221,10 +222,17 @@ export class IngestService {
     const scope = this.scopeOf(ctx);
     const { header } = this.header('heartbeat', idempotencyKey, heartbeat, 0);
     return this.record(scope, header, async (tx) => {
-      const previous = await this.batches.updateAgent(tx, scope, heartbeat);
+      const agent = await this.batches.updateAgent(tx, scope, heartbeat);
       // `latest` is evaluated at the cluster's own minor: a new one (the first heartbeat included) changes findings
-      // and readiness at `latest` of everything in the cluster, so all of it is marked for the worker.
-      const marks = kubernetesMinor(previous) === kubernetesMinor(heartbeat.kubernetesVersion) ? [] : [await markClusterInventory(tx, scope)];
+      // and readiness at `latest` of everything in the cluster, so all of it is marked for the worker; so does a new
+      // PSA configuration (its default versions are versions findings use; its defaults and exemptions change
+      // readiness). A new audit source changes readiness only (provisional): namespaces are marked.
+      const marks =
+        kubernetesMinor(agent.previousKubernetesVersion) !== kubernetesMinor(heartbeat.kubernetesVersion) || agent.psaConfigurationChanged
+          ? [await markClusterInventory(tx, scope)]
+          : agent.auditSourceChanged
+            ? [{ namespaces: await markClusterNamespaces(tx, scope), workloads: 0 }]
+            : [];
       return { accepted: counts({}), duplicates: counts({}), deleted: counts({}), jobs: inventoryJobs(scope, 0, marks) };
     });
   }

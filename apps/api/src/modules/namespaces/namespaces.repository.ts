@@ -11,8 +11,15 @@ import type { StoredPsaLabels } from './psa-labels.util.js';
 /** The worker's readiness of a namespace at one level, if it has computed it at the version that applies. */
 export interface ReadinessRow {
   state: ReadinessStatus;
+  /** The version the worker computed it at; null when not computed. */
+  version: string | null;
   blockingWorkloads: number;
   computedAt: Date | null;
+  provisional: boolean;
+  observedSince: Date | null;
+  auditSource: string | null;
+  exempt: boolean;
+  windowDays: number | null;
 }
 
 /** A namespace with its cluster's name, labels, readiness per level and counts. */
@@ -59,11 +66,23 @@ interface NamespaceRecord extends StoredPsaLabels {
   uid: string | null;
   readiness_version: string;
   baseline_state: ReadinessStatus;
+  baseline_version: string | null;
   baseline_blocking: number | null;
   baseline_computed_at: Date | null;
+  baseline_provisional: boolean | null;
+  baseline_observed_since: Date | null;
+  baseline_audit_source: string | null;
+  baseline_exempt: boolean | null;
+  baseline_window_days: number | null;
   restricted_state: ReadinessStatus;
+  restricted_version: string | null;
   restricted_blocking: number | null;
   restricted_computed_at: Date | null;
+  restricted_provisional: boolean | null;
+  restricted_observed_since: Date | null;
+  restricted_audit_source: string | null;
+  restricted_exempt: boolean | null;
+  restricted_window_days: number | null;
   workloads: number;
   pods: number;
   open_findings: number;
@@ -82,9 +101,12 @@ const SORT_COLUMNS: Record<NamespaceSortField, KeysetColumn[]> = {
   createdAt: [{ sql: Prisma.sql`ns.created_at`, type: 'timestamptz' }, ID],
 };
 
-// Readiness applies at the namespace's enforce-version, or latest when it has none or an invalid one (which is
-// what PSA falls back to); the pattern is PSA's version grammar, as PsaVersion in the contracts spells it.
-// A namespace that already enforces the level and fails it is `at-risk`; no row means not computed: `unknown`.
+// Readiness applies at the version PSA enforces in the namespace: its valid enforce-version label; for a namespace
+// without one, the cluster's default enforce-version (API-set configuration, else the agent's, else the
+// organization's, else latest: the precedence of resolvePsaConfiguration; stored configurations are complete, so
+// the key is there when the configuration is); latest for an invalid label (what PSA falls back to). The pattern is
+// PSA's version grammar, as PsaVersion in the contracts spells it. A namespace that already enforces the level and
+// fails it is `at-risk`; no row at that version means not computed: `unknown`.
 function readinessJoin(level: 'baseline' | 'restricted', alias: string): Prisma.Sql {
   const r = Prisma.raw(alias);
   return Prisma.sql`LEFT JOIN namespace_readiness ${r}
@@ -96,14 +118,23 @@ function readinessState(alias: string): Prisma.Sql {
   return Prisma.sql`CASE WHEN ${r}.id IS NULL THEN 'unknown' WHEN ${r}.at_risk THEN 'at-risk' ELSE ${r}.status::text END`;
 }
 
+function readinessColumns(level: 'baseline' | 'restricted', alias: string): Prisma.Sql {
+  const r = Prisma.raw(alias);
+  const c = (column: string) => Prisma.raw(`${level}_${column}`);
+  return Prisma.sql`${readinessState(alias)} AS ${c('state')}, ${r}.version AS ${c('version')},
+      ${r}.blocking_workload_count AS ${c('blocking')}, ${r}.computed_at AS ${c('computed_at')}, ${r}.provisional AS ${c('provisional')},
+      ${r}.observed_since AS ${c('observed_since')}, ${r}.audit_source::text AS ${c('audit_source')}, ${r}.exempt AS ${c('exempt')},
+      ${r}.window_days AS ${c('window_days')}`;
+}
+
 function derivedTable(orgId: string, where: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(
     SELECT n.id, n.cluster_id, c.name AS cluster_name, n.name, n.uid::text AS uid,
       n.enforce_level AS "enforceLevel", n.enforce_version AS "enforceVersion", n.audit_level AS "auditLevel",
       n.audit_version AS "auditVersion", n.warn_level AS "warnLevel", n.warn_version AS "warnVersion",
       v.version AS readiness_version,
-      ${readinessState('rb')} AS baseline_state, rb.blocking_workload_count AS baseline_blocking, rb.computed_at AS baseline_computed_at,
-      ${readinessState('rr')} AS restricted_state, rr.blocking_workload_count AS restricted_blocking, rr.computed_at AS restricted_computed_at,
+      ${readinessColumns('baseline', 'rb')},
+      ${readinessColumns('restricted', 'rr')},
       (SELECT count(*) FROM workloads w
         WHERE w.org_id = n.org_id AND w.namespace_id = n.id AND w.deleted_at IS NULL AND ${topLevelWorkload('w')})::int AS workloads,
       (SELECT count(*) FROM pods p WHERE p.org_id = n.org_id AND p.namespace_id = n.id)::int AS pods,
@@ -112,7 +143,11 @@ function derivedTable(orgId: string, where: Prisma.Sql): Prisma.Sql {
     FROM namespaces n
     JOIN clusters c ON c.org_id = n.org_id AND c.id = n.cluster_id
     CROSS JOIN LATERAL (
-      SELECT CASE WHEN n.enforce_version ~ '^v1\\.(0|[1-9][0-9]*)$' THEN n.enforce_version ELSE 'latest' END AS version
+      SELECT CASE WHEN n.enforce_version ~ '^v1\\.(0|[1-9][0-9]*)$' THEN n.enforce_version
+                  WHEN n.enforce_version IS NULL THEN coalesce(
+                    c.psa_configuration_override #>> '{defaults,enforce-version}', c.psa_configuration #>> '{defaults,enforce-version}',
+                    (SELECT o.default_psa_configuration #>> '{defaults,enforce-version}' FROM organizations o WHERE o.id = n.org_id), 'latest')
+                  ELSE 'latest' END AS version
     ) v
     ${readinessJoin('baseline', 'rb')}
     ${readinessJoin('restricted', 'rr')}
@@ -134,8 +169,28 @@ function toRow(record: NamespaceRecord): NamespaceRow {
     warnLevel: record.warnLevel,
     warnVersion: record.warnVersion,
     readinessVersion: record.readiness_version,
-    baseline: { state: record.baseline_state, blockingWorkloads: record.baseline_blocking ?? 0, computedAt: record.baseline_computed_at },
-    restricted: { state: record.restricted_state, blockingWorkloads: record.restricted_blocking ?? 0, computedAt: record.restricted_computed_at },
+    baseline: {
+      state: record.baseline_state,
+      version: record.baseline_version,
+      blockingWorkloads: record.baseline_blocking ?? 0,
+      computedAt: record.baseline_computed_at,
+      provisional: record.baseline_provisional ?? false,
+      observedSince: record.baseline_observed_since,
+      auditSource: record.baseline_audit_source,
+      exempt: record.baseline_exempt ?? false,
+      windowDays: record.baseline_window_days,
+    },
+    restricted: {
+      state: record.restricted_state,
+      version: record.restricted_version,
+      blockingWorkloads: record.restricted_blocking ?? 0,
+      computedAt: record.restricted_computed_at,
+      provisional: record.restricted_provisional ?? false,
+      observedSince: record.restricted_observed_since,
+      auditSource: record.restricted_audit_source,
+      exempt: record.restricted_exempt ?? false,
+      windowDays: record.restricted_window_days,
+    },
     workloads: record.workloads,
     pods: record.pods,
     openFindings: record.open_findings,

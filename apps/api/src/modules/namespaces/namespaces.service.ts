@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditSource } from '@ratchet/contracts';
 import type { LevelReadiness, NamespaceSortField, NamespaceSummary, NamespacesPage, NamespacesQuery } from '@ratchet/contracts';
 import { z } from 'zod';
 
@@ -26,16 +27,37 @@ function positionOf(row: NamespaceRow, sort: NamespaceSortField): KeysetPosition
   return { keys: [keys[sort]()], id: row.id };
 }
 
-function readinessOf(readiness: ReadinessRow, version: string): LevelReadiness {
+// Written by the worker from the cluster's heartbeat; anything else reads as unknown.
+const StoredAuditSource = AuditSource.nullable().catch(null);
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether a `ready` is provisional now: the worker stored it at its computation, but a namespace stops being "observed
+ * for less than the window" as time passes without anything to recompute, so the time part is decided at read time
+ * (the audit source and the window re-queue readiness when they change).
+ */
+function provisionalNow(readiness: ReadinessRow, now: Date): boolean {
+  if (readiness.state !== 'ready') return false;
+  if (readiness.observedSince === null || readiness.windowDays === null) return readiness.provisional;
+  const auditSource = StoredAuditSource.parse(readiness.auditSource);
+  return auditSource === null || auditSource === 'none' || now.getTime() - readiness.observedSince.getTime() < readiness.windowDays * DAY_MS;
+}
+
+function readinessOf(readiness: ReadinessRow, labelVersion: string, now: Date): LevelReadiness {
   return {
     status: readiness.state,
-    version,
+    version: readiness.version ?? labelVersion,
     blockingWorkloads: readiness.blockingWorkloads,
     computedAt: readiness.computedAt?.toISOString() ?? null,
+    provisional: provisionalNow(readiness, now),
+    observedSince: readiness.observedSince?.toISOString() ?? null,
+    auditSource: StoredAuditSource.parse(readiness.auditSource),
+    exempt: readiness.exempt,
   };
 }
 
-function toSummary(row: NamespaceRow): NamespaceSummary {
+function toSummary(row: NamespaceRow, now: Date = new Date()): NamespaceSummary {
   return {
     id: row.id,
     clusterId: row.clusterId,
@@ -44,7 +66,7 @@ function toSummary(row: NamespaceRow): NamespaceSummary {
     uid: row.uid,
     labels: psaLabels(row),
     invalidLabels: invalidPsaLabels(row),
-    readiness: { baseline: readinessOf(row.baseline, row.readinessVersion), restricted: readinessOf(row.restricted, row.readinessVersion) },
+    readiness: { baseline: readinessOf(row.baseline, row.readinessVersion, now), restricted: readinessOf(row.restricted, row.readinessVersion, now) },
     counts: { workloads: row.workloads, pods: row.pods, openFindings: row.openFindings },
     createdAt: row.createdAt.toISOString(),
     lastSeenAt: row.lastSeenAt.toISOString(),
@@ -66,7 +88,8 @@ export class NamespacesService {
       readiness: query.readiness !== undefined && query.level !== undefined ? { level: query.level, state: query.readiness } : undefined,
     };
     const rows = await this.repository.page(ctx.orgId, { filter, sort: query.sort, order: query.order, after, limit: query.limit + 1 });
-    return keysetPage(rows, query.limit, sort, toSummary, (row) => positionOf(row, query.sort));
+    const now = new Date();
+    return keysetPage(rows, query.limit, sort, (row) => toSummary(row, now), (row) => positionOf(row, query.sort));
   }
 
   async get(ctx: TenantContext, namespaceId: string): Promise<NamespaceSummary> {
