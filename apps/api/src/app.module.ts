@@ -16,6 +16,8 @@ import { AuditEventsModule } from './modules/audit-events/audit-events.module.js
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { OpenApiModule } from './modules/openapi/openapi.module.js';
+import { WhatIfModule } from './modules/what-if/what-if.module.js';
+import { GateModule } from './modules/gate/gate.module.js';
 
 @Module({})
 export class AppModule {
@@ -37,6 +39,8 @@ export class AppModule {
         WorkloadsModule,
         FindingsModule,
         AuditEventsModule,
+        WhatIfModule,
+        GateModule,
       ],
     };
   }

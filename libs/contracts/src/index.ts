@@ -10,3 +10,6 @@ export * from './clusters.contract.js';
 export { formatZodIssues } from './zod-issues.util.js';
 export * from './health.contract.js';
 export * from './organization-settings.contract.js';
+export * from './what-if.contract.js';
+export * from './gate.contract.js';
+export * from './recommendation.contract.js';

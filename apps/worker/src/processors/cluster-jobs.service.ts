@@ -9,6 +9,7 @@ import {
 } from '@ratchet/db';
 
 import { evaluatePendingProjections } from '../evaluation/evaluation.service.js';
+import { evaluateVersionsChunk } from '../evaluation/evaluate-versions.service.js';
 import { refreshFindings } from '../findings/findings.service.js';
 import { recomputeReadiness } from '../readiness/readiness.service.js';
 import { namespaceIdsByName } from '../readiness/readiness-sources.repository.js';
@@ -70,6 +71,19 @@ export class ClusterJobsService {
       if (marks < this.chunks.workloads) break;
     }
     return summary;
+  }
+
+  /** Evaluates every projection of the cluster at these concrete versions (a what-if asked); returns how many. */
+  async evaluateVersions(scope: ClusterScope, versions: readonly string[]): Promise<number> {
+    let total = 0;
+    let afterId: string | null = null;
+    for (;;) {
+      const from: string | null = afterId;
+      const chunk: { lastId: string | null; taken: number } = await withTenant(this.prisma, scope.orgId, (tx) => evaluateVersionsChunk(tx, scope, versions, from, this.chunks.projections, this.now()), TX);
+      total += chunk.taken;
+      if (chunk.lastId === null || chunk.taken < this.chunks.projections) return total;
+      afterId = chunk.lastId;
+    }
   }
 
   /** Recomputes the readiness of the cluster's marked namespaces; returns how many. */

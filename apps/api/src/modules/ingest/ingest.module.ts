@@ -17,5 +17,7 @@ import { OutboxRelayProvider } from './outbox-relay.provider.js';
     JobQueue,
     OutboxRelayProvider,
   ],
+  // What-if queues evaluations it will not do on demand on the same producer.
+  exports: [JobQueue],
 })
 export class IngestModule {}
