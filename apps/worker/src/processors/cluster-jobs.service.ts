@@ -11,6 +11,7 @@ import {
 import { evaluatePendingProjections } from '../evaluation/evaluation.service.js';
 import { evaluateVersionsChunk } from '../evaluation/evaluate-versions.service.js';
 import { refreshFindings } from '../findings/findings.service.js';
+import { recomputeDrift } from '../drift/drift.service.js';
 import { recomputeReadiness } from '../readiness/readiness.service.js';
 import { namespaceIdsByName } from '../readiness/readiness-sources.repository.js';
 
@@ -96,6 +97,8 @@ export class ClusterJobsService {
         async (tx) => {
           const read = await readInventoryMarks(tx, scope, 'namespace', this.chunks.namespaces);
           await recomputeReadiness(tx, scope, read.map((m) => m.subjectId), this.now());
+          // Drift reads the same inventory and verdicts; in the same transaction so the two never disagree.
+          await recomputeDrift(tx, scope, read.map((m) => m.subjectId), this.now());
           await clearInventoryMarks(tx, scope, read);
           return read.length;
         },
