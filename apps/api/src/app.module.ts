@@ -18,6 +18,7 @@ import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { OpenApiModule } from './modules/openapi/openapi.module.js';
 import { WhatIfModule } from './modules/what-if/what-if.module.js';
 import { GateModule } from './modules/gate/gate.module.js';
+import { DriftModule } from './modules/drift/drift.module.js';
 import { RecommendationsModule } from './modules/recommendations/recommendations.module.js';
 
 @Module({})
@@ -42,6 +43,7 @@ export class AppModule {
         AuditEventsModule,
         WhatIfModule,
         GateModule,
+        DriftModule,
         RecommendationsModule,
       ],
     };

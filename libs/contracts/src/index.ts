@@ -13,3 +13,4 @@ export * from './organization-settings.contract.js';
 export * from './what-if.contract.js';
 export * from './gate.contract.js';
 export * from './recommendation.contract.js';
+export * from './drift.contract.js';
