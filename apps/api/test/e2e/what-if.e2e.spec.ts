@@ -203,6 +203,25 @@ describe('what-if and gate', () => {
     expect(bad.body.details.issues[0].path).toBe('query.namespaces');
   });
 
+  it('is described in the OpenAPI document: every new route, its parameters and its answer', async () => {
+    const doc = (await request(sut.http).get('/api/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, { summary?: string; description?: string; parameters?: { name: string; in: string; description?: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+    };
+    const routes = [
+      ['/api/v1/clusters/{clusterId}/what-if', 'post'],
+      ['/api/v1/clusters/{clusterId}/gate', 'get'],
+      ['/api/v1/clusters/{clusterId}/drift', 'get'],
+      ['/api/v1/namespaces/{namespaceId}/recommendation', 'get'],
+    ] as const;
+    for (const [path, method] of routes) {
+      const operation = doc.paths[path]?.[method];
+      expect({ path, described: Boolean(operation?.summary ?? operation?.description), ok: Boolean(operation?.responses['200']) }).toEqual({ path, described: true, ok: true });
+      const undescribed = (operation?.parameters ?? []).filter((p) => p.in === 'query' && !p.description).map((p) => p.name);
+      expect({ path, undescribed }).toEqual({ path, undescribed: [] });
+    }
+    expect(doc.paths['/api/v1/clusters/{clusterId}/what-if']!.post!.requestBody).toBeDefined();
+  });
+
   // Last: it seeds a second app's database, which replaces the fixtures above.
   it('past the on-demand limit answers 503 with Retry-After and queues evaluate-versions', async () => {
     limited = await startTestApp({ RATCHET_WHAT_IF_EVALUATION_LIMIT: '1' });
