@@ -14,8 +14,7 @@ export const DriftCheck = z.strictObject({
   id: CheckId,
   reason: z.string(),
   detail: z.string(),
-  /** What to change (libs/pss remediation text). */
-  remediation: z.string(),
+  remediation: z.string().meta({ description: 'What to change (libs/pss remediation text).' }),
 });
 export type DriftCheck = z.infer<typeof DriftCheck>;
 
@@ -24,10 +23,8 @@ export const NamespaceDrift = z.strictObject({
   namespaceId: Id,
   namespace: NamespaceName,
   level: EnforceableLevel,
-  /** The namespace's enforce-version label. */
-  pinnedVersion: z.string(),
-  /** The concrete version `latest` is on this cluster (its release). */
-  latestVersion: z.string(),
+  pinnedVersion: z.string().meta({ description: "The namespace's enforce-version label." }),
+  latestVersion: z.string().meta({ description: 'The concrete version `latest` is on this cluster (its release).' }),
   workloadCount: Count,
   workloads: z.array(z.strictObject({ workloadId: Id, kind: WorkloadKind, name: ObjectName, checks: z.array(DriftCheck).min(1) })),
   computedAt: Timestamp,

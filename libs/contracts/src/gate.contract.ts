@@ -33,10 +33,8 @@ export type GateQuery = z.output<typeof GateQuery>;
 /** Why the gate is closed for one namespace. */
 export const GateBlocker = z.strictObject({
   namespace: NamespaceName,
-  /** Workloads whose template or pods would be rejected, with their failing checks. */
-  workloads: z.array(z.strictObject({ kind: WorkloadKind, name: ObjectName, checks: z.array(CheckId).min(1), warning: z.string() })),
-  /** Audit-mode violations of the level recorded within the readiness window (dry runs excluded; unparsed ones count). */
-  auditViolations: Count,
+  workloads: z.array(z.strictObject({ kind: WorkloadKind, name: ObjectName, checks: z.array(CheckId).min(1), warning: z.string() })).meta({ description: 'Workloads whose template or pods would be rejected, with their failing checks.' }),
+  auditViolations: Count.meta({ description: 'Audit-mode violations of the level recorded within the readiness window (dry runs excluded; unparsed ones count).' }),
 });
 export type GateBlocker = z.infer<typeof GateBlocker>;
 
@@ -47,13 +45,10 @@ export const GateResult = z.strictObject({
   version: PsaVersion,
   evaluatedVersion: z.string(),
   verdict: z.enum(['ready', 'not_ready']),
-  /** The organization's readiness window in days: audit violations this recent block. */
-  windowDays: Count,
+  windowDays: Count.meta({ description: "The organization's readiness window in days: audit violations this recent block." }),
   namespacesChecked: Count,
-  /** Named namespaces the agent has not reported: the gate cannot vouch for them, so it stays closed. */
-  unknownNamespaces: z.array(NamespaceName),
+  unknownNamespaces: z.array(NamespaceName).meta({ description: 'Named namespaces the agent has not reported: the gate cannot vouch for them, so it stays closed.' }),
   blockers: z.array(GateBlocker),
-  /** Why, in words, one line each: what a pipeline log shows. */
-  reasons: z.array(z.string()).min(1),
+  reasons: z.array(z.string()).min(1).meta({ description: 'Why, in words, one line each: what a pipeline log shows.' }),
 });
 export type GateResult = z.infer<typeof GateResult>;

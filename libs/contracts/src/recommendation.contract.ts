@@ -22,7 +22,10 @@ export const RolloutStage = z.enum([
   'at-risk',
   /** Readiness is not known yet (no heartbeat or not reported): no recommendation. */
   'unknown',
-]);
+]).meta({
+  description:
+    'Step of the staged rollout: observe-baseline (audit/warn baseline, it fails), enforce-baseline (baseline passes; audit/warn restricted), fix-restricted (baseline enforced, restricted not clean for the window yet), enforce-restricted, done, at-risk (enforces a level its workloads fail), unknown (readiness not computed).',
+});
 export type RolloutStage = z.infer<typeof RolloutStage>;
 
 /** `GET /api/v1/namespaces/:namespaceId/recommendation`: the next safe label set. */
@@ -30,17 +33,11 @@ export const NamespaceRecommendation = z.strictObject({
   namespaceId: Id,
   namespace: NamespaceName,
   stage: RolloutStage,
-  /** The Pod Security labels it has now. */
-  currentLabels: PsaLabelSet,
-  /** The Pod Security labels to set (all six keys for a changed mode); equal to currentLabels when nothing changes. */
-  recommendedLabels: PsaLabelSet,
-  /** Whether applying the recommendation changes anything. */
-  changes: z.boolean(),
-  /** The namespace manifest's `metadata.labels` fragment. */
-  yaml: z.string(),
-  /** `kubectl label ns <name> k=v ... --overwrite`; empty when nothing changes. */
-  kubectlCommand: z.string(),
-  /** Why, in words, one sentence per line. */
-  reasoning: z.array(z.string()).min(1),
+  currentLabels: PsaLabelSet.meta({ description: 'The Pod Security labels it has now.' }),
+  recommendedLabels: PsaLabelSet.meta({ description: 'The Pod Security labels to set (all six keys for a changed mode); equal to currentLabels when nothing changes.' }),
+  changes: z.boolean().meta({ description: 'Whether applying the recommendation changes anything.' }),
+  yaml: z.string().meta({ description: "The namespace manifest's `metadata.labels` fragment." }),
+  kubectlCommand: z.string().meta({ description: '`kubectl label ns <name> k=v ... --overwrite`; empty when nothing changes.' }),
+  reasoning: z.array(z.string()).min(1).meta({ description: 'Why, in words, one sentence per line.' }),
 });
 export type NamespaceRecommendation = z.infer<typeof NamespaceRecommendation>;
