@@ -15,6 +15,7 @@ import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js'
 import { createNamespace, createPod, createProjection, createWorkload } from '../factories/inventory.factory.js';
 import { createTenant } from '../factories/tenant.factory.js';
 import type { TestTenant } from '../factories/tenant.factory.js';
+import { startRedisServer } from '../support/redis-server.js';
 import { startTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -117,6 +118,20 @@ describe('ratchet gate (built CLI against the API on loopback)', () => {
     const invalid = await ratchet(['gate', '-c', 'not-a-uuid'], env);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/400: validation_failed/);
+
+    // Past the API's on-demand bound with no worker to run the queued evaluation: a 503 that --wait 0 does not retry.
+    const redis = await startRedisServer();
+    const limited = await startTestApp({ REDIS_URL: redis.url, RATCHET_WHAT_IF_EVALUATION_LIMIT: '0' }, { routeDatabase: () => sut.database.url });
+    try {
+      await limited.app.listen(0, '127.0.0.1');
+      const limitedUrl = `http://127.0.0.1:${(limited.http.address() as AddressInfo).port}`;
+      const busy = await ratchet(['gate', '-c', cluster.clusterId, '-v', 'v1.35', '--wait', '0'], { ...env, RATCHET_API_URL: limitedUrl });
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toMatch(/^ratchet gate: the API answered 503: unavailable: \d+ projections have not been evaluated at v1\.35 yet/);
+    } finally {
+      await limited.close();
+      await redis.stop();
+    }
 
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

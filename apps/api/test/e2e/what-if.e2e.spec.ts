@@ -15,6 +15,8 @@ import { createNamespace, createPod, createProjection, createWorkload } from '..
 import { createAuditEvent } from '../factories/query-data.factory.js';
 import { createMember, createTenant } from '../factories/tenant.factory.js';
 import type { TestTenant, TestUser } from '../factories/tenant.factory.js';
+import { startRedisServer } from '../support/redis-server.js';
+import type { TestRedisServer } from '../support/redis-server.js';
 import { startTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -48,6 +50,7 @@ type PodName = keyof typeof PODS;
 describe('what-if and gate', () => {
   let sut: TestApp;
   let limited: TestApp;
+  let privateRedis: TestRedisServer | undefined;
   let tenant: TestTenant;
   let viewer: TestUser;
   let cluster: TestCluster;
@@ -103,6 +106,7 @@ describe('what-if and gate', () => {
   afterAll(async () => {
     await disconnectOwnerClients();
     await limited?.close();
+    await privateRedis?.stop();
     await sut?.close();
   });
 
@@ -223,10 +227,12 @@ describe('what-if and gate', () => {
   });
 
   // Last: it seeds a second app's database, which replaces the fixtures above.
-  it('past the on-demand limit answers 503 with Retry-After and queues evaluate-versions', async () => {
-    limited = await startTestApp({ RATCHET_WHAT_IF_EVALUATION_LIMIT: '1' });
+  it('past the on-demand limit answers 503 with Retry-After and queues evaluate-versions (once per version set)', async () => {
+    // A private redis-server: no worker of anyone else takes the job before it is looked at.
+    privateRedis = await startRedisServer();
+    limited = await startTestApp({ REDIS_URL: privateRedis.url, RATCHET_WHAT_IF_EVALUATION_LIMIT: '1' });
     await seed(limited);
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    const redis = new Redis(privateRedis.url, { maxRetriesPerRequest: null });
     const queue = new Queue(JOB_QUEUE, { connection: redis });
     try {
       // v1.30 is stored: no evaluation needed, whatever the limit.
@@ -234,15 +240,12 @@ describe('what-if and gate', () => {
       const response = await whatIf(limited, cluster.clusterId, { level: 'baseline', version: 'v1.33' }).expect(503);
       expect(response.headers['retry-after']).toMatch(/^\d+$/);
       expect(response.body).toMatchObject({ code: 'unavailable', details: { versions: ['v1.33'] } });
-      const dedupId = `evaluate-versions.${tenant.orgId}.${cluster.clusterId}.v1.33`;
-      const jobId = await queue.getDeduplicationJobId(dedupId);
-      expect(jobId).toBeTruthy();
-      const job = await queue.getJob(jobId!);
-      // Another worker on the shared Redis may have taken it already; if still there, its payload is the contract's.
-      if (job) {
-        expect(job.data).toEqual({ version: 2, orgId: tenant.orgId, clusterId: cluster.clusterId, versions: ['v1.33'] });
-        await job.remove().catch(() => undefined);
-      }
+      // A retry before the worker ran queues nothing more.
+      await whatIf(limited, cluster.clusterId, { level: 'baseline', version: 'v1.33' }).expect(503);
+      const jobs = await queue.getJobs(['wait']);
+      expect(jobs.map((job) => ({ name: job.name, data: job.data as unknown }))).toEqual([
+        { name: 'evaluate-versions', data: { version: 2, orgId: tenant.orgId, clusterId: cluster.clusterId, versions: ['v1.33'] } },
+      ]);
     } finally {
       await queue.close();
       await redis.quit();
