@@ -19,6 +19,10 @@ import { OpenApiModule } from './modules/openapi/openapi.module.js';
 import { TrendsModule } from './modules/trends/trends.module.js';
 import { OrganizationSettingsModule } from './modules/organization-settings/organization-settings.module.js';
 import { CoverageModule } from './modules/cluster-coverage/coverage.module.js';
+import { WhatIfModule } from './modules/what-if/what-if.module.js';
+import { GateModule } from './modules/gate/gate.module.js';
+import { DriftModule } from './modules/drift/drift.module.js';
+import { RecommendationsModule } from './modules/recommendations/recommendations.module.js';
 
 @Module({})
 export class AppModule {
@@ -43,6 +47,10 @@ export class AppModule {
         TrendsModule,
         OrganizationSettingsModule,
         CoverageModule,
+        WhatIfModule,
+        GateModule,
+        DriftModule,
+        RecommendationsModule,
       ],
     };
   }

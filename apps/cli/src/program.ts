@@ -12,6 +12,8 @@ export interface CliIo {
   stdout: Writable;
   stderr: Writable;
   color: boolean;
+  /** The environment `gate` reads RATCHET_API_URL and RATCHET_API_TOKEN from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const CLI_VERSION = '0.1.0';
@@ -31,6 +33,12 @@ function kubernetesVersion(value: string): string {
   const version = minor ? minor[1]! : value;
   policyVersion(version);
   return version;
+}
+
+function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new InvalidArgumentError('must be a number of seconds, 0 or more');
+  return seconds;
 }
 
 function write(stream: Writable, text: string): Promise<void> {
@@ -96,6 +104,40 @@ Output line: {"id", "allowed", "forbiddenReason", "forbiddenDetail", "checks": [
     .action(async () => {
       const { runEvalJsonl } = await import('./eval/eval-jsonl.command.js');
       code = await runEvalJsonl(io.stdin, io.stdout);
+    });
+
+  program
+    .command('gate')
+    .description('CI gate: ask Ratchet whether namespaces can enforce a level; exit 0 ready, 1 not ready, 2 error')
+    .requiredOption('-c, --cluster <clusterId>', 'the cluster id, as Ratchet shows it')
+    .addOption(new Option('-l, --level <level>', 'Pod Security level to enforce').choices(['baseline', 'restricted']).default('restricted'))
+    .addOption(new Option('-v, --version <version>', "policy version: latest (the cluster's release) or v1.N").argParser((value: string) => policyVersion(value).label).default('latest'))
+    .option('-n, --namespaces <names>', 'comma-separated namespace names (default: every namespace of the cluster)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--timeout <seconds>', 'per request').argParser(positiveSeconds).default(30))
+    .addOption(new Option('--wait <seconds>', 'how long to keep retrying while Ratchet evaluates a new version (503 + Retry-After)').argParser(positiveSeconds).default(120))
+    .addHelpText('after', '\nEnvironment: RATCHET_API_URL (the Ratchet URL) and RATCHET_API_TOKEN (an API token, rat_...).')
+    .action(async (options: { cluster: string; level: 'baseline' | 'restricted'; version: string; namespaces?: string; output: 'text' | 'json'; timeout: number; wait: number }) => {
+      const [{ runGate }, { GateError }] = await Promise.all([import('./gate/gate.command.js'), import('./gate/gate-env.util.js')]);
+      try {
+        code = await runGate(
+          {
+            clusterId: options.cluster,
+            level: options.level,
+            version: options.version,
+            namespaces: options.namespaces?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
+            output: options.output,
+            timeoutMs: options.timeout * 1000,
+            waitMs: options.wait * 1000,
+          },
+          io.env ?? process.env,
+          io.stdout,
+        );
+      } catch (error) {
+        if (!(error instanceof GateError)) throw error;
+        await write(io.stderr, `ratchet gate: ${error.message}\n`);
+        code = 2;
+      }
     });
 
   try {

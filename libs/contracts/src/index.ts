@@ -22,3 +22,7 @@ export {
 export * from './schedules.contract.js';
 export * from './coverage.contract.js';
 export * from './psa-configuration.util.js';
+export * from './what-if.contract.js';
+export * from './gate.contract.js';
+export * from './recommendation.contract.js';
+export * from './drift.contract.js';

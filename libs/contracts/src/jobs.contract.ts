@@ -11,6 +11,7 @@ export const JOB_NAMES = {
   evaluateProjections: 'evaluate-projections',
   recomputeReadiness: 'recompute-readiness',
   ingestAuditEvents: 'ingest-audit-events',
+  evaluateVersions: 'evaluate-versions',
 } as const;
 
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
@@ -54,11 +55,29 @@ export const IngestAuditEventsJob = ClusterJob.extend({
 });
 export type IngestAuditEventsJob = z.infer<typeof IngestAuditEventsJob>;
 
+/** Most concrete versions one `evaluate-versions` job asks for. */
+export const EVALUATE_VERSIONS_MAX = 8;
+
+/**
+ * `evaluate-versions`: a what-if, gate or drift asked for versions the worker has not evaluated, for more projections
+ * than the API evaluates on demand. Evaluate every projection of the cluster's live workloads and pods at baseline
+ * and restricted at these concrete versions (`v1.<minor>`, capped at the evaluator's newest) and store the verdicts,
+ * so the retried request reads them. Collapsed per cluster and version set.
+ */
+export const EvaluateVersionsJob = ClusterJob.extend({
+  versions: z
+    .array(z.string().regex(/^v1\.(0|[1-9][0-9]*)$/, { message: 'must be a concrete version v1.<minor>' }))
+    .min(1)
+    .max(EVALUATE_VERSIONS_MAX),
+});
+export type EvaluateVersionsJob = z.infer<typeof EvaluateVersionsJob>;
+
 /** The payload schema of each job, for producers and processors alike. */
 export const JOB_PAYLOADS = {
   [JOB_NAMES.evaluateProjections]: EvaluateProjectionsJob,
   [JOB_NAMES.recomputeReadiness]: RecomputeReadinessJob,
   [JOB_NAMES.ingestAuditEvents]: IngestAuditEventsJob,
+  [JOB_NAMES.evaluateVersions]: EvaluateVersionsJob,
 } as const satisfies Record<JobName, z.ZodType>;
 
 /** The payload type of a job name. */

@@ -25,6 +25,13 @@ describe('prepareJob', () => {
     expect(sut.options).toEqual({ jobId: `ingest-audit-events.${BATCH_ID}` });
   });
 
+  it('collapses evaluate-versions per cluster and version set, whatever the order the versions come in', () => {
+    const sut = prepareJob(JOB_NAMES.evaluateVersions, { ...cluster, versions: ['v1.33', 'v1.31'] });
+    expect(sut.options).toEqual({ deduplication: { id: `evaluate-versions.${ORG_ID}.${CLUSTER_ID}.v1.31_v1.33` } });
+    expect(prepareJob(JOB_NAMES.evaluateVersions, { ...cluster, versions: ['v1.31', 'v1.33'] }).options).toEqual(sut.options);
+    expect(() => prepareJob(JOB_NAMES.evaluateVersions, { ...cluster, versions: ['latest'] })).toThrow(/versions\.0: must be a concrete version/);
+  });
+
   it('refuses a payload its contract refuses before anything is written, naming the field', () => {
     expect(() => prepareJob(JOB_NAMES.ingestAuditEvents, { ...cluster, batchId: BATCH_ID, namespaces: [] })).toThrow(
       new JobPayloadError('ingest-audit-events', [{ path: 'namespaces', message: 'Too small: expected array to have >=1 items' }]),

@@ -71,6 +71,11 @@ export function collapseOptions(name: JobName, payload: JobPayload<JobName>): Pr
   if (name === JOB_NAMES.ingestAuditEvents) {
     return { jobId: batchJobId(name, (payload as JobPayload<typeof JOB_NAMES.ingestAuditEvents>).batchId) };
   }
+  if (name === JOB_NAMES.evaluateVersions) {
+    // One per cluster and version set: a what-if retried while the job waits adds nothing.
+    const versions = [...(payload as JobPayload<typeof JOB_NAMES.evaluateVersions>).versions].sort().join('_');
+    return { deduplication: { id: `${name}.${payload.orgId}.${payload.clusterId}.${versions}` } };
+  }
   return { deduplication: { id: `${name}.${payload.orgId}.${payload.clusterId}`, keepLastIfActive: true } };
 }
 

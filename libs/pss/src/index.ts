@@ -2,6 +2,7 @@ export type { Level } from './api/level.js';
 export { LEVELS, PssInputError, isLevel, levelRank, parseLevel } from './api/level.js';
 export type { PolicyVersion } from './api/version.js';
 export { LATEST, MAX_MINOR, effectiveMinor, parseVersion } from './api/version.js';
+export { clusterReleaseVersion } from './api/cluster-release.util.js';
 export type * from './api/pod.types.js';
 export type { CheckId, Violation } from './policy/check.types.js';
 export { CHECK_IDS } from './policy/registry.js';

@@ -48,6 +48,11 @@ export const ApiEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/, { error: 'must be a Helm chart reference such as oci://ghcr.io/ratchet/charts/ratchet-agent' })
     .default('oci://ghcr.io/ratchet/charts/ratchet-agent'),
+  /**
+   * Most projections a what-if, gate or drift evaluates on demand at a version the worker has not evaluated; past
+   * it the API answers 503 with Retry-After and queues the evaluation for the worker.
+   */
+  RATCHET_WHAT_IF_EVALUATION_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(5000),
   RATCHET_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATCHET_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   RATCHET_INGEST_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),

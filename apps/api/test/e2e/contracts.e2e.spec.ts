@@ -113,6 +113,14 @@ const SCENARIOS: Record<string, (world: World) => Promise<Call> | Call> = {
     const token = await ownerClient(world.sut.database.url).agentToken.findFirstOrThrow({ where: { clusterId: other.clusterId } });
     return { path: `/api/v1/clusters/${other.clusterId}/agent-tokens/${token.id}`, headers: owner(world) };
   },
+  'POST /api/v1/clusters/:clusterId/what-if': (world) => ({
+    path: `/api/v1/clusters/${world.cluster.clusterId}/what-if`,
+    headers: owner(world),
+    body: { level: 'restricted', version: 'v1.30', namespaces: 'all' },
+  }),
+  'GET /api/v1/clusters/:clusterId/gate': (world) => ({ path: `/api/v1/clusters/${world.cluster.clusterId}/gate?level=baseline&version=v1.30`, headers: owner(world) }),
+  'GET /api/v1/clusters/:clusterId/drift': (world) => ({ path: `/api/v1/clusters/${world.cluster.clusterId}/drift`, headers: owner(world) }),
+  'GET /api/v1/namespaces/:namespaceId/recommendation': (world) => ({ path: `/api/v1/namespaces/${world.ids.namespace}/recommendation`, headers: owner(world) }),
   'GET /api/v1/namespaces': (world) => ({ path: '/api/v1/namespaces?sort=openFindings&order=desc', headers: owner(world) }),
   'GET /api/v1/namespaces/:namespaceId': (world) => ({ path: `/api/v1/namespaces/${world.ids.namespace}`, headers: owner(world) }),
   'GET /api/v1/clusters/:clusterId/trends': (world) => ({ path: `/api/v1/clusters/${world.cluster.clusterId}/trends?granularity=day`, headers: owner(world) }),
@@ -208,11 +216,12 @@ function failingCalls(world: World, route: Route, valid: Call): { label: string;
   const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
   if (params.length > 0) {
     const last = params.at(-1)!;
-    // The valid call's path with the segment of the last parameter replaced.
+    // The valid call's path with the segment of the last parameter replaced; its query kept (a route may require one).
     const pathWith = (value: string) => {
-      const segments = valid.path.split('?')[0]!.split('/');
+      const [pathname, query] = valid.path.split('?');
+      const segments = pathname!.split('/');
       segments[route.path.split('/').indexOf(`:${last}`)] = value;
-      return segments.join('/');
+      return segments.join('/') + (query === undefined ? '' : `?${query}`);
     };
     calls.push({ label: `a malformed ${last}`, call: { ...valid, path: pathWith('not-an-id') }, status: 400, path: `params.${last}` });
     calls.push({ label: `an unknown ${last}`, call: { ...valid, path: pathWith(randomUUID()) }, status: 404 });

@@ -53,6 +53,7 @@ const SAMPLE_BODIES: Record<string, Record<string, unknown>> = {
   'PATCH /api/v1/clusters/:clusterId': { name: 'fuzz-renamed' },
   'PATCH /api/v1/organization/settings': { readinessWindowDays: 14, privilegedNamespaceAllowlist: ['kube-system'], auditRetentionDays: 60 },
   'POST /api/v1/clusters/:clusterId/agent-tokens': { name: 'fuzz rotation' },
+  'POST /api/v1/clusters/:clusterId/what-if': { level: 'baseline', version: 'v1.30', namespaces: ['fuzz-namespace'] },
   'POST /api/v1/invitations': { email: 'fuzz-invitee@example.test', role: 'viewer' },
   'PATCH /api/v1/members/:membershipId': { role: 'admin' },
   'POST /api/v1/invitations/accept': { token: 'x'.repeat(40), email: 'fuzz-joiner@example.test', name: 'Joiner', password: 'a long enough passphrase' },

@@ -28,6 +28,12 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /api/v1/clusters/:clusterId/agent-tokens': {},
   'POST /api/v1/invitations': { email: 'matrix@example.test', role: 'viewer' },
   'PATCH /api/v1/members/:membershipId': { role: 'admin' },
+  'POST /api/v1/clusters/:clusterId/what-if': { level: 'baseline', version: 'v1.30', namespaces: 'all' },
+};
+
+/** A valid query per route that requires one, for the same reason. */
+const SAMPLE_QUERIES: Record<string, Record<string, string>> = {
+  'GET /api/v1/clusters/:clusterId/gate': { level: 'baseline', version: 'v1.30' },
 };
 
 function paramKey(route: Route, param: string): string {
@@ -52,6 +58,8 @@ function send(sut: TestApp, route: Route, path: string, headers: Record<string, 
   let call = request(sut.http)[method](path).set(headers);
   const body = SAMPLE_BODIES[`${route.method} ${route.path}`];
   if (body !== undefined) call = call.send(body as object);
+  const query = SAMPLE_QUERIES[`${route.method} ${route.path}`];
+  if (query !== undefined) call = call.query(query);
   return call;
 }
 

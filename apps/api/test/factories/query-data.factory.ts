@@ -50,6 +50,8 @@ export interface AuditEventOverrides {
   checks?: StoredAuditCheck[];
   enforcePolicy?: string | null;
   responseCode?: number | null;
+  /** A dry-run request's violation: shown, never blocking. */
+  dryRun?: boolean;
 }
 
 /**

@@ -1,16 +1,7 @@
 import { MAX_MINOR, parseVersion } from '@ratchet/pss';
 
-/**
- * The concrete version the worker evaluates for a cluster's `latest`: the minor of the apiserver's gitVersion
- * (`clusters.kubernetes_version`, e.g. `v1.30.4-eks-a737599`), capped at the evaluator's newest minor. Null before
- * the agent's first heartbeat, or for a version that is no Kubernetes 1.x release: `latest` is unknown then.
- */
-export function clusterReleaseVersion(gitVersion: string | null): string | null {
-  if (gitVersion === null) return null;
-  const match = /^v?1\.(0|[1-9][0-9]*)(?:[.+-]|$)/.exec(gitVersion.trim());
-  if (!match) return null;
-  return `v1.${Math.min(Number(match[1]), MAX_MINOR)}`;
-}
+// The rule lives in libs/pss, so the API resolves a cluster's `latest` exactly as the worker does.
+export { clusterReleaseVersion } from '@ratchet/pss';
 
 /**
  * A namespace's version label as the worker keys results by: a valid `v1.<minor>` as written, else `latest`. An

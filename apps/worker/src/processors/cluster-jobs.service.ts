@@ -9,7 +9,9 @@ import {
 } from '@ratchet/db';
 
 import { evaluatePendingProjections } from '../evaluation/evaluation.service.js';
+import { evaluateVersionsChunk } from '../evaluation/evaluate-versions.service.js';
 import { refreshFindings } from '../findings/findings.service.js';
+import { recomputeDrift } from '../drift/drift.service.js';
 import { recomputeReadiness } from '../readiness/readiness.service.js';
 import { namespaceIdsByName } from '../readiness/readiness-sources.repository.js';
 
@@ -72,6 +74,19 @@ export class ClusterJobsService {
     return summary;
   }
 
+  /** Evaluates every projection of the cluster at these concrete versions (a what-if asked); returns how many. */
+  async evaluateVersions(scope: ClusterScope, versions: readonly string[]): Promise<number> {
+    let total = 0;
+    let afterId: string | null = null;
+    for (;;) {
+      const from: string | null = afterId;
+      const chunk: { lastId: string | null; taken: number } = await withTenant(this.prisma, scope.orgId, (tx) => evaluateVersionsChunk(tx, scope, versions, from, this.chunks.projections, this.now()), TX);
+      total += chunk.taken;
+      if (chunk.lastId === null || chunk.taken < this.chunks.projections) return total;
+      afterId = chunk.lastId;
+    }
+  }
+
   /** Recomputes the readiness of the cluster's marked namespaces; returns how many. */
   async recomputeMarkedReadiness(scope: ClusterScope): Promise<number> {
     let total = 0;
@@ -82,6 +97,8 @@ export class ClusterJobsService {
         async (tx) => {
           const read = await readInventoryMarks(tx, scope, 'namespace', this.chunks.namespaces);
           await recomputeReadiness(tx, scope, read.map((m) => m.subjectId), this.now());
+          // Drift reads the same inventory and verdicts; in the same transaction so the two never disagree.
+          await recomputeDrift(tx, scope, read.map((m) => m.subjectId), this.now());
           await clearInventoryMarks(tx, scope, read);
           return read.length;
         },

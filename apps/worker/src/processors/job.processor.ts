@@ -42,6 +42,11 @@ export function createJobProcessor(service: ClusterJobsService, logger: Logger, 
           result = { namespaces: await service.recomputeNamespacesByName(scope, names) };
           break;
         }
+        case JOB_NAMES.evaluateVersions: {
+          const versions = (payload as JobPayload<typeof JOB_NAMES.evaluateVersions>).versions;
+          result = { projections: await service.evaluateVersions(scope, versions), versions };
+          break;
+        }
       }
       const duration = seconds();
       metrics.jobDuration.observe({ job: job.name, outcome: 'completed' }, duration);

@@ -119,6 +119,9 @@ export async function createTenantGraph(prisma: PrismaClient, overrides: { audit
     await tx.namespaceReadiness.create({
       data: { orgId, clusterId: cluster.id, namespaceId: namespace.id, level: 'restricted', version: 'latest', status: 'blocked', windowDays: 7 },
     });
+    await tx.namespaceDrift.create({
+      data: { orgId, clusterId: cluster.id, namespaceId: namespace.id, level: 'restricted', pinnedVersion: 'v1.24', latestVersion: 'v1.30', workloadCount: 1 },
+    });
     await tx.auditEvent.create({
       data: {
         orgId,

@@ -17,7 +17,7 @@ import { OutboxRelayProvider } from './outbox-relay.provider.js';
     JobQueue,
     OutboxRelayProvider,
   ],
-  // The queue and relay are shared with the settings that re-queue readiness (readiness-requeue).
+  // The queue and relay are shared: settings re-queue readiness, what-if queues evaluations it will not do on demand.
   exports: [JobQueue, OutboxRelayProvider],
 })
 export class IngestModule {}
