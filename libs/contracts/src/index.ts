@@ -10,3 +10,4 @@ export * from './clusters.contract.js';
 export { formatZodIssues } from './zod-issues.util.js';
 export * from './health.contract.js';
 export * from './organization-settings.contract.js';
+export * from './alerts.contract.js';
