@@ -62,3 +62,4 @@ export {
   type NamespaceReadinessInput,
   type NamespaceReadinessRow,
 } from './readiness/namespace-readiness.repository.js';
+export { CHANNEL_UNHEALTHY_AFTER_MS, recordDeliveryAttempt, type DeliveryAttempt } from './alerts/alert-delivery-attempts.repository.js';

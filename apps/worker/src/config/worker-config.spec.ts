@@ -12,7 +12,14 @@ describe('parseWorkerConfig', () => {
       concurrency: 4,
       metricsPort: 9465,
       logLevel: 'info',
+      alertAllowedHosts: [],
     });
+  });
+
+  it('reads RATCHET_ALERT_ALLOWED_HOSTS as lowercased hosts and refuses ports and wildcards', () => {
+    expect(parseWorkerConfig({ ...base, RATCHET_ALERT_ALLOWED_HOSTS: ' Receiver.Internal, 127.0.0.1 ,::1' }).alertAllowedHosts).toEqual(['receiver.internal', '127.0.0.1', '::1']);
+    expect(() => parseWorkerConfig({ ...base, RATCHET_ALERT_ALLOWED_HOSTS: 'localhost:8080' })).toThrow(/RATCHET_ALERT_ALLOWED_HOSTS/);
+    expect(() => parseWorkerConfig({ ...base, RATCHET_ALERT_ALLOWED_HOSTS: '*.internal' })).toThrow(/RATCHET_ALERT_ALLOWED_HOSTS/);
   });
 
   it('names each bad variable', () => {

@@ -1,3 +1,4 @@
+import { isAllowedHostEntry, parseAllowedHosts } from '@ratchet/alerts';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -11,6 +12,12 @@ export const WorkerEnv = z.object({
   /** Port of /healthz and Prometheus /metrics; 0 picks a free port. */
   RATCHET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   RATCHET_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Hosts alerts may reach although they resolve to loopback, private or link-local addresses (comma-separated). */
+  RATCHET_ALERT_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => parseAllowedHosts(value))
+    .refine((hosts) => hosts.every(isAllowedHostEntry), { error: 'must be a comma-separated list of host names or IP addresses (no ports, no wildcards)' }),
 });
 
 export interface WorkerConfig {
@@ -19,6 +26,7 @@ export interface WorkerConfig {
   concurrency: number;
   metricsPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  alertAllowedHosts: string[];
 }
 
 /** A worker environment its schema refuses; the message names every variable at fault. */
@@ -41,5 +49,6 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     concurrency: e.RATCHET_WORKER_CONCURRENCY,
     metricsPort: e.RATCHET_METRICS_PORT,
     logLevel: e.RATCHET_LOG_LEVEL,
+    alertAllowedHosts: e.RATCHET_ALERT_ALLOWED_HOSTS,
   };
 }

@@ -46,6 +46,7 @@ export const emailChannel: AlertChannelSender<EmailChannelConfig> = {
         subject: messageTitle(message),
         text: messageText(message),
         html: messageHtml(message),
+        date: context.now(),
         headers: { 'X-Ratchet-Delivery': context.deliveryId },
       })) as { response?: string };
       const response = info.response ?? '';
