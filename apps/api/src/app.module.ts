@@ -16,10 +16,12 @@ import { AuditEventsModule } from './modules/audit-events/audit-events.module.js
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { OpenApiModule } from './modules/openapi/openapi.module.js';
+import { AlertsModule } from './modules/alerts/alerts.module.js';
+import type { HostResolver } from '@ratchet/alerts';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  static forRoot(config: ApiConfig, options: { alertResolver?: HostResolver } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -37,6 +39,7 @@ export class AppModule {
         WorkloadsModule,
         FindingsModule,
         AuditEventsModule,
+        AlertsModule.forRoot(options.alertResolver),
       ],
     };
   }

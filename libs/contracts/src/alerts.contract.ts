@@ -231,12 +231,25 @@ export const UpdateAlertChannelRequest = z
   .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' });
 export type UpdateAlertChannelRequest = z.infer<typeof UpdateAlertChannelRequest>;
 
-/** A channel's settings as the API shows them: secrets only as previews. */
-export const AlertChannelView = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('webhook'), config: z.strictObject({ url: z.string(), secretPreview: z.string() }) }),
-  z.strictObject({ type: z.literal('slack'), config: z.strictObject({ webhookUrlPreview: z.string() }) }),
-  z.strictObject({ type: z.literal('teams'), config: z.strictObject({ webhookUrlPreview: z.string() }) }),
+/** Whether a channel works: unhealthy once every delivery has failed for a day; a success makes it healthy again. */
+export const AlertChannelHealth = z.strictObject({
+  healthy: z.boolean(),
+  failingSince: Timestamp.nullable(),
+  unhealthySince: Timestamp.nullable(),
+  lastSuccessAt: Timestamp.nullable(),
+  lastFailureAt: Timestamp.nullable(),
+  lastError: z.string().nullable(),
+});
+
+const channelFields = { id: Id, name: z.string(), enabled: z.boolean(), health: AlertChannelHealth, createdAt: Timestamp, updatedAt: Timestamp };
+
+/** A channel as the API shows it: its settings with secrets only as previews (`whsec_…a1b2`, `https://hooks.slack.com/…XXXX`). */
+export const AlertChannel = z.discriminatedUnion('type', [
+  z.strictObject({ ...channelFields, type: z.literal('webhook'), config: z.strictObject({ url: z.string(), secretPreview: z.string() }) }),
+  z.strictObject({ ...channelFields, type: z.literal('slack'), config: z.strictObject({ webhookUrlPreview: z.string() }) }),
+  z.strictObject({ ...channelFields, type: z.literal('teams'), config: z.strictObject({ webhookUrlPreview: z.string() }) }),
   z.strictObject({
+    ...channelFields,
     type: z.literal('email'),
     config: z.strictObject({
       host: z.string(),
@@ -249,22 +262,6 @@ export const AlertChannelView = z.discriminatedUnion('type', [
     }),
   }),
 ]);
-export type AlertChannelView = z.infer<typeof AlertChannelView>;
-
-/** Whether a channel works: unhealthy once every delivery has failed for a day; a success makes it healthy again. */
-export const AlertChannelHealth = z.strictObject({
-  healthy: z.boolean(),
-  failingSince: Timestamp.nullable(),
-  unhealthySince: Timestamp.nullable(),
-  lastSuccessAt: Timestamp.nullable(),
-  lastFailureAt: Timestamp.nullable(),
-  lastError: z.string().nullable(),
-});
-
-export const AlertChannel = z.intersection(
-  z.strictObject({ id: Id, name: z.string(), enabled: z.boolean(), health: AlertChannelHealth, createdAt: Timestamp, updatedAt: Timestamp }),
-  AlertChannelView,
-);
 export type AlertChannel = z.infer<typeof AlertChannel>;
 export const AlertChannelList = z.strictObject({ items: z.array(AlertChannel) });
 export type AlertChannelList = z.infer<typeof AlertChannelList>;
@@ -338,9 +335,9 @@ export type AlertDelivery = z.infer<typeof AlertDelivery>;
 
 /** `GET /api/v1/alert-deliveries`: newest first. */
 export const AlertDeliveriesQuery = CursorPageQuery.extend({
-  channelId: Id.optional(),
-  ruleId: Id.optional(),
-  status: DeliveryStatus.optional(),
+  channelId: Id.optional().meta({ description: 'Only deliveries to this channel.' }),
+  ruleId: Id.optional().meta({ description: "Only this rule's deliveries." }),
+  status: DeliveryStatus.optional().meta({ description: 'Only deliveries in this status: pending (being retried), delivered or failed.' }),
 });
 export type AlertDeliveriesQuery = z.infer<typeof AlertDeliveriesQuery>;
 export const AlertDeliveriesPage = pageOf(AlertDelivery);
@@ -365,9 +362,9 @@ export type AlertHistoryItem = z.infer<typeof AlertHistoryItem>;
 
 /** `GET /api/v1/alerts`: most recently fired first. */
 export const AlertsQuery = CursorPageQuery.extend({
-  status: z.enum(['firing', 'resolved']).optional(),
-  ruleId: Id.optional(),
-  clusterId: Id.optional(),
+  status: z.enum(['firing', 'resolved']).optional().meta({ description: 'Only alerts firing now, or only resolved ones.' }),
+  ruleId: Id.optional().meta({ description: "Only this rule's alerts." }),
+  clusterId: Id.optional().meta({ description: 'Only alerts about this cluster.' }),
 });
 export type AlertsQuery = z.infer<typeof AlertsQuery>;
 export const AlertsPage = pageOf(AlertHistoryItem);

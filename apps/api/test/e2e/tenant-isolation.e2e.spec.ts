@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 
 import type { Route } from '../../src/common/http/route-table.js';
+import { createAlertChannel, createAlertHistory, createAlertRule } from '../factories/alert.factory.js';
 import { createCluster } from '../factories/cluster.factory.js';
 import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
 import { createFinding, createNamespace, createPod, createWorkload } from '../factories/inventory.factory.js';
@@ -25,6 +26,10 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /api/v1/clusters/:clusterId/agent-tokens': {},
   'POST /api/v1/invitations': { email: 'matrix@example.test', role: 'viewer' },
   'PATCH /api/v1/members/:membershipId': { role: 'admin' },
+  'POST /api/v1/alert-rules': { name: 'matrix rule', trigger: 'namespace_at_risk', channelIds: ['00000000-0000-4000-8000-000000000000'] },
+  'PATCH /api/v1/alert-rules/:ruleId': { name: 'stolen-rule', enabled: false },
+  'POST /api/v1/alert-channels': { name: 'matrix hook', type: 'webhook', config: { url: 'https://93.184.215.14/ratchet' } },
+  'PATCH /api/v1/alert-channels/:channelId': { name: 'stolen-channel', enabled: false },
 };
 
 function paramKey(route: Route, param: string): string {
@@ -76,6 +81,9 @@ describe('tenant isolation, for every route in the route table', () => {
     const finding = await createFinding(url, workload);
     const auditEvent = await createAuditEvent(url, ref, { namespace: 'a-secret-namespace', username: 'a-secret-user' });
     const viewer = await createMember(url, tenantA.orgId, 'viewer');
+    const alertChannel = await createAlertChannel(url, tenantA.orgId, { name: 'a-secret-channel' });
+    const alertRule = await createAlertRule(url, tenantA.orgId, alertChannel.id, { name: 'a-secret-rule' });
+    await createAlertHistory(url, { ...ref, ruleId: alertRule.id, channelId: alertChannel.id }, { namespace: 'a-secret-alerted' });
 
     const db = ownerClient(url);
     const membership = await db.membership.findFirstOrThrow({ where: { orgId: tenantA.orgId, userId: viewer.userId } });
@@ -103,8 +111,10 @@ describe('tenant isolation, for every route in the route table', () => {
       'members/:membershipId': membership.id,
       'invitations/:invitationId': (invitation.body as { invitation: { id: string } }).invitation.id,
       'sessions/:sessionId': session.id,
+      'alert-rules/:ruleId': alertRule.id,
+      'alert-channels/:channelId': alertChannel.id,
     };
-    secretsOfA = [...Object.values(idsOfA), tenantA.orgId, 'a-secret-cluster', 'a-secret-namespace', 'a-secret-workload', 'a-secret-user', 'a-secret-token', 'a-secret-invitee'];
+    secretsOfA = [...Object.values(idsOfA), tenantA.orgId, 'a-secret-cluster', 'a-secret-namespace', 'a-secret-workload', 'a-secret-user', 'a-secret-token', 'a-secret-invitee', 'a-secret-channel', 'a-secret-rule', 'a-secret-alerted'];
   });
 
   afterAll(async () => {
@@ -202,5 +212,9 @@ describe('tenant isolation, for every route in the route table', () => {
     expect(await db.membership.count({ where })).toBe(2);
     expect(await db.session.count({ where: { userId: tenantA.owner.userId, revokedAt: null } })).toBe(1);
     expect(await db.finding.count({ where })).toBe(1);
+    expect(await db.alertRule.count({ where: { ...where, name: 'a-secret-rule', enabled: true } })).toBe(1);
+    expect(await db.alertChannel.count({ where: { ...where, name: 'a-secret-channel', enabled: true } })).toBe(1);
+    expect(await db.alertDelivery.count({ where: { ...where, kind: 'notification' } })).toBe(1);
+    expect(await db.alertDelivery.count({ where: { ...where, kind: 'test' } })).toBe(0);
   });
 });
