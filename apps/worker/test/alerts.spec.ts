@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { AlertMessage } from '@ratchet/contracts';
-import type { ClusterScope, PrismaClient } from '@ratchet/db';
+import type { ClusterScope, Prisma, PrismaClient } from '@ratchet/db';
 import { createPrismaClient, withTenant } from '@ratchet/db';
 import { ALERT_AGENT_SILENCE_SCHEDULER_ID, JOB_NAMES, JOB_QUEUE, JobProducer } from '@ratchet/jobs';
 import { outboundPolicy, pinOutboundHost } from '@ratchet/alerts';
@@ -450,6 +450,32 @@ describe('agent silence', () => {
     await tick();
     expect(messages(hook)[1]!.resolved.map((a) => a.fingerprint)).toEqual([`agent_silent:${scope.clusterId}`]);
     expect(JSON.stringify(messages(hook))).not.toContain(never.id);
+  });
+  it('sends, at the next tick, a delivery whose enqueue was lost after its evaluation committed', async () => {
+    const harness = await startHarness();
+    const hook = await receiver({ secret: SECRET });
+    const { scope } = await createAlertCluster(prisma, namespaces('shop'));
+    const channel = await createChannel(prisma, scope.orgId, 'webhook', { url: hook.url, secret: SECRET });
+    const rule = await createRule(prisma, scope.orgId, { trigger: 'namespace_at_risk', channelIds: [channel] });
+    const message: AlertMessage = {
+      version: 1,
+      kind: 'notification',
+      organizationId: scope.orgId,
+      rule: { id: rule, name: 'at risk', trigger: 'namespace_at_risk' },
+      cluster: { id: scope.clusterId, name: 'prod-eu' },
+      severity: 'critical',
+      firing: [],
+      resolved: [],
+      generatedAt: START.toISOString(),
+    };
+    // As an evaluation leaves it when Redis fails between its commit and the enqueue: pending, never attempted.
+    await withTenant(prisma, scope.orgId, (tx) =>
+      tx.alertDelivery.create({ data: { orgId: scope.orgId, ruleId: rule, channelId: channel, clusterId: scope.clusterId, dedupKey: 'lost', severity: 'critical', payload: message as unknown as Prisma.InputJsonObject } }),
+    );
+    await harness.runtime.producer.queue.add('alert-agent-silence', { version: 1 });
+    await harness.settle();
+    expect(messages(hook).map((m) => m.rule?.id)).toEqual([rule]);
+    expect((await deliveriesOf(scope.orgId)).map((d) => [d.status, d.attempts])).toEqual([['delivered', 1]]);
   });
 });
 

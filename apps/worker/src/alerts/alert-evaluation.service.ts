@@ -99,7 +99,10 @@ export class AlertEvaluationService {
     );
   }
 
-  /** Evaluates `agent_silent` rules of every organization on every cluster they watch (the scheduled check). */
+  /**
+   * Evaluates `agent_silent` rules of every organization on every cluster they watch (the scheduled check), and
+   * hands back every organization's never-attempted deliveries, so one whose enqueue was lost is sent within a tick.
+   */
   async evaluateSilence(): Promise<Map<string, AlertEvaluation>> {
     const orgIds = await withSystem(this.prisma, (tx) => listOrganizationIds(tx));
     const results = new Map<string, AlertEvaluation>();
@@ -110,9 +113,8 @@ export class AlertEvaluationService {
         async (tx) => {
           const rules = await readEnabledRules(tx, orgId, ['agent_silent']);
           const result: AlertEvaluation = { ...EMPTY, deliveryIds: [] };
-          if (rules.length === 0) return result;
           const now = this.now();
-          for (const cluster of await readAlertClusters(tx, orgId)) {
+          for (const cluster of rules.length === 0 ? [] : await readAlertClusters(tx, orgId)) {
             const watching = rules.filter((rule) => ruleWatchesCluster(rule, cluster.id));
             if (watching.length === 0) continue;
             await lockClusterAlerts(tx, { orgId, clusterId: cluster.id });
