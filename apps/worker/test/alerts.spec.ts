@@ -122,11 +122,13 @@ describe('alert lifecycle on a signed webhook', () => {
   it('sends one signed message per rule and cluster listing every namespace that became ready, with its kubectl command, and nothing again while they stay ready', async () => {
     const harness = await startHarness();
     const hook = await receiver({ secret: SECRET });
-    const { scope, ids } = await createAlertCluster(prisma, namespaces('shop', 'billing', 'search', 'kube-system'));
+    const { scope, ids } = await createAlertCluster(prisma, namespaces('shop', 'billing', 'search', 'fresh'));
+    // First seen 6 days ago: not yet clean for the whole 7-day window, however old the namespace itself is.
+    await withTenant(prisma, scope.orgId, (tx) => tx.namespace.update({ where: { orgId_id: { orgId: scope.orgId, id: ids.get('fresh')! } }, data: { firstSeenAt: new Date(START.getTime() - 6 * 24 * HOUR) } }));
     const channel = await createChannel(prisma, scope.orgId, 'webhook', { url: `${hook.url}/ratchet`, secret: SECRET });
     await createRule(prisma, scope.orgId, { trigger: 'namespace_ready', level: 'restricted', channelIds: [channel] });
 
-    await setReadiness(prisma, scope, ids, 'restricted', { shop: { status: 'ready' }, billing: { status: 'ready' }, search: { status: 'blocked' } }, clock);
+    await setReadiness(prisma, scope, ids, 'restricted', { shop: { status: 'ready' }, billing: { status: 'ready' }, search: { status: 'blocked' }, fresh: { status: 'ready' } }, clock);
     await harness.evaluate(scope);
 
     expect(hook.received).toHaveLength(1);

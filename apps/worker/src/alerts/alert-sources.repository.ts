@@ -37,7 +37,10 @@ export interface AlertNamespaceRow {
   auditVersion: string | null;
   warnLevel: string | null;
   warnVersion: string | null;
-  /** The earlier of its creation time and when Ratchet first saw it. */
+  /**
+   * When Ratchet first saw it (not its creation time: audit events from before the agent was installed were never
+   * seen, so an older namespace is still only observed since then).
+   */
   observedSince: Date;
 }
 
@@ -137,7 +140,7 @@ export async function readAlertNamespaces(tx: Transaction, scope: ClusterScope):
     }[]
   >`
     SELECT id, name, enforce_level, enforce_version, audit_level, audit_version, warn_level, warn_version,
-           LEAST(first_seen_at, COALESCE(creation_timestamp, first_seen_at)) AS observed_since
+           first_seen_at AS observed_since
     FROM namespaces
     WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND uid IS NOT NULL AND deleted_at IS NULL
     ORDER BY name`;

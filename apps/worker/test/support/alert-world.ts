@@ -14,6 +14,8 @@ import type { NamespaceSpec } from './synthetic-cluster.js';
 export async function createAlertCluster(prisma: PrismaClient, namespaces: NamespaceSpec[], clusterName = 'prod-eu'): Promise<{ scope: ClusterScope; ids: Map<string, string> }> {
   const orgId = await createOrganization(prisma, 7);
   const scope = await seedCluster(prisma, orgId, clusterName, 'v1.30.4', namespaces);
+  // Observed long enough for `namespace_ready`: the tests that need a fresh namespace move this forward.
+  await withTenant(prisma, orgId, (tx) => tx.namespace.updateMany({ where: { orgId, clusterId: scope.clusterId }, data: { firstSeenAt: new Date('2026-01-01T00:00:00Z') } }));
   const rows = await withTenant(prisma, orgId, (tx) => tx.namespace.findMany({ where: { orgId, clusterId: scope.clusterId }, select: { id: true, name: true } }));
   return { scope, ids: new Map(rows.map((r) => [r.name, r.id])) };
 }
