@@ -481,6 +481,16 @@ describe('agent silence', () => {
   });
 });
 
+describe('job contracts', () => {
+  it('fails a job whose payload its contract refuses at once, without retries', async () => {
+    const harness = await startHarness();
+    const job = await harness.runtime.producer.queue.add('deliver-alert', { version: 1, orgId: 'not-a-uuid', deliveryId: randomUUID() }, { attempts: 5 });
+    await harness.settle();
+    const failed = await harness.runtime.producer.queue.getJob(job.id!);
+    expect([await failed!.getState(), failed!.attemptsMade, failed!.failedReason]).toEqual(['failed', 1, expect.stringContaining('invalid deliver-alert payload: orgId')]);
+  });
+});
+
 describe('channels', () => {
   let smtp: SmtpReceiver;
   beforeAll(async () => {
