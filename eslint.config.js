@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     // The shared libs stand under the apps: the worker imports them, so they never import an app.
-    files: ['libs/db/src/**/*.ts', 'libs/jobs/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
+    files: ['libs/db/src/**/*.ts', 'libs/jobs/src/**/*.ts', 'libs/contracts/src/**/*.ts', 'libs/alerts/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: ['**/apps/**', ...workspaceLibs], message: 'libs must not import from apps.' }],

@@ -23,10 +23,12 @@ import { WhatIfModule } from './modules/what-if/what-if.module.js';
 import { GateModule } from './modules/gate/gate.module.js';
 import { DriftModule } from './modules/drift/drift.module.js';
 import { RecommendationsModule } from './modules/recommendations/recommendations.module.js';
+import { AlertsModule } from './modules/alerts/alerts.module.js';
+import type { HostResolver } from '@ratchet/alerts';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  static forRoot(config: ApiConfig, options: { alertResolver?: HostResolver } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -51,6 +53,7 @@ export class AppModule {
         GateModule,
         DriftModule,
         RecommendationsModule,
+        AlertsModule.forRoot(options.alertResolver),
       ],
     };
   }

@@ -7,6 +7,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { DestinationStream } from 'pino';
+import type { HostResolver } from '@ratchet/alerts';
 
 import { AppModule } from './app.module.js';
 import { routeTable } from './common/http/route-table.js';
@@ -27,6 +28,8 @@ export const API_VERSION = '0.1.0';
 export interface CreateAppOptions {
   /** Where log lines go (default stdout); tests read them. */
   logDestination?: DestinationStream;
+  /** Replaces the system DNS resolver of the alert destination check (tests play DNS rebinding with it). */
+  alertResolver?: HostResolver;
 }
 
 // Every API answer is per-caller data, and several hold secrets shown once (session cookies, API and agent
@@ -43,7 +46,7 @@ function noStore(_req: Request, res: Response, next: NextFunction): void {
 export async function createApp(config: ApiConfig, options: CreateAppOptions = {}): Promise<{ app: INestApplication; routes: Route[] }> {
   await checkDatabaseAtBoot(config.DATABASE_URL);
   const logger = createLogger(config.RATCHET_LOG_LEVEL, options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.alertResolver ? { alertResolver: options.alertResolver } : {}), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });

@@ -2,6 +2,7 @@ import { createPrismaClient } from '@ratchet/db';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 
+import { startAlertRuntime } from './alerts/alert.runtime.js';
 import { parseWorkerConfig } from './config/worker-config.js';
 import { WorkerMetrics, startMetricsServer } from './infra/metrics.js';
 import { startScheduleRuntime } from './schedules/schedule.runtime.js';
@@ -17,7 +18,15 @@ async function main(): Promise<void> {
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const metrics = new WorkerMetrics();
-  const worker = startWorkerRuntime({ prisma, connection, logger, metrics, concurrency: config.concurrency });
+  const alerts = await startAlertRuntime({ prisma, connection, logger, concurrency: config.concurrency, allowedHosts: config.alertAllowedHosts });
+  const worker = startWorkerRuntime({
+    prisma,
+    connection,
+    logger,
+    metrics,
+    concurrency: config.concurrency,
+    onClusterChanged: (scope) => alerts.producer.evaluate(scope.orgId, scope.clusterId),
+  });
   // Rollups and retention: job schedulers every worker upserts; each tick runs once, in one of them.
   const schedules = config.schedules ? await startScheduleRuntime({ prisma, connection, logger, metrics }) : undefined;
   const { server, port } = await startMetricsServer(metrics, config.metricsPort, () => connection.status === 'ready' && worker.isRunning());
@@ -31,6 +40,7 @@ async function main(): Promise<void> {
     try {
       await worker.close();
       await schedules?.close();
+      await alerts.close();
       await connection.quit().catch(() => connection.disconnect());
       await prisma.$disconnect();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { WorkerMetrics } from './infra/metrics.js';
 import { ClusterJobsService, DEFAULT_CHUNKS, type ChunkSizes } from './processors/cluster-jobs.service.js';
 import { createJobProcessor } from './processors/job.processor.js';
+import type { ClusterChangedHook } from './processors/job.processor.js';
 
 export interface WorkerRuntimeOptions {
   prisma: PrismaClient;
@@ -19,12 +20,14 @@ export interface WorkerRuntimeOptions {
   prefix?: string;
   now?: () => Date;
   chunks?: ChunkSizes;
+  /** After each job that may change a cluster's findings or readiness (alerts evaluate then). */
+  onClusterChanged?: ClusterChangedHook;
 }
 
 /** A BullMQ Worker on JOB_QUEUE running the processors; `close()` waits for the running jobs to end. */
 export function startWorkerRuntime(options: WorkerRuntimeOptions): Worker {
   const service = new ClusterJobsService(options.prisma, options.now, options.chunks ?? DEFAULT_CHUNKS);
-  const worker = new Worker(JOB_QUEUE, createJobProcessor(service, options.logger, options.metrics), {
+  const worker = new Worker(JOB_QUEUE, createJobProcessor(service, options.logger, options.metrics, options.onClusterChanged), {
     connection: options.connection,
     concurrency: options.concurrency,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),

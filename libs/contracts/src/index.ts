@@ -26,3 +26,4 @@ export * from './what-if.contract.js';
 export * from './gate.contract.js';
 export * from './recommendation.contract.js';
 export * from './drift.contract.js';
+export * from './alerts.contract.js';

@@ -82,3 +82,4 @@ export {
   readAuditRetentionDays,
 } from './retention/retention.repository.js';
 export { readOrganizationSettings, type StoredOrganizationSettings } from './organization/organization-settings.repository.js';
+export { CHANNEL_UNHEALTHY_AFTER_MS, recordDeliveryAttempt, type DeliveryAttempt } from './alerts/alert-delivery-attempts.repository.js';

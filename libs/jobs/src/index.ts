@@ -23,3 +23,16 @@ export {
   upsertSchedules,
   type ScheduledJobName,
 } from './schedules.js';
+export {
+  ALERT_AGENT_SILENCE_EVERY_MS,
+  ALERT_AGENT_SILENCE_SCHEDULER_ID,
+  ALERT_DELIVERY_ATTEMPTS,
+  ALERT_DELIVERY_BACKOFF_MS,
+  ALERT_JOB_NAMES,
+  ALERT_QUEUE,
+  AlertJobProducer,
+  parseAlertJobPayload,
+  type AlertJobName,
+  type AlertJobPayload,
+  type AlertJobProducerOptions,
+} from './alert-jobs.js';

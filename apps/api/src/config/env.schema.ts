@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 
+import { isAllowedHostEntry, parseAllowedHosts } from '@ratchet/alerts';
 import { z } from 'zod';
 
 const postgresUrl = z
@@ -61,6 +62,15 @@ export const ApiEnvSchema = z.object({
   RATCHET_SMTP_URL: z.url().optional().describe('secret'),
   /** Sender of invitation emails; `Ratchet <no-reply@<host of RATCHET_PUBLIC_URL>>` when unset. */
   RATCHET_SMTP_FROM: z.string().trim().min(3).max(320).optional(),
+  /**
+   * Hosts alert channels may reach although they resolve to loopback, private or link-local addresses
+   * (comma-separated host names or IP literals; the worker reads the same variable).
+   */
+  RATCHET_ALERT_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => parseAllowedHosts(value))
+    .refine((hosts) => hosts.every(isAllowedHostEntry), { error: 'must be a comma-separated list of host names or IP addresses (no ports, no wildcards)' }),
   /** Default: true whenever RATCHET_PUBLIC_URL is https. */
   RATCHET_COOKIE_SECURE: z
     .enum(['true', 'false'])

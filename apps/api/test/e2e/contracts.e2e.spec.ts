@@ -11,6 +11,7 @@ import type { Response } from 'supertest';
 
 import type { Route } from '../../src/common/http/route-table.js';
 import { signUp, testClientIp } from '../factories/account.factory.js';
+import { createAlertChannel, createAlertHistory, createAlertRule } from '../factories/alert.factory.js';
 import { createCluster } from '../factories/cluster.factory.js';
 import type { TestCluster } from '../factories/cluster.factory.js';
 import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
@@ -165,7 +166,46 @@ const SCENARIOS: Record<string, (world: World) => Promise<Call> | Call> = {
   },
   'POST /api/v1/ingest/audit-events': (world) => ({ path: INGEST_PATHS.auditEvents, headers: agent(world), body: { events: [auditEventBody()] } }),
   'POST /api/v1/ingest/heartbeat': (world) => ({ path: INGEST_PATHS.heartbeat, headers: agent(world), body: heartbeatBody() }),
+  'GET /api/v1/alert-rules': (world) => ({ path: '/api/v1/alert-rules', headers: owner(world) }),
+  'POST /api/v1/alert-rules': async (world) => ({
+    path: '/api/v1/alert-rules',
+    headers: owner(world),
+    body: { name: `rule ${unique()}`, trigger: 'namespace_ready', level: 'restricted', scope: { includeNamespaces: ['team-*'] }, channelIds: [(await createAlertChannel(world.sut.database.url, world.tenant.orgId)).id] },
+  }),
+  'GET /api/v1/alert-rules/:ruleId': async (world) => ({ path: `/api/v1/alert-rules/${(await alertRuleOf(world)).id}`, headers: owner(world) }),
+  'PATCH /api/v1/alert-rules/:ruleId': async (world) => ({ path: `/api/v1/alert-rules/${(await alertRuleOf(world)).id}`, headers: owner(world), body: { enabled: false, cooldownMinutes: 5 } }),
+  'DELETE /api/v1/alert-rules/:ruleId': async (world) => ({ path: `/api/v1/alert-rules/${(await alertRuleOf(world)).id}`, headers: owner(world) }),
+  'GET /api/v1/alert-channels': (world) => ({ path: '/api/v1/alert-channels', headers: owner(world) }),
+  // A public IP literal passes the destination check without DNS (this machine has none).
+  'POST /api/v1/alert-channels': (world) => ({ path: '/api/v1/alert-channels', headers: owner(world), body: { name: `hook ${unique()}`, type: 'webhook', config: { url: 'https://93.184.215.14/ratchet' } } }),
+  'GET /api/v1/alert-channels/:channelId': async (world) => ({ path: `/api/v1/alert-channels/${(await createAlertChannel(world.sut.database.url, world.tenant.orgId)).id}`, headers: owner(world) }),
+  'PATCH /api/v1/alert-channels/:channelId': async (world) => ({
+    path: `/api/v1/alert-channels/${(await createAlertChannel(world.sut.database.url, world.tenant.orgId)).id}`,
+    headers: owner(world),
+    body: { name: `renamed ${unique()}`, enabled: false },
+  }),
+  'DELETE /api/v1/alert-channels/:channelId': async (world) => ({ path: `/api/v1/alert-channels/${(await createAlertChannel(world.sut.database.url, world.tenant.orgId)).id}`, headers: owner(world) }),
+  // Its URL is loopback and no host is allowed here: the test is refused at send and answered as a failed delivery.
+  'POST /api/v1/alert-channels/:channelId/test': async (world) => ({ path: `/api/v1/alert-channels/${(await createAlertChannel(world.sut.database.url, world.tenant.orgId)).id}/test`, headers: owner(world) }),
+  'GET /api/v1/alerts': async (world) => {
+    await alertHistoryOf(world);
+    return { path: '/api/v1/alerts?limit=10', headers: owner(world) };
+  },
+  'GET /api/v1/alert-deliveries': async (world) => {
+    await alertHistoryOf(world);
+    return { path: '/api/v1/alert-deliveries?limit=10', headers: owner(world) };
+  },
 };
+
+async function alertRuleOf(world: World): Promise<{ id: string; channelId: string }> {
+  const channel = await createAlertChannel(world.sut.database.url, world.tenant.orgId);
+  return { ...(await createAlertRule(world.sut.database.url, world.tenant.orgId, channel.id)), channelId: channel.id };
+}
+
+async function alertHistoryOf(world: World): Promise<void> {
+  const rule = await alertRuleOf(world);
+  await createAlertHistory(world.sut.database.url, { orgId: world.tenant.orgId, clusterId: world.cluster.clusterId, ruleId: rule.id, channelId: rule.channelId }, { namespace: `ns-${unique()}` });
+}
 
 async function membershipOf(world: World): Promise<string> {
   const member = await createMember(world.sut.database.url, world.tenant.orgId, 'viewer');

@@ -12,6 +12,7 @@ import { toJSONSchema } from 'zod';
 
 import type { Route } from '../../src/common/http/route-table.js';
 import { testClientIp } from '../factories/account.factory.js';
+import { createAlertChannel, createAlertHistory, createAlertRule } from '../factories/alert.factory.js';
 import { createCluster } from '../factories/cluster.factory.js';
 import type { TestCluster } from '../factories/cluster.factory.js';
 import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
@@ -57,6 +58,10 @@ const SAMPLE_BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/v1/invitations': { email: 'fuzz-invitee@example.test', role: 'viewer' },
   'PATCH /api/v1/members/:membershipId': { role: 'admin' },
   'POST /api/v1/invitations/accept': { token: 'x'.repeat(40), email: 'fuzz-joiner@example.test', name: 'Joiner', password: 'a long enough passphrase' },
+  'POST /api/v1/alert-rules': { name: 'fuzz rule', trigger: 'namespace_ready', level: 'baseline', minSeverity: 'info', scope: { includeNamespaces: ['team-*'] }, cooldownMinutes: 30, channelIds: [randomUUID()] },
+  'PATCH /api/v1/alert-rules/:ruleId': { name: 'fuzz rule renamed', enabled: false, cooldownMinutes: 10 },
+  'POST /api/v1/alert-channels': { name: 'fuzz hook', type: 'webhook', config: { url: 'https://93.184.215.14/ratchet' } },
+  'PATCH /api/v1/alert-channels/:channelId': { name: 'fuzz hook renamed', enabled: false },
 };
 
 const key = (route: Route) => `${route.method} ${route.path}`;
@@ -140,6 +145,9 @@ describe('bad input is a 4xx everywhere, never a 500, and writes nothing', () =>
       await createPod(url, workload);
       await createFinding(url, workload);
       await createAuditEvent(url, ref, { namespace: name, username: `${name}-user` });
+      const channel = await createAlertChannel(url, tenant.orgId, { name: `${name}-hook` });
+      const rule = await createAlertRule(url, tenant.orgId, channel.id, { name: `${name}-rule` });
+      await createAlertHistory(url, { ...ref, ruleId: rule.id, channelId: channel.id }, { namespace: name });
     }
   });
 
@@ -189,7 +197,15 @@ describe('bad input is a 4xx everywhere, never a 500, and writes nothing', () =>
 
     it('refuses a hand-edited cursor (year 0000, a NUL, a number past int4) on every paginated list and sort', async () => {
       const lists = userRoutes().filter((route) => route.method === 'GET' && queryKeys(route).includes('cursor'));
-      expect(lists.map((route) => route.path).sort()).toEqual(['/api/v1/audit-events', '/api/v1/clusters', '/api/v1/findings', '/api/v1/namespaces', '/api/v1/workloads']);
+      expect(lists.map((route) => route.path).sort()).toEqual([
+        '/api/v1/alert-deliveries',
+        '/api/v1/alerts',
+        '/api/v1/audit-events',
+        '/api/v1/clusters',
+        '/api/v1/findings',
+        '/api/v1/namespaces',
+        '/api/v1/workloads',
+      ]);
       const problems: string[] = [];
       let tampered = 0;
       for (const route of lists) {
@@ -272,7 +288,9 @@ describe('bad input is a 4xx everywhere, never a 500, and writes nothing', () =>
           for (const value of POISONS.slice(0, 4)) {
             const method = route.method.toLowerCase() as 'post' | 'patch';
             const response = await request(sut.http)[method](fillPath(route)).set({ ...tenant.owner.headers, 'X-Forwarded-For': clientIp }).send({ ...sample, [field]: value });
-            if (response.status !== 400 || !issuePaths(response).includes(`body.${field}`)) {
+            // An object-typed field (a channel's config, a rule's scope) is named by an issue at or inside it.
+            const named = issuePaths(response).some((path) => path === `body.${field}` || path.startsWith(`body.${field}.`));
+            if (response.status !== 400 || !named) {
               problems.push(`${key(route)} ${field}=${JSON.stringify(value).slice(0, 40)}: ${response.status} ${response.text.slice(0, 200)}`);
             }
           }

@@ -6,6 +6,7 @@ import { Prisma } from '@ratchet/db';
 import request from 'supertest';
 
 import type { Route } from '../../src/common/http/route-table.js';
+import { createAlertChannel, createAlertHistory, createAlertRule } from '../factories/alert.factory.js';
 import { createCluster } from '../factories/cluster.factory.js';
 import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
 import { createFinding, createNamespace, createPod, createWorkload } from '../factories/inventory.factory.js';
@@ -29,6 +30,10 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /api/v1/invitations': { email: 'matrix@example.test', role: 'viewer' },
   'PATCH /api/v1/members/:membershipId': { role: 'admin' },
   'POST /api/v1/clusters/:clusterId/what-if': { level: 'baseline', version: 'v1.30', namespaces: 'all' },
+  'POST /api/v1/alert-rules': { name: 'matrix rule', trigger: 'namespace_at_risk', channelIds: ['00000000-0000-4000-8000-000000000000'] },
+  'PATCH /api/v1/alert-rules/:ruleId': { name: 'stolen-rule', enabled: false },
+  'POST /api/v1/alert-channels': { name: 'matrix hook', type: 'webhook', config: { url: 'https://93.184.215.14/ratchet' } },
+  'PATCH /api/v1/alert-channels/:channelId': { name: 'stolen-channel', enabled: false },
 };
 
 /** A valid query per route that requires one, for the same reason. */
@@ -94,6 +99,9 @@ describe('tenant isolation, for every route in the route table', () => {
       .set(tenantA.owner.headers)
       .send({ privilegedNamespaceAllowlist: ['kube-system', 'kube-public', 'kube-node-lease', 'a-secret-allowlisted'] })
       .expect(200);
+    const alertChannel = await createAlertChannel(url, tenantA.orgId, { name: 'a-secret-channel' });
+    const alertRule = await createAlertRule(url, tenantA.orgId, alertChannel.id, { name: 'a-secret-rule' });
+    await createAlertHistory(url, { ...ref, ruleId: alertRule.id, channelId: alertChannel.id }, { namespace: 'a-secret-alerted' });
 
     const db = ownerClient(url);
     const membership = await db.membership.findFirstOrThrow({ where: { orgId: tenantA.orgId, userId: viewer.userId } });
@@ -121,8 +129,10 @@ describe('tenant isolation, for every route in the route table', () => {
       'members/:membershipId': membership.id,
       'invitations/:invitationId': (invitation.body as { invitation: { id: string } }).invitation.id,
       'sessions/:sessionId': session.id,
+      'alert-rules/:ruleId': alertRule.id,
+      'alert-channels/:channelId': alertChannel.id,
     };
-    secretsOfA = [...Object.values(idsOfA), tenantA.orgId, 'a-secret-allowlisted', 'a-secret-cluster', 'a-secret-namespace', 'a-secret-workload', 'a-secret-user', 'a-secret-token', 'a-secret-invitee'];
+    secretsOfA = [...Object.values(idsOfA), tenantA.orgId, 'a-secret-allowlisted', 'a-secret-cluster', 'a-secret-namespace', 'a-secret-workload', 'a-secret-user', 'a-secret-token', 'a-secret-invitee', 'a-secret-channel', 'a-secret-rule', 'a-secret-alerted'];
   });
 
   afterAll(async () => {
@@ -223,5 +233,9 @@ describe('tenant isolation, for every route in the route table', () => {
     const org = await db.organization.findUniqueOrThrow({ where: { id: tenantA.orgId } });
     expect([org.readinessWindowDays, org.privilegedNamespaceAllowlist]).toEqual([7, ['kube-system', 'kube-public', 'kube-node-lease', 'a-secret-allowlisted']]);
     expect(await db.cluster.count({ where: { ...where, psaConfigurationOverride: { equals: Prisma.DbNull } } })).toBe(1);
+    expect(await db.alertRule.count({ where: { ...where, name: 'a-secret-rule', enabled: true } })).toBe(1);
+    expect(await db.alertChannel.count({ where: { ...where, name: 'a-secret-channel', enabled: true } })).toBe(1);
+    expect(await db.alertDelivery.count({ where: { ...where, kind: 'notification' } })).toBe(1);
+    expect(await db.alertDelivery.count({ where: { ...where, kind: 'test' } })).toBe(0);
   });
 });

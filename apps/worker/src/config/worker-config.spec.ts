@@ -13,8 +13,15 @@ describe('parseWorkerConfig', () => {
       metricsPort: 9465,
       logLevel: 'info',
       schedules: true,
+      alertAllowedHosts: [],
     });
     expect(parseWorkerConfig({ ...base, RATCHET_SCHEDULES: 'off' }).schedules).toBe(false);
+  });
+
+  it('reads RATCHET_ALERT_ALLOWED_HOSTS as lowercased hosts and refuses ports and wildcards', () => {
+    expect(parseWorkerConfig({ ...base, RATCHET_ALERT_ALLOWED_HOSTS: ' Receiver.Internal, 127.0.0.1 ,::1' }).alertAllowedHosts).toEqual(['receiver.internal', '127.0.0.1', '::1']);
+    expect(() => parseWorkerConfig({ ...base, RATCHET_ALERT_ALLOWED_HOSTS: 'localhost:8080' })).toThrow(/RATCHET_ALERT_ALLOWED_HOSTS/);
+    expect(() => parseWorkerConfig({ ...base, RATCHET_ALERT_ALLOWED_HOSTS: '*.internal' })).toThrow(/RATCHET_ALERT_ALLOWED_HOSTS/);
   });
 
   it('names each bad variable', () => {

@@ -1,3 +1,4 @@
+import { isAllowedHostEntry, parseAllowedHosts } from '@ratchet/alerts';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -16,6 +17,12 @@ export const WorkerEnv = z.object({
    * the ingest jobs (a fleet may leave the schedules to some workers; tests on a shared Redis turn them off).
    */
   RATCHET_SCHEDULES: z.enum(['on', 'off']).default('on'),
+  /** Hosts alerts may reach although they resolve to loopback, private or link-local addresses (comma-separated). */
+  RATCHET_ALERT_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => parseAllowedHosts(value))
+    .refine((hosts) => hosts.every(isAllowedHostEntry), { error: 'must be a comma-separated list of host names or IP addresses (no ports, no wildcards)' }),
 });
 
 export interface WorkerConfig {
@@ -25,6 +32,7 @@ export interface WorkerConfig {
   metricsPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
   schedules: boolean;
+  alertAllowedHosts: string[];
 }
 
 /** A worker environment its schema refuses; the message names every variable at fault. */
@@ -48,5 +56,6 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     metricsPort: e.RATCHET_METRICS_PORT,
     logLevel: e.RATCHET_LOG_LEVEL,
     schedules: e.RATCHET_SCHEDULES === 'on',
+    alertAllowedHosts: e.RATCHET_ALERT_ALLOWED_HOSTS,
   };
 }

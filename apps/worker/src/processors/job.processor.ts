@@ -5,12 +5,15 @@ import type { Logger } from 'pino';
 import type { WorkerMetrics } from '../infra/metrics.js';
 import type { ClusterJobsService } from './cluster-jobs.service.js';
 
+/** Called after a job changed a cluster's findings or readiness (the alert evaluation hooks in here). */
+export type ClusterChangedHook = (scope: { orgId: string; clusterId: string }) => Promise<void>;
+
 /**
  * The BullMQ processor of JOB_QUEUE: parses the payload with its contract (a payload that does not parse, or a job
  * name the queue does not know, fails for good with UnrecoverableError, logged with the reason: retrying cannot fix
  * it), then calls the service with the tenant (orgId, clusterId) first. Logs orgId, job name and duration.
  */
-export function createJobProcessor(service: ClusterJobsService, logger: Logger, metrics: WorkerMetrics) {
+export function createJobProcessor(service: ClusterJobsService, logger: Logger, metrics: WorkerMetrics, onClusterChanged?: ClusterChangedHook) {
   return async (job: Job): Promise<unknown> => {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -48,6 +51,8 @@ export function createJobProcessor(service: ClusterJobsService, logger: Logger, 
           break;
         }
       }
+      // Every job here may change findings or readiness; the alert evaluation it asks for collapses per cluster.
+      await onClusterChanged?.(scope);
       const duration = seconds();
       metrics.jobDuration.observe({ job: job.name, outcome: 'completed' }, duration);
       log.info({ durationMs: Math.round(duration * 1000), result }, 'job completed');

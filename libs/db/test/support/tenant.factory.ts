@@ -159,10 +159,17 @@ export async function createTenantGraph(prisma: PrismaClient, overrides: { audit
     const channel = await tx.alertChannel.create({
       data: { orgId, name: 'ops', type: 'webhook', config: { url: 'https://hooks.example.com/ratchet' } },
     });
-    const rule = await tx.alertRule.create({ data: { orgId, name: 'new findings', trigger: 'finding_opened' } });
+    const rule = await tx.alertRule.create({ data: { orgId, name: 'at risk', trigger: 'namespace_at_risk' } });
     await tx.alertRuleChannel.create({ data: { orgId, ruleId: rule.id, channelId: channel.id } });
     await tx.alertDelivery.create({
       data: { orgId, ruleId: rule.id, channelId: channel.id, dedupKey: hex(8), severity: 'warning', payload: { text: 'hi' } },
+    });
+    const firedAt = new Date('2026-11-01T00:00:00Z');
+    await tx.alertState.create({
+      data: { orgId, ruleId: rule.id, clusterId: cluster.id, fingerprint: hex(8), status: 'firing', severity: 'critical', summary: 'at risk', firstFiredAt: firedAt, lastFiredAt: firedAt },
+    });
+    await tx.alertReadinessObservation.create({
+      data: { orgId, clusterId: cluster.id, namespaceId: namespace.id, level: 'restricted', status: 'blocked', observedAt: firedAt },
     });
     await tx.inventoryMark.create({ data: { orgId, clusterId: cluster.id, subject: 'workload', subjectId: workload.id } });
     await tx.outboxJob.create({ data: { orgId, queue: 'evaluation', jobName: 'evaluate-projections', payload: { orgId } } });
