@@ -79,8 +79,17 @@ describe('dashboard', () => {
   it('forwards Origin and X-Forwarded-For: a cookie POST from another origin is refused, the client address is recorded', async () => {
     const foreign = await context.request.post('/api/v1/clusters', { headers: { origin: 'https://evil.example' }, data: { name: 'nope' } });
     expect(foreign.status()).toBe(403);
-    const sessions = (await (await context.request.get('/api/v1/auth/sessions')).json()) as { items: { current: boolean; ipAddress: string | null }[] };
+    type Sessions = { items: { current: boolean; ipAddress: string | null }[] };
+    const sessions = (await (await context.request.get('/api/v1/auth/sessions')).json()) as Sessions;
     expect(sessions.items.find((s) => s.current)?.ipAddress).toMatch(/127\.0\.0\.1/);
+    // A client behind a proxy: the address the proxy reported reaches the API through the forwarding.
+    const login = await context.request.post('/api/v1/auth/login', {
+      headers: { origin: stack.webUrl, 'x-forwarded-for': '203.0.113.9' },
+      data: { email: user.email, password: user.password },
+    });
+    expect(login.status()).toBe(200);
+    const after = (await (await context.request.get('/api/v1/auth/sessions')).json()) as Sessions;
+    expect(after.items.find((s) => s.current)?.ipAddress).toBe('203.0.113.9');
   });
 
   it('registers a cluster and shows the agent token and helm command once', async () => {
@@ -150,7 +159,7 @@ describe('dashboard', () => {
     expect(await group.innerText()).toMatch(/host namespaces \(hostNetwork=true\)/);
     const fix = (await group.locator('pre').first().innerText()).trim();
     expect(fix).toMatch(/hostNetwork/);
-    await group.getByRole('button', { name: 'Copy fix yaml' }).first().click();
+    await group.getByRole('button', { name: 'Copy fix' }).first().click();
     await group.getByRole('status').filter({ hasText: 'Copied' }).first().waitFor();
     const copied: string = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied.trim()).toBe(fix);

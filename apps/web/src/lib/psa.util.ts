@@ -1,4 +1,4 @@
-import type { NamespacePsaLabels, NamespaceSummary, ReadinessStatus } from '@ratchet/contracts';
+import type { Finding, NamespacePsaLabels, NamespaceSummary, ReadinessStatus } from '@ratchet/contracts';
 
 export const LEVELS = ['privileged', 'baseline', 'restricted'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -43,4 +43,9 @@ export function readyFor(namespace: Pick<NamespaceSummary, 'readiness'>): Level 
 export function worstStatus(namespace: Pick<NamespaceSummary, 'readiness'>): ReadinessStatus {
   const { baseline, restricted } = namespace.readiness;
   return STATUS_ORDER[baseline.status] <= STATUS_ORDER[restricted.status] ? baseline.status : restricted.status;
+}
+
+/** PSA's words for a failure: the reason, with the detail when the reason does not already carry it. */
+export function reasonText(finding: Pick<Finding, 'reason' | 'detail'>): string {
+  return finding.detail && !finding.reason.includes(finding.detail) ? `${finding.reason} (${finding.detail})` : finding.reason;
 }

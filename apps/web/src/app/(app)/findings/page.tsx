@@ -7,6 +7,7 @@ import { FilterForm, Pager, SelectFilter, TextFilter } from '@/components/filter
 import { apiGet, requireSession, withQuery } from '@/lib/api.server';
 import { listClusters, settle } from '@/lib/data.server';
 import { formatTime } from '@/lib/format.util';
+import { reasonText } from '@/lib/psa.util';
 import { singleParams } from '@/lib/search-params.util';
 
 export const metadata: Metadata = { title: 'Findings' };
@@ -73,7 +74,7 @@ export default async function FindingsExplorer({ searchParams }: { searchParams:
                   </td>
                   <td className="mono small">{finding.checkId}</td>
                   <td className="small">
-                    {finding.reason} ({finding.detail})
+                    {reasonText(finding)}
                   </td>
                   <td>{finding.status}</td>
                   <td className="small">{formatTime(finding.lastSeenAt)}</td>

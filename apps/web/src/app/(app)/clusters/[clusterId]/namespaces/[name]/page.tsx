@@ -11,20 +11,20 @@ import { StatusBadge } from '@/components/status-badge';
 import { apiGetOrNotFound, requireSession, withQuery } from '@/lib/api.server';
 import { settle } from '@/lib/data.server';
 import { formatTime } from '@/lib/format.util';
-import { modeText } from '@/lib/psa.util';
+import { modeText, reasonText } from '@/lib/psa.util';
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
   return { title: `Namespace ${(await params).name}` };
 }
 
-type Group = { level: Finding['level']; checkId: string; reason: string; findings: Finding[] };
+type Group = { level: Finding['level']; checkId: string; findings: Finding[] };
 
 /** Open findings grouped by level, then by check, in the order the API listed them. */
 function groupFindings(findings: Finding[]): Group[] {
   const groups = new Map<string, Group>();
   for (const finding of findings) {
     const key = `${finding.level}/${finding.checkId}`;
-    const group = groups.get(key) ?? { level: finding.level, checkId: finding.checkId, reason: finding.reason, findings: [] };
+    const group = groups.get(key) ?? { level: finding.level, checkId: finding.checkId, findings: [] };
     group.findings.push(finding);
     groups.set(key, group);
   }
@@ -96,8 +96,8 @@ export default async function NamespacePage({ params }: { params: Promise<{ clus
           groupFindings(findings.value.items).map((group) => (
             <details key={`${group.level}/${group.checkId}`} className="panel" open>
               <summary>
-                <strong>{group.level}</strong> · <span className="mono">{group.checkId}</span> · {group.reason} ·{' '}
-                {group.findings.length} workload{group.findings.length === 1 ? '' : 's'}
+                <strong>{group.level}</strong> · <span className="mono">{group.checkId}</span> · {group.findings.length} workload
+                {group.findings.length === 1 ? '' : 's'}
               </summary>
               {group.findings.map((finding) => (
                 <article key={finding.id} style={{ borderTop: '1px solid var(--border)', marginTop: 8, paddingTop: 8 }}>
@@ -109,9 +109,9 @@ export default async function NamespacePage({ params }: { params: Promise<{ clus
                   </p>
                   <p style={{ margin: '4px 0' }}>
                     <span className="muted small">Failing containers (upstream&apos;s words): </span>
-                    {finding.reason} ({finding.detail})
+                    {reasonText(finding)}
                   </p>
-                  {finding.remediation ? <CodeBlock code={finding.remediation} label="Fix YAML" /> : null}
+                  {finding.remediation ? <CodeBlock code={finding.remediation} label="Fix" /> : null}
                 </article>
               ))}
             </details>
