@@ -29,6 +29,8 @@ let agentToken: string;
 // Uncaught errors in the page fail the run at the end: a page that renders but throws is broken.
 const pageErrors: string[] = [];
 
+const bobEmail = `bob-${Date.now()}@example.com`;
+let acceptPath: string;
 const user = { name: 'Ada Admin', email: `ada-${Date.now()}@example.com`, password: 'correct horse battery staple', organizationName: 'Acme Platform' };
 
 async function expectAccessible(name: string) {
@@ -192,12 +194,19 @@ describe('dashboard', () => {
     await expectAccessible('audit-events');
   });
 
-  it('creates an API token in settings, shown once', async () => {
+  it('creates an API token and an invitation in settings, each secret shown once', async () => {
     await page.goto('/settings');
     await page.getByLabel('Token name').fill('ci reader');
     await page.getByRole('button', { name: 'Create token' }).click();
     await page.getByText('Copy the token now').waitFor();
     await page.getByRole('cell', { name: 'ci reader', exact: true }).waitFor();
+    await page.getByLabel('Invite by email').fill(bobEmail);
+    await page.getByRole('button', { name: 'Invite' }).click();
+    // No SMTP server is configured: the link is shown instead, once.
+    const link = (await page.locator('#members pre').first().innerText()).trim();
+    acceptPath = new URL(link).pathname;
+    expect(acceptPath).toMatch(/^\/invite\/.{32,}/);
+    await page.getByRole('cell', { name: bobEmail, exact: true }).waitFor();
     await expectAccessible('settings');
   });
 
@@ -207,7 +216,7 @@ describe('dashboard', () => {
     await page.getByRole('heading', { name: 'Not found' }).waitFor();
   });
 
-  it('logs out, and a second user does not see the first organization', async () => {
+  it('logs out; a second user does not see the first organization until invited, then switches between both', async () => {
     await page.goto('/');
     await page.getByRole('button', { name: /Account:/ }).click();
     await page.getByRole('menuitem', { name: 'Log out' }).click();
@@ -219,7 +228,7 @@ describe('dashboard', () => {
     const otherPage = await other.newPage();
     await otherPage.goto('/signup');
     await otherPage.getByLabel('Your name').fill('Bob');
-    await otherPage.getByLabel('Email').fill(`bob-${Date.now()}@example.com`);
+    await otherPage.getByLabel('Email').fill(bobEmail);
     await otherPage.getByLabel('Password (at least 12 characters)').fill('another long passphrase');
     await otherPage.getByLabel('Organization name').fill('Other Co');
     await otherPage.getByRole('button', { name: 'Create account' }).click();
@@ -228,6 +237,19 @@ describe('dashboard', () => {
     expect((await otherPage.goto(`/clusters/${clusterId}/namespaces/payments`))?.status()).toBe(404);
     await otherPage.goto('/findings');
     await otherPage.getByText('No finding matches these filters.').waitFor();
+
+    // Bob accepts Ada's invitation, then switches to her organization from the account menu.
+    await otherPage.goto(acceptPath);
+    await otherPage.getByText(`You are signed in as ${bobEmail}`).waitFor();
+    await otherPage.getByRole('button', { name: 'Accept invitation' }).click();
+    await otherPage.getByRole('region', { name: 'prod-eu-1' }).waitFor();
+    await otherPage.getByRole('button', { name: /Account:/ }).click();
+    await otherPage.getByRole('menuitemradio', { name: /Other Co/ }).click();
+    await otherPage.getByRole('heading', { name: 'Welcome to Ratchet' }).waitFor();
+    await otherPage.getByRole('button', { name: /Account:/ }).click();
+    await otherPage.getByRole('menuitemradio', { name: /Acme Platform/ }).click();
+    await otherPage.getByRole('region', { name: 'prod-eu-1' }).waitFor();
+    expect((await otherPage.goto(`/clusters/${clusterId}`))?.status()).toBe(200);
     await other.close();
   });
 
