@@ -73,7 +73,7 @@ export async function ingestCluster(origin: string, token: string, namespaces: N
       }
     }
   }
-  const chunkSize = 5000;
+  const chunkSize = 2000; // INGEST_LIMITS.inventoryObjects
   const totalChunks = Math.max(1, Math.ceil(objects.length / chunkSize));
   const syncId = randomUUID();
   // Only projections the batch refers to: the API refuses one no object uses.
