@@ -125,6 +125,10 @@ describe('dashboard', () => {
     expect(await attention.first().innerText()).toMatch(/payments[\s\S]*baseline: At risk/);
     await cluster.getByRole('link', { name: '1 namespaces at risk for baseline' }).waitFor();
     await expectAccessible('overview');
+    // The dark theme (from the OS here) must hold the same contrast.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible('overview-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('sorts and filters the namespaces table, with the view in the URL', async () => {
