@@ -1,0 +1,16 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import type { ReactNode } from 'react';
+
+/** A sidebar link that marks itself as the current page. */
+export function NavLink({ href, children, exact = false }: { href: string; children: ReactNode; exact?: boolean }) {
+  const pathname = usePathname();
+  const current = exact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
+  return (
+    <Link href={href} aria-current={current ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
