@@ -99,6 +99,15 @@ try {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Faults a test or an operator can inject into a running simulator without a control API: SIGUSR1 cuts
+  // every watch stream mid-flight, SIGUSR2 compacts history so every client's resourceVersion answers 410 Gone.
+  process.on('SIGUSR1', () => {
+    process.stdout.write(`${JSON.stringify({ msg: 'watches cut', watches: sim.cutWatches('abrupt') })}\n`);
+  });
+  process.on('SIGUSR2', () => {
+    sim.expireResourceVersions();
+    process.stdout.write(`${JSON.stringify({ msg: 'resourceVersions expired', resourceVersion: sim.snapshot().resourceVersion })}\n`);
+  });
 } catch (error) {
   if (error instanceof ZodError) {
     const lines = error.issues.map((issue) => {
