@@ -8,7 +8,7 @@ export class PreflightError extends Error {
   override readonly name = 'PreflightError';
 }
 
-const START_BOTH = 'docker compose up -d postgres redis';
+const START_BOTH = 'cp -n .env.example .env; docker compose up -d --wait postgres redis';
 
 function where(url: URL): string {
   return `${url.hostname}:${url.port || (url.protocol.startsWith('redis') ? '6379' : '5432')}`;
