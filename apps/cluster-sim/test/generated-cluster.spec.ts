@@ -47,6 +47,17 @@ describe('cluster-sim: the generated cluster', () => {
     expect(psaLabels(objects.namespaces.find((n) => n.metadata.name === 'kube-system')!)).toEqual({ 'pod-security.kubernetes.io/enforce': 'privileged' });
   });
 
+  it('never asks for a negative replica count, even at 10,000 pods where the pod budget runs out mid-namespace', async () => {
+    const large = await startClusterSimulator({ seed: 42, namespaces: 300, pods: 10_000, startTime: '2026-11-30T00:00:00Z' });
+    try {
+      const { objects } = large.snapshot();
+      const replicated = [...objects.deployments, ...objects.replicasets, ...objects.statefulsets, ...objects.replicationcontrollers];
+      expect(replicated.filter((o) => (o.spec as { replicas: number }).replicas < 0).map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([]);
+    } finally {
+      await large.stop();
+    }
+  });
+
   it('builds real ownership chains with generateName pod names', () => {
     const { objects } = twin.snapshot();
     const byUid = new Map([...objects.replicasets, ...objects.deployments, ...objects.jobs, ...objects.cronjobs].map((o) => [o.metadata.uid, o]));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { PsaConfiguration } from '@ratchet/contracts';
 import { parseAllDocuments } from 'yaml';
 
-import { kubeBinary } from '../../../../tools/kube-binaries.js';
+import { kubeBinary } from '../../../../scripts/kube-binaries.js';
 import { WATCHED_RESOURCES } from '../../src/inventory/watched-resources.constant.js';
 import { tempDir } from '../support/agent-harness.js';
 import { RatchetApiProcess } from '../support/ratchet-api.process.js';

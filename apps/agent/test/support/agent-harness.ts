@@ -12,7 +12,8 @@ import { loadKubeConfig } from '../../src/kube/kube-config.util.js';
 import type { FakeKubeApiServer } from './fake-kube-apiserver.js';
 
 export interface AgentHarnessOptions {
-  kube: FakeKubeApiServer;
+  /** The Kubernetes API: the in-process fake, or the kubeconfig of a running cluster simulator. */
+  kube: FakeKubeApiServer | { kubeconfig: string };
   apiUrl: string;
   token: string;
   spoolDir?: string;
@@ -29,8 +30,12 @@ export function tempDir(prefix: string): Promise<string> {
 /** An agent wired to the fake Kubernetes API and the real Ratchet API, configured through its real env parsing. */
 export async function createAgent(options: AgentHarnessOptions): Promise<{ agent: Agent; spoolDir: string }> {
   const dir = await tempDir('ratchet-agent');
-  const kubeconfig = join(dir, 'kubeconfig');
-  await options.kube.writeKubeconfig(kubeconfig);
+  let kubeconfig: string;
+  if ('kubeconfig' in options.kube) kubeconfig = options.kube.kubeconfig;
+  else {
+    kubeconfig = join(dir, 'kubeconfig');
+    await options.kube.writeKubeconfig(kubeconfig);
+  }
   const spoolDir = options.spoolDir ?? join(dir, 'spool');
   const config = parseAgentEnv(
     {

@@ -253,6 +253,8 @@ export class ClusterBuilder {
     const record = this.workloads.get(`CronJob/${namespace}/${name}`);
     if (!cronJob || !record) return undefined;
     const scheduledMinutes = Math.floor(this.ctx.clock.now() / 60_000);
+    // The CronJob controller names a run after its scheduled minute and never starts that minute twice.
+    if (this.store.get('jobs', namespace, `${name}-${scheduledMinutes}`)) return undefined;
     const job = this.createJob(namespace, `${name}-${scheduledMinutes}`, record.shapeId, record.template, CONTROLLER_USERS.cronjob, cronJob);
     this.store.put('cronjobs', { ...cronJob, status: { lastScheduleTime: this.ctx.clock.isoSeconds(), lastSuccessfulTime: this.ctx.clock.isoSeconds() } });
     const runs = this.ownedBy('jobs', cronJob).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));

@@ -118,6 +118,8 @@ export function generateCluster(builder: ClusterBuilder, random: SeededRandom, o
   };
   const usedNames = new Set<string>();
   for (const namespace of teamNamespaces) {
+    // Every namespace gets at least one workload even when the pod budget is spent (a CronJob or bare pod may
+    // overshoot it), and a controller never asks for fewer than one replica: the apiserver rejects negative counts.
     let budget = Math.min(perNamespace, remaining);
     let index = 0;
     while (budget > 0 || index === 0) {
@@ -131,13 +133,13 @@ export function generateCluster(builder: ClusterBuilder, random: SeededRandom, o
       const roll = random.int(1, 100);
       let created = 0;
       if (roll <= 52) {
-        const replicas = Math.min(budget, random.int(1, 6)) || 1;
+        const replicas = Math.max(1, Math.min(budget, random.int(1, 6)));
         builder.createDeployment(namespace, app, shape.id, template, replicas, user);
         created = replicas;
       } else if (roll <= 60) {
         builder.createDeployment(namespace, `${app}-canary`, shape.id, template, 0, user); // scaled to zero
       } else if (roll <= 70) {
-        const replicas = Math.min(budget, random.int(1, 3)) || 1;
+        const replicas = Math.max(1, Math.min(budget, random.int(1, 3)));
         builder.createStatefulSet(namespace, app, shape.id, template, replicas, user);
         created = replicas;
       } else if (roll <= 84) {
@@ -151,7 +153,7 @@ export function generateCluster(builder: ClusterBuilder, random: SeededRandom, o
         builder.createBarePod(namespace, `${app}-debug`, shape.id, template, user);
         created = 1;
       } else {
-        const replicas = Math.min(budget, random.int(1, 2)) || 1;
+        const replicas = Math.max(1, Math.min(budget, random.int(1, 2)));
         builder.createReplicationController(namespace, `${app}-legacy`, shape.id, template, replicas, user);
         created = replicas;
       }

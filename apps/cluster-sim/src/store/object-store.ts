@@ -89,6 +89,12 @@ export class ObjectStore {
   /** Stores a new object (ADDED) or a new version of an existing one (MODIFIED); returns the stored object. */
   put(resource: ResourceName, object: KubeObject): KubeObject {
     const key = objectKey(object.metadata);
+    const previous = this.bucket(resource).get(key);
+    // Same name, new uid: the apiserver never turns one object into another; watchers see the old one deleted
+    // and a new one added, or they would keep both (clients key objects by uid).
+    if (previous && previous.metadata.uid !== object.metadata.uid) {
+      this.delete(resource, previous.metadata.namespace, previous.metadata.name);
+    }
     const existed = this.bucket(resource).has(key);
     const stored = this.stamp(object);
     this.bucket(resource).set(key, stored);

@@ -5,24 +5,20 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** The worker's environment, validated once at boot. */
 export const WorkerEnv = z.object({
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }).meta({ description: 'PostgreSQL URL (the same database as the API).', secret: true }),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).meta({ description: 'Redis URL (the same as the API).', secret: true }),
   /** Jobs processed at once by this process. */
-  RATCHET_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  RATCHET_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4).meta({ description: 'Jobs this process runs at once.' }),
   /** Port of /healthz and Prometheus /metrics; 0 picks a free port. */
-  RATCHET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
-  RATCHET_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  /**
-   * `on`: this process upserts the job schedulers (rollups, retention) and runs scheduled jobs; `off`: it only drains
-   * the ingest jobs (a fleet may leave the schedules to some workers; tests on a shared Redis turn them off).
-   */
-  RATCHET_SCHEDULES: z.enum(['on', 'off']).default('on'),
-  /** Hosts alerts may reach although they resolve to loopback, private or link-local addresses (comma-separated). */
+  RATCHET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465).meta({ description: 'Port of /healthz and Prometheus /metrics; 0 picks a free port.' }),
+  RATCHET_LOG_LEVEL: z.enum(LOG_LEVELS).default('info').meta({ description: 'Log level.' }),
+  RATCHET_SCHEDULES: z.enum(['on', 'off']).default('on').meta({ description: 'on: this worker upserts the job schedulers (rollups, retention, alert checks) and runs scheduled jobs; off: it leaves them to other workers.' }),
   RATCHET_ALERT_ALLOWED_HOSTS: z
     .string()
     .default('')
     .transform((value) => parseAllowedHosts(value))
-    .refine((hosts) => hosts.every(isAllowedHostEntry), { error: 'must be a comma-separated list of host names or IP addresses (no ports, no wildcards)' }),
+    .refine((hosts) => hosts.every(isAllowedHostEntry), { error: 'must be a comma-separated list of host names or IP addresses (no ports, no wildcards)' })
+    .meta({ description: 'Hosts alerts may reach although they resolve to loopback, private or link-local addresses (comma-separated).' }),
 });
 
 export interface WorkerConfig {

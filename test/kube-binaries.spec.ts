@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 import { describe, expect, it } from '@jest/globals';
 
-import { kubeBinary } from '../../../scripts/kube-binaries.js';
+import { kubeBinary } from '../scripts/kube-binaries.js';
 
 const run = promisify(execFile);
 

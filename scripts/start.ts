@@ -1,0 +1,222 @@
+// `npm start`: one command to a live demo. Checks Postgres and Redis, creates the database when absent, applies
+// migrations, builds what is not built, then runs the API, the worker, the cluster simulator (evolving, kubeconfig
+// in .ratchet/demo/kubeconfig) and an agent pointed at it, with a demo organization and login created through the
+// API. Ctrl-C or SIGTERM stops every child. (scripts/start.mjs has checked the Node version and imports this.)
+//
+// Environment: DATABASE_URL (default postgresql://ratchet:ratchet@127.0.0.1:5432/ratchet, the compose database),
+// REDIS_URL (default redis://127.0.0.1:6379), PORT (the dashboard, default 3000), RATCHET_API_PORT (default 3001),
+// RATCHET_DEMO_EMAIL / RATCHET_DEMO_PASSWORD, RATCHET_SIM_PORT (default 6443; 0 = any free port),
+// RATCHET_SIM_PODS / RATCHET_SIM_NAMESPACES, RATCHET_DEMO_DIR (default .ratchet/demo), RATCHET_DEMO_SKIP_BUILD=true.
+// Erasable TypeScript only: Node runs this file directly.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { DemoAccountError, DemoApi, ensureDemoAccount, readinessProgress } from './demo/demo-account.ts';
+import { PreflightError, checkRedis, ensureDatabase } from './demo/preflight.ts';
+import { Supervisor } from './demo/supervisor.ts';
+import type { ChildSpec } from './demo/supervisor.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+const databaseUrl = env.DATABASE_URL ?? 'postgresql://ratchet:ratchet@127.0.0.1:5432/ratchet';
+const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const dashboardPort = Number(env.PORT ?? 3000);
+const apiPort = Number(env.RATCHET_API_PORT ?? 3001);
+const demoDir = resolve(root, env.RATCHET_DEMO_DIR ?? '.ratchet/demo');
+const kubeconfig = join(demoDir, 'kubeconfig');
+const email = env.RATCHET_DEMO_EMAIL ?? 'demo@ratchet.dev';
+const password = env.RATCHET_DEMO_PASSWORD ?? 'staged-rollout-demo-2026';
+
+/** The dashboard joins when apps/web lands: it serves PORT and proxies /api to the API. Until then the API is the origin. */
+const WEB_MAIN = join(root, 'apps/web/package.json');
+const withWeb = existsSync(WEB_MAIN);
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+const publicUrl = withWeb ? `http://localhost:${dashboardPort}` : `http://localhost:${apiPort}`;
+
+const BUILT = ['apps/api/dist/main.js', 'apps/worker/dist/main.js', 'apps/agent/dist/main.js', 'apps/cluster-sim/dist/main.js', 'libs/db/dist/migrate/migrate.cli.js'];
+const PROJECTS = ['@ratchet/api', '@ratchet/worker', '@ratchet/agent', '@ratchet/cluster-sim', '@ratchet/db'];
+
+const started = Date.now();
+function progress(line: string): void {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+  process.stdout.write(`[${seconds}s] ${line}\n`);
+}
+
+function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolveRun() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.trim().split('\n').slice(-30).join('\n')}`))));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, abort: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const failure = abort();
+    if (failure) throw new Error(failure);
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+  }
+}
+
+const supervisor = new Supervisor(join(demoDir, 'logs'), root);
+let crashed: string | undefined;
+supervisor.onUnexpectedExit = (name, code, signal) => {
+  crashed = `${name} exited (${signal ?? `code ${code}`}); its last lines:\n${supervisor.tail(name)}`;
+  if (ready) void shutdown(1, crashed);
+};
+let ready = false;
+let shuttingDown: Promise<void> | undefined;
+
+function shutdown(code: number, reason?: string): Promise<void> {
+  shuttingDown ??= (async () => {
+    if (reason) process.stderr.write(`\n${reason}\n`);
+    progress('stopping');
+    await supervisor.stopAll(10_000, progress);
+    progress('stopped');
+    process.exit(code);
+  })();
+  return shuttingDown;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
+// `kill <npm's pid>` ends npm without forwarding the signal: when the parent is gone, stop as if signalled,
+// rather than leave the API, worker, simulator and agent running with no one to stop them.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown(0);
+}, 500).unref();
+
+async function main(): Promise<void> {
+  progress(`Ratchet demo (Node ${process.version})`);
+  await mkdir(join(demoDir, 'logs'), { recursive: true });
+
+  progress(`checking Postgres (${new URL(databaseUrl).host}) and Redis (${new URL(redisUrl).host})`);
+  await checkRedis(redisUrl);
+  if (await ensureDatabase(databaseUrl)) progress(`created database ${new URL(databaseUrl).pathname.slice(1)}`);
+
+  if (env.RATCHET_DEMO_SKIP_BUILD === 'true' && BUILT.every((file) => existsSync(join(root, file)))) {
+    progress('build skipped (RATCHET_DEMO_SKIP_BUILD=true)');
+  } else {
+    progress('building (nx; unchanged projects come from its cache)');
+    await run('npx', ['nx', 'run-many', '-t', 'build', `--projects=${PROJECTS.join(',')}`], { NX_DAEMON: 'false', NX_NO_CLOUD: 'true' });
+  }
+
+  progress('applying migrations (npm run db:migrate)');
+  await run('npm', ['run', '--silent', 'db:migrate'], { DATABASE_URL: databaseUrl });
+
+  const service = { PATH: env.PATH, HOME: env.HOME, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, RATCHET_LOG_LEVEL: env.RATCHET_LOG_LEVEL ?? 'info' };
+  const specs: ChildSpec[] = [
+    {
+      name: 'api',
+      args: ['apps/api/dist/main.js'],
+      env: { ...service, PORT: String(apiPort), RATCHET_PUBLIC_URL: publicUrl, RATCHET_METRICS_PORT: env.RATCHET_API_METRICS_PORT ?? '0' },
+    },
+    { name: 'worker', args: ['apps/worker/dist/main.js'], env: { ...service, RATCHET_METRICS_PORT: env.RATCHET_WORKER_METRICS_PORT ?? '0' } },
+  ];
+  const auditPort = await freePort();
+  await rm(kubeconfig, { force: true }); // so waiting for it waits for this run's simulator
+  specs.push({
+    name: 'cluster-sim',
+    args: ['apps/cluster-sim/dist/main.js', '--kubeconfig', kubeconfig, '--evolve', '--audit-webhook', `http://127.0.0.1:${auditPort}/`],
+    env: {
+      PATH: env.PATH,
+      RATCHET_SIM_PORT: env.RATCHET_SIM_PORT ?? '6443',
+      ...(env.RATCHET_SIM_PODS ? { RATCHET_SIM_PODS: env.RATCHET_SIM_PODS } : {}),
+      ...(env.RATCHET_SIM_NAMESPACES ? { RATCHET_SIM_NAMESPACES: env.RATCHET_SIM_NAMESPACES } : {}),
+      ...(env.RATCHET_SIM_SEED ? { RATCHET_SIM_SEED: env.RATCHET_SIM_SEED } : {}),
+    },
+  });
+  // The web app, once apps/web is merged: `next start` on PORT, reaching the API at RATCHET_API_URL (it proxies /api).
+  if (withWeb) {
+    specs.push({
+      name: 'web',
+      args: ['node_modules/next/dist/bin/next', 'start', 'apps/web', '--port', String(dashboardPort)],
+      env: { PATH: env.PATH, PORT: String(dashboardPort), RATCHET_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    });
+  }
+  for (const spec of specs) {
+    progress(`starting ${spec.name}`);
+    supervisor.start(spec);
+  }
+  const failed = () => crashed;
+  await waitUntil('the API answering /readyz', async () => (await fetch(`${apiUrl}/readyz`)).status === 200, 60_000, failed);
+  progress(`API ready on ${apiUrl}`);
+  await waitUntil('the simulator writing its kubeconfig', () => Promise.resolve(existsSync(kubeconfig)), 30_000, failed);
+  progress(`simulated cluster up (kubectl --kubeconfig ${kubeconfig} get pods -A)`);
+
+  const api = new DemoApi(apiUrl, publicUrl);
+  const account = await ensureDemoAccount({ api, email, password, databaseUrl, statePath: join(demoDir, 'state.json') });
+  progress(`demo organization ready (cluster ${account.clusterId})`);
+
+  supervisor.start({
+    name: 'agent',
+    args: ['apps/agent/dist/main.js'],
+    env: {
+      PATH: env.PATH,
+      RATCHET_API_URL: apiUrl,
+      RATCHET_AGENT_TOKEN: account.agentToken,
+      RATCHET_CLUSTER_NAME: 'demo-cluster',
+      KUBECONFIG: kubeconfig,
+      RATCHET_SPOOL_DIR: join(demoDir, 'agent-spool'),
+      RATCHET_HEALTH_LISTEN: `127.0.0.1:${env.RATCHET_AGENT_HEALTH_PORT ?? '0'}`,
+      RATCHET_AUDIT_WEBHOOK_LISTEN: `127.0.0.1:${auditPort}`,
+      RATCHET_DELTA_WINDOW_MS: '1000',
+      RATCHET_LOG_LEVEL: env.RATCHET_LOG_LEVEL ?? 'info',
+    },
+  });
+  progress('agent started: waiting for the namespaces to get their readiness');
+  let last = '';
+  await waitUntil(
+    'readiness for every namespace',
+    async () => {
+      const { namespaces, withReadiness } = await readinessProgress(api, account.clusterId);
+      const line = `${withReadiness}/${namespaces} namespaces have readiness`;
+      if (line !== last) progress(line);
+      last = line;
+      return namespaces > 0 && withReadiness === namespaces;
+    },
+    120_000,
+    failed,
+  );
+  ready = true;
+  const pids = Object.entries(supervisor.pids())
+    .map(([name, pid]) => `${name}=${pid}`)
+    .join(' ');
+  process.stdout.write(
+    [
+      '',
+      withWeb ? `Ratchet is running: ${publicUrl}` : `Ratchet API is running: ${publicUrl}/api (OpenAPI ${publicUrl}/api/docs; the dashboard joins when apps/web lands)`,
+      `  sign in as ${email} / ${password}`,
+      `  simulated cluster: kubectl --kubeconfig ${kubeconfig} get pods -A`,
+      `  logs: ${join(demoDir, 'logs')}    processes: ${pids}`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+  progress('demo ready');
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof PreflightError || error instanceof DemoAccountError;
+  void shutdown(1, known ? (error as Error).message : `npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+});
