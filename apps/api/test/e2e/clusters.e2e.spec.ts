@@ -450,11 +450,16 @@ describe('clusters', () => {
         { method: 'post', path: `${CLUSTERS}/${clusterId}/agent-tokens`, body: {}, role: 'admin' },
         { method: 'delete', path: `${CLUSTERS}/${clusterId}/agent-tokens/${tokenId}`, body: undefined, role: 'admin' },
         { method: 'get', path: `${CLUSTERS}/${clusterId}/coverage`, body: undefined, role: 'viewer' },
+        // Routes of other modules under a cluster (readiness views): read-only, so viewers may call them.
+        { method: 'get', path: `${CLUSTERS}/${clusterId}/drift`, body: undefined, role: 'viewer' },
+        { method: 'get', path: `${CLUSTERS}/${clusterId}/gate`, query: { level: 'baseline', version: 'v1.30' }, body: undefined, role: 'viewer' },
+        { method: 'get', path: `${CLUSTERS}/${clusterId}/trends`, body: undefined, role: 'viewer' },
+        { method: 'post', path: `${CLUSTERS}/${clusterId}/what-if`, body: { level: 'baseline', version: 'v1.30', namespaces: 'all' }, role: 'viewer' },
       ] as const;
     }
 
     function call(endpoint: ReturnType<typeof endpoints>[number], headers: Record<string, string>) {
-      const pending = request(sut.http)[endpoint.method](endpoint.path).set(headers);
+      const pending = request(sut.http)[endpoint.method](endpoint.path).set(headers).query('query' in endpoint ? endpoint.query : {});
       return endpoint.body === undefined ? pending : pending.send(endpoint.body);
     }
 
