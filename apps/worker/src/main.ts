@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const metrics = new WorkerMetrics();
-  const worker = startWorkerRuntime({ prisma, connection, logger, metrics, concurrency: config.concurrency });
+  const worker = startWorkerRuntime({ prisma, connection, logger, metrics, concurrency: config.concurrency, lockMs: config.lockMs });
   const { server, port } = await startMetricsServer(metrics, config.metricsPort, () => connection.status === 'ready' && worker.isRunning());
   logger.info({ metricsPort: port, concurrency: config.concurrency }, 'worker started');
 

@@ -19,6 +19,8 @@ export interface WorkerRuntimeOptions {
   prefix?: string;
   now?: () => Date;
   chunks?: ChunkSizes;
+  /** BullMQ's lockDuration and stalledInterval (ms; default BullMQ's 30 s): how soon a dead worker's job is retried. */
+  lockMs?: number;
 }
 
 /** A BullMQ Worker on JOB_QUEUE running the processors; `close()` waits for the running jobs to end. */
@@ -27,6 +29,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): Worker {
   const worker = new Worker(JOB_QUEUE, createJobProcessor(service, options.logger, options.metrics), {
     connection: options.connection,
     concurrency: options.concurrency,
+    ...(options.lockMs === undefined ? {} : { lockDuration: options.lockMs, stalledInterval: options.lockMs }),
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
   });
   worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));

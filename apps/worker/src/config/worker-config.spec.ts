@@ -12,6 +12,7 @@ describe('parseWorkerConfig', () => {
       concurrency: 4,
       metricsPort: 9465,
       logLevel: 'info',
+      lockMs: 30_000,
     });
   });
 
@@ -19,5 +20,6 @@ describe('parseWorkerConfig', () => {
     expect(() => parseWorkerConfig({ ...base, REDIS_URL: 'http://x', RATCHET_WORKER_CONCURRENCY: '0' })).toThrow(WorkerConfigError);
     expect(() => parseWorkerConfig({ ...base, RATCHET_WORKER_CONCURRENCY: '0' })).toThrow(/RATCHET_WORKER_CONCURRENCY/);
     expect(() => parseWorkerConfig({ REDIS_URL: base.REDIS_URL })).toThrow(/DATABASE_URL/);
+    expect(() => parseWorkerConfig({ ...base, RATCHET_WORKER_LOCK_MS: '10' })).toThrow(/RATCHET_WORKER_LOCK_MS/);
   });
 });

@@ -11,6 +11,11 @@ export const WorkerEnv = z.object({
   /** Port of /healthz and Prometheus /metrics; 0 picks a free port. */
   RATCHET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   RATCHET_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /**
+   * How long a running job's lock lives unless its worker renews it (ms); also how often stalled jobs are looked
+   * for. A job whose worker died (SIGKILL, node lost) is retried after at most about twice this.
+   */
+  RATCHET_WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
 });
 
 export interface WorkerConfig {
@@ -19,6 +24,7 @@ export interface WorkerConfig {
   concurrency: number;
   metricsPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  lockMs: number;
 }
 
 /** A worker environment its schema refuses; the message names every variable at fault. */
@@ -41,5 +47,6 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     concurrency: e.RATCHET_WORKER_CONCURRENCY,
     metricsPort: e.RATCHET_METRICS_PORT,
     logLevel: e.RATCHET_LOG_LEVEL,
+    lockMs: e.RATCHET_WORKER_LOCK_MS,
   };
 }
