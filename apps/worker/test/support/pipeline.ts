@@ -271,3 +271,17 @@ export async function waitForIdle(databaseUrl: string, redisUrl: string, ms = 20
     throw new Error(`${(error as Error).message}; last: ${JSON.stringify(last)}`, { cause: error });
   }
 }
+
+/** The ids and names of the jobs running now. */
+export async function activeJobs(redisUrl: string): Promise<{ id: string; name: string; orgId: string }[]> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  connection.on('error', () => undefined);
+  const queue = new Queue(JOB_QUEUE, { connection });
+  try {
+    const jobs = await queue.getActive();
+    return jobs.map((job) => ({ id: job.id!, name: job.name, orgId: (job.data as { orgId: string }).orgId }));
+  } finally {
+    await queue.close().catch(() => undefined);
+    connection.disconnect();
+  }
+}
