@@ -50,6 +50,7 @@ export {
 } from './inventory/inventory-marks.repository.js';
 export {
   refreshWorkloadFindings,
+  refreshWorkloadsFindings,
   resolveWorkloadFindings,
   type FailedCheck,
   type FindingChanges,
