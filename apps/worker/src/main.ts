@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     logger,
     metrics,
     concurrency: config.concurrency,
+    lockMs: config.lockMs,
     onClusterChanged: (scope) => alerts.producer.evaluate(scope.orgId, scope.clusterId),
   });
   // Rollups and retention: job schedulers every worker upserts; each tick runs once, in one of them.

@@ -22,6 +22,8 @@ export interface WorkerRuntimeOptions {
   chunks?: ChunkSizes;
   /** After each job that may change a cluster's findings or readiness (alerts evaluate then). */
   onClusterChanged?: ClusterChangedHook;
+  /** BullMQ's lockDuration and stalledInterval (ms; default BullMQ's 30 s): how soon a dead worker's job is retried. */
+  lockMs?: number;
 }
 
 /** A BullMQ Worker on JOB_QUEUE running the processors; `close()` waits for the running jobs to end. */
@@ -30,6 +32,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): Worker {
   const worker = new Worker(JOB_QUEUE, createJobProcessor(service, options.logger, options.metrics, options.onClusterChanged), {
     connection: options.connection,
     concurrency: options.concurrency,
+    ...(options.lockMs === undefined ? {} : { lockDuration: options.lockMs, stalledInterval: options.lockMs }),
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
   });
   worker.on('error', (error) => options.logger.error({ err: error }, 'worker error'));

@@ -51,6 +51,7 @@ export {
 } from './inventory/inventory-marks.repository.js';
 export {
   refreshWorkloadFindings,
+  refreshWorkloadsFindings,
   resolveWorkloadFindings,
   type FailedCheck,
   type FindingChanges,

@@ -14,6 +14,7 @@ describe('parseWorkerConfig', () => {
       logLevel: 'info',
       schedules: true,
       alertAllowedHosts: [],
+      lockMs: 30_000,
     });
     expect(parseWorkerConfig({ ...base, RATCHET_SCHEDULES: 'off' }).schedules).toBe(false);
   });
@@ -29,5 +30,6 @@ describe('parseWorkerConfig', () => {
     expect(() => parseWorkerConfig({ ...base, RATCHET_WORKER_CONCURRENCY: '0' })).toThrow(/RATCHET_WORKER_CONCURRENCY/);
     expect(() => parseWorkerConfig({ REDIS_URL: base.REDIS_URL })).toThrow(/DATABASE_URL/);
     expect(() => parseWorkerConfig({ ...base, RATCHET_SCHEDULES: 'yes' })).toThrow(/RATCHET_SCHEDULES/);
+    expect(() => parseWorkerConfig({ ...base, RATCHET_WORKER_LOCK_MS: '10' })).toThrow(/RATCHET_WORKER_LOCK_MS/);
   });
 });

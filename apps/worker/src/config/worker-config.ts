@@ -19,6 +19,9 @@ export const WorkerEnv = z.object({
     .transform((value) => parseAllowedHosts(value))
     .refine((hosts) => hosts.every(isAllowedHostEntry), { error: 'must be a comma-separated list of host names or IP addresses (no ports, no wildcards)' })
     .meta({ description: 'Hosts alerts may reach although they resolve to loopback, private or link-local addresses (comma-separated).' }),
+  RATCHET_WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000).meta({
+    description: "How long a running job's lock lives unless its worker renews it (ms); also how often stalled jobs are looked for: a dead worker's job is retried after at most about twice this.",
+  }),
 });
 
 export interface WorkerConfig {
@@ -29,6 +32,7 @@ export interface WorkerConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   schedules: boolean;
   alertAllowedHosts: string[];
+  lockMs: number;
 }
 
 /** A worker environment its schema refuses; the message names every variable at fault. */
@@ -53,5 +57,6 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     logLevel: e.RATCHET_LOG_LEVEL,
     schedules: e.RATCHET_SCHEDULES === 'on',
     alertAllowedHosts: e.RATCHET_ALERT_ALLOWED_HOSTS,
+    lockMs: e.RATCHET_WORKER_LOCK_MS,
   };
 }

@@ -1,4 +1,4 @@
-import { refreshWorkloadFindings, resolveWorkloadFindings, type ClusterScope, type FindingChanges, type Transaction } from '@ratchet/db';
+import { refreshWorkloadsFindings, resolveWorkloadFindings, type ClusterScope, type FindingChanges, type Transaction } from '@ratchet/db';
 
 import { EVALUATED_LEVELS, ensureVerdicts } from '../evaluation/evaluation.service.js';
 import { clusterReleaseVersion, concreteVersion, versionLabel } from '../evaluation/policy-version.util.js';
@@ -60,19 +60,19 @@ export async function refreshFindings(tx: Transaction, scope: ClusterScope, work
     scope,
     plans.filter((p) => p.sources.pods.length > 0).flatMap((p) => [p.sources.templateProjectionId, ...p.sources.pods.map((pod) => pod.projectionId)]),
   );
-  for (const plan of plans) {
-    const failing = plan.versions.flatMap((v) =>
-      EVALUATED_LEVELS.flatMap((level) => workloadFailures(plan.sources, verdicts, level, v.label, v.concrete, containers)),
-    );
-    const changes = await refreshWorkloadFindings(tx, scope, {
+  // One write for the whole chunk of workloads: a statement per workload was most of the worker's time.
+  const changes = await refreshWorkloadsFindings(
+    tx,
+    scope,
+    plans.map((plan) => ({
       workloadId: plan.workload.id,
       versions: plan.versions.map((v) => v.label),
-      failing,
+      failing: plan.versions.flatMap((v) => EVALUATED_LEVELS.flatMap((level) => workloadFailures(plan.sources, verdicts, level, v.label, v.concrete, containers))),
       seenAt: now,
-    });
-    total.opened += changes.opened;
-    total.stillOpen += changes.stillOpen;
-    total.resolved += changes.resolved;
-  }
+    })),
+  );
+  total.opened += changes.opened;
+  total.stillOpen += changes.stillOpen;
+  total.resolved += changes.resolved;
   return total;
 }
