@@ -137,6 +137,12 @@ export const LevelReadiness = z.strictObject({
   observedSince: Timestamp.nullable().meta({ description: 'When Ratchet first saw the namespace; null before the worker computed readiness.' }),
   auditSource: AuditSource.nullable().meta({ description: "The cluster's audit source when readiness was computed; null while unknown (counts as none)." }),
   exempt: z.boolean().meta({ description: "The cluster's PSA configuration exempts the namespace: PSA evaluates nothing in it. `ready` then says nothing about compliance." }),
+  auditBlockedUntil: Timestamp.nullable()
+    .optional()
+    .meta({
+      description:
+        'While `blocked` or `at-risk` because of audit-mode violations: when the newest of them leaves the readiness window (its time plus the window). Past it, with no blocking workload, the status reads `ready` without waiting for the worker. Null when no audit violation blocks.',
+    }),
 });
 export type LevelReadiness = z.infer<typeof LevelReadiness>;
 

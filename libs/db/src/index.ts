@@ -57,6 +57,7 @@ export {
   type WorkloadFindingsRefresh,
 } from './findings/findings.repository.js';
 export {
+  markReadinessDue,
   readNamespaceReadiness,
   upsertNamespaceReadiness,
   type BlockingWorkload,

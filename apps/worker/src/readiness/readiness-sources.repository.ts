@@ -28,6 +28,8 @@ export interface AuditViolationCount {
   namespaceName: string;
   level: PssLevel | null;
   count: number;
+  /** The newest of these violations: they block until it leaves the window. */
+  newestAt: Date;
 }
 
 /** What a cluster's readiness is decided with: its release, audit source, PSA configuration and the organization's window. */
@@ -133,13 +135,13 @@ export async function countAuditViolations(
   exemptUsernames: readonly string[] = [],
 ): Promise<AuditViolationCount[]> {
   if (namespaceNames.length === 0) return [];
-  const rows = await tx.$queryRaw<{ namespace_name: string; level: PssLevel | null; count: number }[]>`
-    SELECT namespace_name, level::text AS level, count(*)::integer AS count FROM audit_events
+  const rows = await tx.$queryRaw<{ namespace_name: string; level: PssLevel | null; count: number; newest_at: Date }[]>`
+    SELECT namespace_name, level::text AS level, count(*)::integer AS count, max(time) AS newest_at FROM audit_events
     WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
       AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz AND NOT dry_run
       AND NOT (coalesce(impersonated_username, username) = ANY(${[...exemptUsernames]}::text[]))
     GROUP BY namespace_name, level`;
-  return rows.map((r) => ({ namespaceName: r.namespace_name, level: r.level, count: r.count }));
+  return rows.map((r) => ({ namespaceName: r.namespace_name, level: r.level, count: r.count, newestAt: r.newest_at }));
 }
 
 /** The newest `enforce-policy` annotation recorded in each of these namespaces within the window, with how many events carry that value. */
@@ -237,4 +239,24 @@ export async function projectionsWithRuntimeClasses(
     WHERE org_id = ${scope.orgId}::uuid AND id = ANY(${[...new Set(projectionIds)]}::uuid[])
       AND projection->'spec'->>'runtimeClassName' = ANY(${[...runtimeClasses]}::text[])`;
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The oldest audit event of any kind (dry runs and exempt users' included: contradictions count them) recorded in
+ * each of these namespaces with `since <= time <= until`: readiness computed now goes stale when it leaves the window.
+ */
+export async function oldestAuditEvents(
+  tx: Transaction,
+  scope: ClusterScope,
+  namespaceNames: readonly string[],
+  since: Date,
+  until: Date,
+): Promise<Map<string, Date>> {
+  if (namespaceNames.length === 0) return new Map();
+  const rows = await tx.$queryRaw<{ namespace_name: string; oldest_at: Date }[]>`
+    SELECT namespace_name, min(time) AS oldest_at FROM audit_events
+    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+      AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz
+    GROUP BY 1`;
+  return new Map(rows.map((r) => [r.namespace_name, r.oldest_at]));
 }

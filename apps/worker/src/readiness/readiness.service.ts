@@ -18,6 +18,7 @@ import {
   countAuditViolations,
   deleteOtherReadinessVersions,
   latestEnforcePolicies,
+  oldestAuditEvents,
   projectionsWithRuntimeClasses,
   readNamespacePods,
   readNamespaceWorkloads,
@@ -92,6 +93,11 @@ export function psaContradictions(
   return found;
 }
 
+/** When an audit event recorded at `time` leaves a readiness window of `windowMs` (it counts while `time >= now - window`). */
+function leavesWindow(time: Date | undefined, windowMs: number): Date | null {
+  return time === undefined ? null : new Date(time.getTime() + windowMs + 1);
+}
+
 /**
  * Whether a `ready` verdict is provisional: the namespace has been observed for less than the readiness window
  * (a short-lived pod that failed may not have been seen yet), or the cluster has no audit source (`none`, or not
@@ -135,6 +141,8 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
   const exemptNames = names.filter((name) => exemptions.namespaces.includes(name));
   const exemptNamespaceEvents = new Map((await auditEventsByNamespace(tx, scope, exemptNames, since, now)).map((e) => [e.namespaceName, e]));
   const exemptUserEvents = groupBy(await auditEventsByUsers(tx, scope, names, exemptions.usernames, since, now), (e) => e.namespaceName);
+  const oldestEvents = await oldestAuditEvents(tx, scope, names, since, now);
+  const windowMs = windowDays * DAY_MS;
 
   const release = clusterReleaseVersion(cluster.kubernetesVersion);
   const plans = namespaces.map((n) => {
@@ -186,9 +194,10 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
         enforceSource: policy.source,
         exempt: policy.source === 'exempt',
         psaContradictions: contradictions,
+        recomputeDueAt: namespace.reported ? leavesWindow(oldestEvents.get(namespace.name), windowMs) : null,
       };
       if (concrete === null) {
-        rows.push({ ...base, status: 'unknown', atRisk: false, blockingWorkloads: [], auditViolationCount: 0, provisional: false });
+        rows.push({ ...base, status: 'unknown', atRisk: false, blockingWorkloads: [], auditViolationCount: 0, provisional: false, auditBlockedUntil: null });
         continue;
       }
       const blocking: BlockingWorkload[] = [];
@@ -197,9 +206,9 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
         for (const pod of podsOf.get(workload.uid) ?? []) failing(pod.projectionId, level, concrete).forEach((c) => checks.add(c));
         if (checks.size > 0) blocking.push({ workloadId: workload.id, kind: workload.kind, name: workload.name, checks: [...checks].sort() });
       }
-      const auditViolationCount = audits
-        .filter((a) => a.namespaceName === namespace.name && auditBlocks(a.level, level))
-        .reduce((sum, a) => sum + a.count, 0);
+      const blockingAudits = audits.filter((a) => a.namespaceName === namespace.name && auditBlocks(a.level, level));
+      const auditViolationCount = blockingAudits.reduce((sum, a) => sum + a.count, 0);
+      const newestBlocking = blockingAudits.reduce<Date | undefined>((newest, a) => (newest && newest >= a.newestAt ? newest : a.newestAt), undefined);
       const fails = blocking.length > 0 || auditViolationCount > 0;
       rows.push({
         ...base,
@@ -208,6 +217,7 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
         blockingWorkloads: blocking,
         auditViolationCount,
         provisional: !fails && isProvisional(namespace.firstSeenAt, cluster.auditSource, windowDays, now),
+        auditBlockedUntil: leavesWindow(newestBlocking, windowMs),
       });
     }
   }
