@@ -44,7 +44,7 @@ export interface NamespaceReadinessInput {
 /** An audit annotation that contradicts the cluster's PSA configuration (stored as JSON, timestamps as ISO text). */
 export interface PsaContradictionRecord {
   namespace: string;
-  kind: 'enforce-policy' | 'exempt-namespace' | 'exempt-username';
+  kind: 'enforce-policy' | 'exempt-namespace' | 'exempt-username' | 'unexpected-exemption';
   expected: string;
   observed: string;
   events: number;
