@@ -79,6 +79,7 @@ export {
   deleteAuditEventsBefore,
   dropAuditPartitionsBefore,
   listAuditPartitions,
+  pruneAdmissionDecisions,
   pruneIngestBatches,
   readAuditRetentionDays,
 } from './retention/retention.repository.js';
