@@ -162,6 +162,9 @@ export async function createTenantGraph(prisma: PrismaClient, overrides: { audit
       data: { orgId, ruleId: rule.id, channelId: channel.id, dedupKey: hex(8), severity: 'warning', payload: { text: 'hi' } },
     });
     await tx.inventoryMark.create({ data: { orgId, clusterId: cluster.id, subject: 'workload', subjectId: workload.id } });
+    await tx.admissionDecision.create({
+      data: { orgId, clusterId: cluster.id, namespaceName: namespace.name, bucketStart: new Date('2026-11-30T10:00:00Z'), resource: 'pods', exempt: 'namespace', username: 'u', count: 1, firstSeenAt: new Date('2026-11-30T10:00:00Z'), lastSeenAt: new Date('2026-11-30T10:00:00Z') },
+    });
     await tx.outboxJob.create({ data: { orgId, queue: 'evaluation', jobName: 'evaluate-projections', payload: { orgId } } });
 
     return {
