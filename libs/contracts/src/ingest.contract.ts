@@ -747,7 +747,7 @@ export const IngestAccepted = z.strictObject({
   duplicates: IngestCounts.meta({ description: 'What was already stored: carried projections already known, audit events whose request was already stored.' }),
   deleted: IngestCounts.meta({ description: 'What was marked deleted: delta deletes, or the sweep after the last chunk of a resync.' }),
   unparsedAuditEvents: Count.optional().meta({ description: 'Audit event batches only: events whose audit-violations annotation the API could not parse (stored unparsed and counted as violations).' }),
-  admissionDecisions: Count.optional().meta({ description: 'Audit event batches with admissionDecisions only: how many entries were added (0 for a replayed batch is never answered: a replay answers what the first delivery did).' }),
+  admissionDecisions: Count.optional().meta({ description: 'Audit event batches carrying admissionDecisions only: how many entries were added. A retry with the same Idempotency-Key answers what the first delivery did and adds nothing.' }),
 });
 export type IngestAccepted = z.infer<typeof IngestAccepted>;
 
