@@ -26,6 +26,20 @@ export interface ScheduleRuntimeOptions {
   retentionDaysOf?: AuditRetentionReader;
 }
 
+function readyWithin(connection: Redis, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      connection.off('ready', onReady);
+      reject(new Error(`redis not ready within ${ms} ms (${connection.status})`));
+    }, ms);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    connection.once('ready', onReady);
+  });
+}
+
 export interface ScheduleRuntime {
   worker: Worker;
   queue: Queue;
@@ -50,7 +64,9 @@ export async function startScheduleRuntime(options: ScheduleRuntimeOptions): Pro
     readinessExpiry: new ReadinessExpiryService(
       options.prisma,
       async (jobs) => {
-        if (producerConnection.status !== 'ready') await new Promise((resolve) => producerConnection.once('ready', resolve));
+        if (jobs.length === 0) return;
+        // Bounded: with Redis away the tick fails and BullMQ retries it; the marks stay, and the rows stay due.
+        if (producerConnection.status !== 'ready') await readyWithin(producerConnection, 5000);
         await producer.add(jobs);
       },
       options.now,
