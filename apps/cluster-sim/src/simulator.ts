@@ -124,6 +124,8 @@ export async function startClusterSimulator(input: SimulatorOptions = {}): Promi
     clock,
     apiserverMinor,
     exemptUser: psaConfiguration.exemptions.usernames[0],
+    exemptNamespace: psaConfiguration.exemptions.namespaces[0],
+    exemptRuntimeClass: psaConfiguration.exemptions.runtimeClasses[0],
     setAdmissionMode: (mode) => admission.setMode(mode),
   });
 

@@ -95,6 +95,36 @@ describe('cluster-sim: audit events', () => {
     expect(complete('pod')).toMatchObject({ level: 'Request', objectRef: { resource: 'pods', apiVersion: 'v1' }, requestObject: { kind: 'Pod' } });
   }, 30_000);
 
+  it('exempts as upstream does (namespace, then user, then runtime class after the privileged short-circuit) and writes privileged:latest for fully privileged namespaces', async () => {
+    const sim = await simWith({
+      apiserverVersion: 'v1.34.2',
+      psa: { exemptions: { usernames: ['system:serviceaccount:ci:break-glass'], namespaces: ['monitoring'], runtimeClasses: ['kata'] } },
+    });
+    await sim.advance(3 * SPECIAL_CASES.length * 30_000);
+    const exempt = sim.auditRecords().filter((r) => r.case === 'exempt' || r.events[1].annotations?.['pod-security.kubernetes.io/exempt'] !== undefined);
+    const values = new Set(exempt.map((r) => r.events[1].annotations?.['pod-security.kubernetes.io/exempt']));
+    expect(values).toEqual(new Set(['user', 'namespace', 'runtimeClass']));
+    for (const record of exempt) {
+      // PSA sets no other Pod Security annotation on an exempt request.
+      const annotations = record.events[1].annotations ?? {};
+      expect(Object.keys(annotations).filter((k) => k.startsWith('pod-security.kubernetes.io/'))).toEqual(['pod-security.kubernetes.io/exempt']);
+      if (annotations['pod-security.kubernetes.io/exempt'] === 'namespace') expect(record.events[1].objectRef.namespace).toBe('monitoring');
+      if (annotations['pod-security.kubernetes.io/exempt'] === 'runtimeClass') expect((record.events[1].requestObject as any).spec.runtimeClassName).toBe('kata');
+    }
+    // Pods in fully privileged namespaces: enforce-policy privileged:latest and nothing else; controllers there: nothing.
+    const privileged = sim
+      .auditRecords()
+      .filter((r) => r.events[1].objectRef.resource === 'pods' && r.events[1].annotations?.['pod-security.kubernetes.io/enforce-policy'] === 'privileged:latest' && !violationsOf(r.events[1]));
+    expect(privileged.length).toBeGreaterThan(0);
+    expect(sim.auditRecords().some((r) => r.events[1].objectRef.resource !== 'pods' && r.events[1].annotations?.['pod-security.kubernetes.io/enforce-policy'])).toBe(false);
+
+    // 1.22 wrote no enforce-policy, also not for privileged namespaces; exemptions are the same.
+    const v122 = await simWith({ apiserverVersion: 'v1.22.17', psa: { exemptions: { namespaces: ['monitoring'], runtimeClasses: ['kata'] } } });
+    await v122.advance(3 * SPECIAL_CASES.length * 30_000);
+    expect(v122.auditRecords().some((r) => r.events[1].annotations?.['pod-security.kubernetes.io/enforce-policy'])).toBe(false);
+    expect(new Set(v122.auditRecords().map((r) => r.events[1].annotations?.['pod-security.kubernetes.io/exempt']).filter(Boolean))).toEqual(new Set(['user', 'namespace', 'runtimeClass']));
+  }, 60_000);
+
   it('words violations as the configured apiserver does, and libs/pss (the oracle) agrees on the newest wording', async () => {
     const sim = await simWith({ apiserverVersion: 'v1.35.1' });
     await sim.advance(20 * 30_000);

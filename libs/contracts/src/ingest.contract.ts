@@ -545,17 +545,86 @@ export const AuditEvent = z
   });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
+/** The values PSA writes in `<keyPrefix>/exempt` (upstream `admission/admission.go`, `api.ExemptionReasonAnnotationKey`). */
+export const PSA_EXEMPTION_REASONS = ['namespace', 'user', 'runtimeClass'] as const;
+
+/** The most admission decisions one audit event batch may carry. */
+export const ADMISSION_DECISIONS_MAX = 500;
+
 /**
- * A batch of 1 to 500 audit events. A request already stored (same `auditId` and `time`, from this batch or an
- * earlier one, whatever its stage) is stored once and counted in `duplicates.auditEvents`.
+ * What Pod Security decided for requests that carried no `audit-violations`, aggregated by the agent: PSA writes
+ * `<keyPrefix>/exempt` (`namespace`, `user` or `runtimeClass`; no other PSA annotation then) on requests it
+ * exempted, and `<keyPrefix>/enforce-policy` (`"<level>:<version>"`) on every pod it evaluated. One entry stands for
+ * `count` requests (each auditID counted once) with the same namespace, resource, decision, effective user and
+ * dry-run flag, seen between `firstSeen` and `lastSeen`. Exactly one of `exempt` and `enforcePolicy` is present.
+ * The API adds the count to the hour of `lastSeen`; compared with the cluster's PSA configuration, these show
+ * when the apiserver runs another configuration than the one Ratchet was given (the cluster's psaContradictions).
  */
-export const AuditEventBatch = z.strictObject({
-  events: z
-    .array(AuditEvent)
-    .min(1)
-    .max(INGEST_LIMITS.auditEvents)
-    .meta({ description: `1 to ${INGEST_LIMITS.auditEvents} Pod Security audit events carrying an audit-violations annotation.` }),
-});
+export const AdmissionDecision = z
+  .strictObject({
+    namespace: NamespaceName.meta({ description: "The requests' namespace (objectRef.namespace)." }),
+    resource: z
+      .string()
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a lowercase resource name' })
+      .meta({ description: 'objectRef.resource: pods, or a pod-bearing controller resource (deployments, ...); lowercase, at most 63 characters.' }),
+    exempt: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: `The <keyPrefix>/exempt annotation, raw: ${PSA_EXEMPTION_REASONS.join(', ')} as upstream writes it (another value is stored as is); 1 to 64 characters. Absent for evaluated requests.` }),
+    enforcePolicy: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .meta({ description: 'The <keyPrefix>/enforce-policy annotation, raw ("<level>:<version>"), 1 to 256 characters. Absent for exempt requests.' }),
+    username: z
+      .string()
+      .min(1)
+      .max(1024)
+      .meta({ description: 'The effective user: impersonatedUser.username when impersonated, else user.username (PSA exempts by this name); 1 to 1024 characters.' }),
+    dryRun: z.boolean().optional().meta({ description: 'true for server-side dry runs (dryRun=All). Absent means false.' }),
+    keyPrefix: Dns1123Subdomain.optional().meta({
+      description: `The annotations' key prefix without the /: ${PSA_ANNOTATION_KEY_PREFIX} for the built-in admission plugin, the webhook's name for the Pod Security webhook. Absent means ${PSA_ANNOTATION_KEY_PREFIX}.`,
+    }),
+    count: z.int().min(1).max(1_000_000).meta({ description: 'How many requests (distinct auditIDs), 1 to 1000000.' }),
+    firstSeen: Timestamp.meta({ description: "The oldest request's requestReceivedTimestamp (ISO-8601 with an offset)." }),
+    lastSeen: Timestamp.meta({ description: "The newest request's requestReceivedTimestamp; not before firstSeen." }),
+  })
+  .superRefine((decision, ctx) => {
+    if ((decision.exempt === undefined) === (decision.enforcePolicy === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['exempt'], message: 'exactly one of exempt and enforcePolicy must be present' });
+    }
+    if (Date.parse(decision.lastSeen) < Date.parse(decision.firstSeen)) {
+      ctx.addIssue({ code: 'custom', path: ['lastSeen'], message: 'must not be before firstSeen' });
+    }
+  });
+export type AdmissionDecision = z.infer<typeof AdmissionDecision>;
+
+/**
+ * A batch of up to 500 audit events and up to 500 admission decisions, at least one of either. A request already
+ * stored (same `auditId` and `time`, from this batch or an earlier one, whatever its stage) is stored once and
+ * counted in `duplicates.auditEvents`. Admission decisions are counts: a batch is added once (its idempotency key).
+ */
+export const AuditEventBatch = z
+  .strictObject({
+    events: z
+      .array(AuditEvent)
+      .max(INGEST_LIMITS.auditEvents)
+      .meta({ description: `0 to ${INGEST_LIMITS.auditEvents} Pod Security audit events carrying an audit-violations annotation; empty only when admissionDecisions is not.` }),
+    admissionDecisions: z
+      .array(AdmissionDecision)
+      .max(ADMISSION_DECISIONS_MAX)
+      .optional()
+      .meta({ description: `0 to ${ADMISSION_DECISIONS_MAX} aggregated Pod Security decisions of requests without audit-violations (exempt, or evaluated with an enforce-policy). Absent from older agents.` }),
+  })
+  .superRefine((batch, ctx) => {
+    if (batch.events.length === 0 && (batch.admissionDecisions ?? []).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['events'], message: 'must hold at least one event when admissionDecisions is empty' });
+    }
+  });
 export type AuditEventBatch = z.infer<typeof AuditEventBatch>;
 
 /** Object counts the agent sees in its cluster. */
@@ -678,6 +747,7 @@ export const IngestAccepted = z.strictObject({
   duplicates: IngestCounts.meta({ description: 'What was already stored: carried projections already known, audit events whose request was already stored.' }),
   deleted: IngestCounts.meta({ description: 'What was marked deleted: delta deletes, or the sweep after the last chunk of a resync.' }),
   unparsedAuditEvents: Count.optional().meta({ description: 'Audit event batches only: events whose audit-violations annotation the API could not parse (stored unparsed and counted as violations).' }),
+  admissionDecisions: Count.optional().meta({ description: 'Audit event batches carrying admissionDecisions only: how many entries were added. A retry with the same Idempotency-Key answers what the first delivery did and adds nothing.' }),
 });
 export type IngestAccepted = z.infer<typeof IngestAccepted>;
 

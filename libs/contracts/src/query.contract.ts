@@ -60,15 +60,20 @@ export type PsaConfigurationSource = z.infer<typeof PsaConfigurationSource>;
 
 /**
  * An audit annotation that contradicts the cluster's effective PSA configuration, for one namespace:
- * - `enforce-policy`: the newest audit event's `enforce-policy` (`"<level>:<version>"`, what PSA enforced) differs
- *   from what the configuration and the namespace's labels say PSA enforces (`expected`);
- * - `exempt-namespace`: PSA recorded audit violations in a namespace the configuration exempts;
- * - `exempt-username`: PSA recorded audit violations for a request whose effective user the configuration exempts
- *   (`observed` is the user name).
+ * - `enforce-policy`: the newest `enforce-policy` (`"<level>:<version>"`, what PSA enforced; from audit violations
+ *   or from evaluated pods without violations) differs from what the configuration and the namespace's labels say
+ *   PSA enforces (`expected`);
+ * - `exempt-namespace`: PSA evaluated requests (audit violations, or `enforce-policy`) in a namespace the
+ *   configuration exempts;
+ * - `exempt-username`: PSA evaluated requests whose effective user the configuration exempts (`observed` is the
+ *   user name);
+ * - `unexpected-exemption`: PSA exempted requests (`pod-security.kubernetes.io/exempt`: `namespace`, `user`,
+ *   `runtimeClass`) that the configuration does not exempt: a namespace it does not list, a user it does not list
+ *   (`observed` names the user), a runtime class while it lists none.
  */
 export const PsaContradiction = z.strictObject({
   namespace: NamespaceName,
-  kind: z.enum(['enforce-policy', 'exempt-namespace', 'exempt-username']),
+  kind: z.enum(['enforce-policy', 'exempt-namespace', 'exempt-username', 'unexpected-exemption']),
   expected: z.string().max(1024),
   observed: z.string().max(1024),
   events: Count.meta({ description: 'Audit events within the readiness window showing it.' }),
@@ -137,6 +142,12 @@ export const LevelReadiness = z.strictObject({
   observedSince: Timestamp.nullable().meta({ description: 'When Ratchet first saw the namespace; null before the worker computed readiness.' }),
   auditSource: AuditSource.nullable().meta({ description: "The cluster's audit source when readiness was computed; null while unknown (counts as none)." }),
   exempt: z.boolean().meta({ description: "The cluster's PSA configuration exempts the namespace: PSA evaluates nothing in it. `ready` then says nothing about compliance." }),
+  auditBlockedUntil: Timestamp.nullable()
+    .optional()
+    .meta({
+      description:
+        'While `blocked` or `at-risk` because of audit-mode violations: when the newest of them leaves the readiness window (its time plus the window). Past it, with no blocking workload, the status reads `ready` without waiting for the worker. Null when no audit violation blocks.',
+    }),
 });
 export type LevelReadiness = z.infer<typeof LevelReadiness>;
 

@@ -11,6 +11,12 @@ export const SCHEDULED_JOB_NAMES = {
   rollupDaily: 'rollup-daily',
   /** Creates audit partitions ahead, drops or deletes expired audit events, prunes ingest batches and old rollups. */
   retention: 'retention',
+  /**
+   * Re-queues `recompute-readiness` for the namespaces whose stored readiness counted an audit event that has left the
+   * readiness window since (`namespace_readiness.recompute_due_at`), so a namespace blocked only by an old audit-mode
+   * violation becomes ready without anything else happening in the cluster.
+   */
+  readinessExpiry: 'readiness-expiry',
 } as const;
 
 export type ScheduledJobName = (typeof SCHEDULED_JOB_NAMES)[keyof typeof SCHEDULED_JOB_NAMES];

@@ -58,6 +58,7 @@ export {
   type WorkloadFindingsRefresh,
 } from './findings/findings.repository.js';
 export {
+  markReadinessDue,
   readNamespaceReadiness,
   upsertNamespaceReadiness,
   type BlockingWorkload,
@@ -79,6 +80,7 @@ export {
   deleteAuditEventsBefore,
   dropAuditPartitionsBefore,
   listAuditPartitions,
+  pruneAdmissionDecisions,
   pruneIngestBatches,
   readAuditRetentionDays,
 } from './retention/retention.repository.js';

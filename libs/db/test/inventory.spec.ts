@@ -222,6 +222,8 @@ describe('findings and readiness repositories', () => {
       enforceSource: 'default',
       exempt: false,
       psaContradictions: [],
+      auditBlockedUntil: null,
+      recomputeDueAt: null,
     };
     await tenantTx((tx) => upsertNamespaceReadiness(tx, scope, [row, { ...row, level: 'baseline', status: 'ready', blockingWorkloads: [] }], new Date('2026-11-30T10:00:00Z')));
     await tenantTx((tx) => upsertNamespaceReadiness(tx, scope, [{ ...row, status: 'ready', blockingWorkloads: [], auditViolationCount: 0 }], new Date('2026-11-30T11:00:00Z')));

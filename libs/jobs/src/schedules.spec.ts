@@ -4,9 +4,14 @@ import { JobPayloadError } from './job.js';
 import { SCHEDULED_JOB_NAMES, SCHEDULE_INTERVALS, parseScheduledJob, schedulerId } from './schedules.js';
 
 describe('scheduled jobs', () => {
-  it('names each scheduler schedule:<job-name>, and runs rollups hourly and retention every 6 hours', () => {
-    expect(Object.values(SCHEDULED_JOB_NAMES).map(schedulerId)).toEqual(['schedule:rollup-hourly', 'schedule:rollup-daily', 'schedule:retention']);
-    expect(SCHEDULE_INTERVALS).toEqual({ 'rollup-hourly': 3_600_000, 'rollup-daily': 3_600_000, retention: 21_600_000 });
+  it('names each scheduler schedule:<job-name>, and runs rollups hourly, retention every 6 hours, readiness expiry every 15 minutes', () => {
+    expect(Object.values(SCHEDULED_JOB_NAMES).map(schedulerId)).toEqual([
+      'schedule:rollup-hourly',
+      'schedule:rollup-daily',
+      'schedule:retention',
+      'schedule:readiness-expiry',
+    ]);
+    expect(SCHEDULE_INTERVALS).toEqual({ 'rollup-hourly': 3_600_000, 'rollup-daily': 3_600_000, retention: 21_600_000, 'readiness-expiry': 900_000 });
   });
 
   it('parses a scheduled job, and refuses an unknown name or payload naming the fault', () => {

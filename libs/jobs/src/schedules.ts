@@ -16,6 +16,10 @@ export const SCHEDULE_INTERVALS: Readonly<Record<ScheduledJobName, number>> = Ob
   [SCHEDULED_JOB_NAMES.rollupHourly]: HOUR_MS,
   [SCHEDULED_JOB_NAMES.rollupDaily]: HOUR_MS,
   [SCHEDULED_JOB_NAMES.retention]: 6 * HOUR_MS,
+  // Finer than hourly: the API already answers an expired block as not blocked (docs/readiness.md), so this only
+  // bounds how long counts, contradictions and alerts fed by stored rows lag behind; a tick with nothing due is one
+  // indexed query per organization.
+  [SCHEDULED_JOB_NAMES.readinessExpiry]: 15 * 60_000,
 });
 
 /** Options of each scheduled job: a few retries (the next tick redoes the work anyway); kept a day, failures a week. */

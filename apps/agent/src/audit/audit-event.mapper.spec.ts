@@ -85,4 +85,46 @@ describe('mapAuditEvent', () => {
     expect(unreadable.event.violations).toBeUndefined();
     expect(unreadable.event.annotations.auditViolations).toBe('something else');
   });
+
+  describe('Pod Security decisions without violations', () => {
+    const decision = (annotations: Record<string, string>, overrides: Record<string, unknown> = {}) =>
+      mapAuditEvent(KubernetesAuditEvent.parse(auditEvent(overrides, { 'authorization.k8s.io/decision': 'allow', ...annotations })));
+
+    it.each([
+      ['namespace', 'pod-security.kubernetes.io'],
+      ['user', 'pod-security.kubernetes.io'],
+      ['runtimeClass', 'pod-security-webhook.kubernetes.io'],
+    ])('maps exempt: %s under %s as a decision of the effective user', (reason, prefix) => {
+      const sut = decision({ [`${prefix}/exempt`]: reason }, { auditID: 'x', impersonatedUser: { username: 'ci-bot' } });
+      expect(sut).toEqual({
+        outcome: 'decision',
+        decision: {
+          auditId: 'x',
+          time: '2026-11-30T10:15:02.123456Z',
+          decision: {
+            namespace: 'payments',
+            resource: 'pods',
+            exempt: reason,
+            username: 'ci-bot',
+            ...(prefix === 'pod-security.kubernetes.io' ? {} : { keyPrefix: prefix }),
+          },
+        },
+      });
+    });
+
+    it('maps an evaluated pod (enforce-policy only), marking dry runs', () => {
+      const sut = decision({ 'pod-security.kubernetes.io/enforce-policy': 'restricted:v1.30' }, { requestURI: '/api/v1/namespaces/payments/pods?dryRun=All' });
+      expect(sut).toMatchObject({ outcome: 'decision', decision: { decision: { enforcePolicy: 'restricted:v1.30', dryRun: true, username: 'kubernetes-admin' } } });
+    });
+
+    it("ignores other webhooks' exempt annotations, events without PSA annotations, and the RequestReceived stage", () => {
+      expect(decision({ 'example.com/exempt': 'true' }).outcome).toBe('ignored');
+      expect(decision({}).outcome).toBe('ignored');
+      expect(decision({ 'pod-security.kubernetes.io/exempt': 'namespace' }, { stage: 'RequestReceived' }).outcome).toBe('ignored');
+    });
+
+    it('keeps violations as violations: an event with audit-violations is never a decision', () => {
+      expect(mapAuditEvent(KubernetesAuditEvent.parse(auditEvent())).outcome).toBe('forward');
+    });
+  });
 });

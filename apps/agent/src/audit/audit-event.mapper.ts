@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditUser } from '@ratchet/contracts';
+import type { AdmissionDecision, AuditEvent, AuditUser } from '@ratchet/contracts';
 import type { KubernetesAuditEvent, KubernetesUserInfo } from '@ratchet/contracts';
 import { parseAuditViolations } from '@ratchet/pss';
 
@@ -6,6 +6,8 @@ import { parseAuditViolations } from '@ratchet/pss';
 const VIOLATIONS = 'audit-violations';
 const ENFORCE_POLICY = 'enforce-policy';
 const AUDIT_POLICY = 'audit-policy';
+const EXEMPT = 'exempt';
+const BUILT_IN_PREFIX = 'pod-security.kubernetes.io';
 
 /**
  * Why an event is not forwarded, or `forward` with the event. `unreadable` says why the annotation could not be
@@ -14,6 +16,7 @@ const AUDIT_POLICY = 'audit-policy';
  */
 export type AuditMapping =
   | { outcome: 'forward'; event: AuditEvent; unreadable?: string }
+  | { outcome: 'decision'; decision: AdmissionDecisionSeen }
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'unparsed'; reason: string };
 
@@ -36,6 +39,32 @@ function psaPrefix(annotations: Record<string, string>): string | undefined {
   return undefined;
 }
 
+/**
+ * One request's Pod Security decision without violations (`exempt`, or evaluated with `enforce-policy`): an
+ * AdmissionDecision of count 1 before the forwarder aggregates it, with the auditID it deduplicates by.
+ */
+export interface AdmissionDecisionSeen {
+  auditId: string;
+  decision: Omit<AdmissionDecision, 'count' | 'firstSeen' | 'lastSeen'>;
+  time: string;
+}
+
+/**
+ * The prefix of a Pod Security `exempt` or `enforce-policy` annotation on an event without `audit-violations`:
+ * the built-in plugin's, or a webhook name containing `pod-security` (the webhook build's is
+ * `pod-security-webhook.kubernetes.io`). Unlike `audit-violations`, `exempt` is a common word another admission
+ * webhook could annotate with, so other prefixes are not taken for Pod Security's.
+ */
+function decisionPrefix(annotations: Record<string, string>): string | undefined {
+  if (`${BUILT_IN_PREFIX}/${EXEMPT}` in annotations || `${BUILT_IN_PREFIX}/${ENFORCE_POLICY}` in annotations) return BUILT_IN_PREFIX;
+  for (const key of Object.keys(annotations)) {
+    const slash = key.lastIndexOf('/');
+    const suffix = key.slice(slash + 1);
+    if (slash > 0 && (suffix === EXEMPT || suffix === ENFORCE_POLICY) && key.slice(0, slash).includes('pod-security')) return key.slice(0, slash);
+  }
+  return undefined;
+}
+
 function isDryRun(requestURI: string): boolean {
   const query = requestURI.indexOf('?');
   if (query < 0) return false;
@@ -54,7 +83,7 @@ export function mapAuditEvent(event: KubernetesAuditEvent): AuditMapping {
   if (event.stage !== 'ResponseComplete' && event.stage !== 'Panic') return { outcome: 'ignored', reason: `stage ${event.stage}` };
   const annotations = event.annotations ?? {};
   const prefix = psaPrefix(annotations);
-  if (prefix === undefined) return { outcome: 'ignored', reason: 'no audit-violations annotation' };
+  if (prefix === undefined) return mapDecision(event, annotations);
   const ref = event.objectRef;
   if (!ref?.resource || !ref.namespace) return { outcome: 'ignored', reason: 'no namespaced objectRef' };
   const requester = user(event.user);
@@ -102,4 +131,28 @@ export function mapAuditEvent(event: KubernetesAuditEvent): AuditMapping {
   if (isDryRun(event.requestURI)) mapped.dryRun = true;
   if (typeof event.responseStatus?.code === 'number') mapped.responseCode = event.responseStatus.code;
   return unreadable === undefined ? { outcome: 'forward', event: mapped } : { outcome: 'forward', event: mapped, unreadable };
+}
+
+/**
+ * An event without `audit-violations` that carries Pod Security's `exempt` (the request was exempted: by
+ * `namespace`, `user` or `runtimeClass`) or `enforce-policy` (the pod was evaluated, and passed audit): what PSA
+ * decided, for the API to compare with the cluster's configuration. `ResponseComplete` and `Panic` only, like
+ * violations; `enforce-policy` is never written for controllers, `exempt` is (the same exemptions apply to them).
+ */
+function mapDecision(event: KubernetesAuditEvent, annotations: Record<string, string>): AuditMapping {
+  const prefix = decisionPrefix(annotations);
+  if (prefix === undefined) return { outcome: 'ignored', reason: 'no Pod Security annotation' };
+  const ref = event.objectRef;
+  if (!ref?.resource || !ref.namespace) return { outcome: 'ignored', reason: 'no namespaced objectRef' };
+  const effective = user(event.impersonatedUser) ?? user(event.user);
+  if (!effective) return { outcome: 'unparsed', reason: 'user.username missing' };
+  const exempt = annotations[`${prefix}/${EXEMPT}`];
+  const enforcePolicy = annotations[`${prefix}/${ENFORCE_POLICY}`];
+  const decision: AdmissionDecisionSeen['decision'] = { namespace: ref.namespace, resource: ref.resource, username: effective.username };
+  // Upstream sets no other PSA annotation beside exempt; if both came, exempt is what PSA did.
+  if (exempt !== undefined) decision.exempt = exempt;
+  else if (enforcePolicy !== undefined) decision.enforcePolicy = enforcePolicy;
+  if (isDryRun(event.requestURI)) decision.dryRun = true;
+  if (prefix !== BUILT_IN_PREFIX) decision.keyPrefix = prefix;
+  return { outcome: 'decision', decision: { auditId: event.auditID, decision, time: event.requestReceivedTimestamp } };
 }

@@ -1,9 +1,9 @@
-import { AuditEvent, INGEST_LIMITS, INGEST_PATHS, KubernetesAuditEvent } from '@ratchet/contracts';
+import { ADMISSION_DECISIONS_MAX, AdmissionDecision, AuditEvent, INGEST_LIMITS, INGEST_PATHS, KubernetesAuditEvent } from '@ratchet/contracts';
 
 import type { Logger } from '../common/logger.js';
 import type { AgentMetrics } from '../common/metrics.js';
 import type { OutgoingBatch } from '../delivery/outgoing-batch.types.js';
-import { mapAuditEvent } from './audit-event.mapper.js';
+import { mapAuditEvent, type AdmissionDecisionSeen } from './audit-event.mapper.js';
 
 /** Where audit events came from, as the heartbeat reports it. */
 export type AuditSourceName = 'webhook' | 'file';
@@ -12,11 +12,22 @@ export type AuditSourceName = 'webhook' | 'file';
 const REMEMBERED_IDS = 50_000;
 
 /**
- * Keeps the audit events that carry Pod Security violations, once per auditID, and hands them to the spool in
- * batches of at most `INGEST_LIMITS.auditEvents`. Anything unreadable is counted and logged, never thrown.
+ * The most distinct admission decisions (namespace, resource, decision, user, dry run, prefix) held between two
+ * flushes. Every pod create carries `enforce-policy`, so the decisions are counted per key rather than sent one by
+ * one; a key beyond this bound is dropped and counted (`decision_dropped`), the keys already held keep counting.
+ */
+export const MAX_PENDING_DECISIONS = 2000;
+const MAX_DECISION_COUNT = 1_000_000;
+
+/**
+ * Keeps the audit events that carry Pod Security violations, and counts the Pod Security decisions without
+ * violations (`exempt`, `enforce-policy`) per namespace, resource, decision and user, each request once per auditID;
+ * hands them to the spool in batches of at most `INGEST_LIMITS.auditEvents` events and `ADMISSION_DECISIONS_MAX`
+ * decisions. Anything unreadable is counted and logged, never thrown.
  */
 export class AuditForwarder {
   private pending: AuditEvent[] = [];
+  private decisions = new Map<string, AdmissionDecision>();
   private readonly seen = new Set<string>();
 
   constructor(
@@ -36,6 +47,10 @@ export class AuditForwarder {
     const mapping = mapAuditEvent(parsed.data);
     if (mapping.outcome === 'ignored') {
       this.metrics.auditEvents.inc({ source, outcome: 'ignored' });
+      return true;
+    }
+    if (mapping.outcome === 'decision') {
+      this.countDecision(mapping.decision, source);
       return true;
     }
     if (mapping.outcome === 'unparsed') {
@@ -63,19 +78,62 @@ export class AuditForwarder {
   }
 
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pending.length + this.decisions.size;
   }
 
-  /** Spools what is pending, in batches. */
+  /** Spools what is pending, in batches of at most 500 events and 500 admission decisions each. */
   async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && this.decisions.size === 0) return;
     const events = this.pending;
+    const decisions = [...this.decisions.values()];
     this.pending = [];
+    this.decisions = new Map();
     const batches: OutgoingBatch[] = [];
-    for (let start = 0; start < events.length; start += INGEST_LIMITS.auditEvents) {
-      batches.push({ kind: 'audit', path: INGEST_PATHS.auditEvents, body: { events: events.slice(start, start + INGEST_LIMITS.auditEvents) } });
+    for (let i = 0; i * INGEST_LIMITS.auditEvents < events.length || i * ADMISSION_DECISIONS_MAX < decisions.length; i += 1) {
+      const chunk = decisions.slice(i * ADMISSION_DECISIONS_MAX, (i + 1) * ADMISSION_DECISIONS_MAX);
+      batches.push({
+        kind: 'audit',
+        path: INGEST_PATHS.auditEvents,
+        body: {
+          events: events.slice(i * INGEST_LIMITS.auditEvents, (i + 1) * INGEST_LIMITS.auditEvents),
+          ...(chunk.length > 0 ? { admissionDecisions: chunk } : {}),
+        },
+      });
     }
     await this.enqueue(batches);
+  }
+
+  // Once per auditID, like violations (webhook retries, a re-read log line); aggregated per key until the flush.
+  private countDecision(seen: AdmissionDecisionSeen, source: AuditSourceName): void {
+    if (this.seen.has(seen.auditId)) {
+      this.metrics.auditEvents.inc({ source, outcome: 'duplicate' });
+      return;
+    }
+    const key = JSON.stringify([seen.decision.namespace, seen.decision.resource, seen.decision.exempt, seen.decision.enforcePolicy, seen.decision.username, seen.decision.dryRun, seen.decision.keyPrefix]);
+    const held = this.decisions.get(key);
+    if (held === undefined && this.decisions.size >= MAX_PENDING_DECISIONS) {
+      this.metrics.auditEvents.inc({ source, outcome: 'decision_dropped' });
+      return;
+    }
+    if (held !== undefined && held.count >= MAX_DECISION_COUNT) {
+      this.metrics.auditEvents.inc({ source, outcome: 'decision_dropped' });
+      return;
+    }
+    const checked = AdmissionDecision.safeParse({ ...seen.decision, count: 1, firstSeen: seen.time, lastSeen: seen.time });
+    if (!checked.success) {
+      this.metrics.auditEvents.inc({ source, outcome: 'unparsed' });
+      this.log.warn({ source, auditId: seen.auditId, issue: checked.error.issues[0] }, 'Pod Security decision does not fit the API contract; skipped');
+      return;
+    }
+    this.remember(seen.auditId);
+    this.metrics.auditEvents.inc({ source, outcome: 'decision' });
+    if (held === undefined) {
+      this.decisions.set(key, checked.data);
+      return;
+    }
+    held.count += 1;
+    if (Date.parse(seen.time) < Date.parse(held.firstSeen)) held.firstSeen = seen.time;
+    if (Date.parse(seen.time) > Date.parse(held.lastSeen)) held.lastSeen = seen.time;
   }
 
   private remember(auditId: string): void {

@@ -17,7 +17,7 @@ export class AgentMetrics {
   });
   readonly auditEvents = new Counter({
     name: 'ratchet_agent_audit_events_total',
-    help: 'Audit events received, by source and outcome (forwarded, forwarded_unparsed, ignored, duplicate, unparsed)',
+    help: 'Audit events received, by source and outcome (forwarded, forwarded_unparsed, decision, decision_dropped, ignored, duplicate, unparsed)',
     labelNames: ['source', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -108,6 +108,40 @@ describe('agent audit sources against the real Ratchet API', () => {
     expect(events.every((e) => e.level === 'restricted')).toBe(true);
   });
 
+  it('forwards Pod Security decisions without violations (exempt, enforce-policy) counted per key, each request once', async () => {
+    const psa = (annotations: Record<string, string>, overrides: Record<string, unknown> = {}) =>
+      auditEvent({ objectRef: { resource: 'pods', namespace: 'payments', apiVersion: 'v1' }, ...overrides }, { 'authorization.k8s.io/decision': 'allow', ...annotations });
+    const evaluated = [1, 2, 3].map((i) => psa({ 'pod-security.kubernetes.io/enforce-policy': 'baseline:latest' }, { auditID: `evaluated-${i}` }));
+    const exemptByUser = psa({ 'pod-security.kubernetes.io/exempt': 'user' }, { auditID: 'exempt-user', impersonatedUser: { username: 'ci-bot', groups: [] } });
+    const items = [
+      ...evaluated,
+      requestReceived(evaluated[0]!),
+      exemptByUser,
+      psa({ 'pod-security.kubernetes.io/exempt': 'namespace' }, { auditID: 'exempt-ns', objectRef: { resource: 'deployments', namespace: 'payments', apiGroup: 'apps', apiVersion: 'v1' } }),
+      psa({ 'pod-security-webhook.kubernetes.io/exempt': 'runtimeClass' }, { auditID: 'exempt-webhook' }),
+      // Another admission webhook's `exempt` is not Pod Security's.
+      psa({ 'example.com/exempt': 'true' }, { auditID: 'not-psa' }),
+    ];
+    expect((await post(webhookPort, cert.cert, JSON.stringify(eventList(items)))).status).toBe(200);
+    // A retried delivery counts nothing twice.
+    expect((await post(webhookPort, cert.cert, JSON.stringify(eventList([evaluated[1]!, exemptByUser])))).status).toBe(200);
+
+    const decisions = () =>
+      api.query<{ resource: string; exempt: string; enforce_policy: string; username: string; key_prefix: string; count: number }>(
+        'SELECT resource, exempt, enforce_policy, username, key_prefix, count FROM admission_decisions WHERE cluster_id = $1 ORDER BY exempt, resource',
+        [cluster.clusterId],
+      );
+    await until(async () => (await decisions()).length === 4, { what: 'the admission decisions' });
+    expect(await decisions()).toEqual([
+      { resource: 'pods', exempt: '', enforce_policy: 'baseline:latest', username: 'kubernetes-admin', key_prefix: 'pod-security.kubernetes.io', count: 3 },
+      { resource: 'deployments', exempt: 'namespace', enforce_policy: '', username: 'kubernetes-admin', key_prefix: 'pod-security.kubernetes.io', count: 1 },
+      { resource: 'pods', exempt: 'runtimeClass', enforce_policy: '', username: 'kubernetes-admin', key_prefix: 'pod-security-webhook.kubernetes.io', count: 1 },
+      { resource: 'pods', exempt: 'user', enforce_policy: '', username: 'ci-bot', key_prefix: 'pod-security.kubernetes.io', count: 1 },
+    ]);
+    const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+    expect(metrics).toMatch(/ratchet_agent_audit_events_total\{source="webhook",outcome="decision"\} 6/);
+  });
+
   it('answers malformed webhook bodies with a 4xx, counts them, and stays healthy', async () => {
     const before = (await agent.metrics.malformedAudit.get()).values.reduce((sum, v) => sum + v.value, 0);
     expect((await post(webhookPort, cert.cert, '{"kind":"EventList",')).status).toBe(400);

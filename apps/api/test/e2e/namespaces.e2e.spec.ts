@@ -118,8 +118,8 @@ describe('namespaces', () => {
         invalidLabels: [],
         readiness: {
           // Ready, but provisional: the cluster has no audit source.
-          baseline: { status: 'ready', version: 'v1.30', blockingWorkloads: 0, computedAt: computedAt.toISOString(), provisional: true, observedSince: computedAt.toISOString(), auditSource: 'none', exempt: false },
-          restricted: { status: 'blocked', version: 'v1.30', blockingWorkloads: 2, computedAt: computedAt.toISOString(), provisional: false, observedSince: null, auditSource: null, exempt: false },
+          baseline: { status: 'ready', version: 'v1.30', blockingWorkloads: 0, computedAt: computedAt.toISOString(), provisional: true, observedSince: computedAt.toISOString(), auditSource: 'none', exempt: false, auditBlockedUntil: null },
+          restricted: { status: 'blocked', version: 'v1.30', blockingWorkloads: 2, computedAt: computedAt.toISOString(), provisional: false, observedSince: null, auditSource: null, exempt: false, auditBlockedUntil: null },
         },
         counts: { workloads: 2, pods: 3, openFindings: 3 },
         createdAt: created.shop.toISOString(),
@@ -127,8 +127,8 @@ describe('namespaces', () => {
         deletedAt: null,
       });
       expect(teamItem!.readiness).toEqual({
-        baseline: { status: 'unknown', version: 'latest', blockingWorkloads: 0, computedAt: null, provisional: false, observedSince: null, auditSource: null, exempt: false },
-        restricted: { status: 'at-risk', version: 'latest', blockingWorkloads: 1, computedAt: computedAt.toISOString(), provisional: false, observedSince: null, auditSource: null, exempt: false },
+        baseline: { status: 'unknown', version: 'latest', blockingWorkloads: 0, computedAt: null, provisional: false, observedSince: null, auditSource: null, exempt: false, auditBlockedUntil: null },
+        restricted: { status: 'at-risk', version: 'latest', blockingWorkloads: 1, computedAt: computedAt.toISOString(), provisional: false, observedSince: null, auditSource: null, exempt: false, auditBlockedUntil: null },
       });
       expect(teamItem!.counts).toEqual({ workloads: 1, pods: 0, openFindings: 1 });
       expect(paymentsItem).toMatchObject({

@@ -278,7 +278,7 @@ describe('readiness configuration', () => {
       const tenant = await createTenant(sut.database.url);
       const cluster = await createCluster(sut.database.url, tenant.orgId);
       const ns = await createNamespace(sut.database.url, { orgId: tenant.orgId, clusterId: cluster.clusterId }, { name: 'shop' });
-      const contradiction = { namespace: 'shop', kind: 'enforce-policy', expected: 'privileged:latest', observed: 'baseline:latest', events: 3, lastSeenAt: '2026-11-30T10:00:00.000Z' };
+      const contradiction = { namespace: 'shop', kind: 'enforce-policy', expected: 'privileged:latest', observed: 'baseline:latest', events: 3, lastSeenAt: new Date(Date.now() - 3_600_000).toISOString() };
       for (const level of ['baseline', 'restricted'] as const) {
         await db().namespaceReadiness.create({
           data: { orgId: tenant.orgId, clusterId: cluster.clusterId, namespaceId: ns.id, level, version: 'latest', status: 'ready', windowDays: 7, psaContradictions: [contradiction] },
@@ -315,6 +315,7 @@ describe('readiness configuration', () => {
           observedSince: observedSince.toISOString(),
           auditSource: 'webhook',
           exempt: false,
+          auditBlockedUntil: null,
         },
         restricted: {
           status: 'at-risk',
@@ -325,6 +326,7 @@ describe('readiness configuration', () => {
           observedSince: observedSince.toISOString(),
           auditSource: 'webhook',
           exempt: false,
+          auditBlockedUntil: null,
         },
       });
 

@@ -33,10 +33,13 @@ export function podOf(request: AdmissionRequest): PodLike | undefined {
 }
 
 /**
- * Pod Security admission as kube-apiserver runs it (admission/admission.go): exemptions first, then the
- * namespace's enforce policy for pods, the audit and warn policies for pods and controllers, and the
- * audit annotations it leaves (`enforce-policy`, `audit-violations` — `audit` on 1.22 — and `exempt`).
- * Every decision is written to the audit log.
+ * Pod Security admission as kube-apiserver runs it (admission/admission.go `ValidatePod`,
+ * `ValidatePodController`, `EvaluatePod`), in upstream's order: exempt namespace, then exempt user (the effective,
+ * impersonated, user) with `exempt: namespace|user`; then the short-circuit of a fully privileged namespace (a pod
+ * gets `enforce-policy: privileged:latest` whatever the version labels, a controller in a namespace whose audit and
+ * warn are privileged gets nothing); then an exempt runtime class (`exempt: runtimeClass`); then the enforce policy
+ * for pods and the audit and warn policies for pods and controllers, with the annotations they leave
+ * (`enforce-policy` from 1.23, `audit-violations` — `audit` on 1.22). Every decision is written to the audit log.
  */
 export class PodSecurityAdmission implements Admission {
   /** The case the next recorded request belongs to; scenarios set it around special requests. */
@@ -68,43 +71,50 @@ export class PodSecurityAdmission implements Admission {
       ? 'namespace'
       : configuration.exemptions.usernames.includes(effectiveUser.username)
         ? 'user'
-        : pod && configuration.exemptions.runtimeClasses.includes(String((pod.spec as { runtimeClassName?: string }).runtimeClassName ?? ''))
-          ? 'runtimeClass'
-          : undefined;
+        : undefined;
     if (exemption) {
       this.annotate(annotations, annotationKeys.exempt, exemption);
       audit.record(request, { allowed: true, annotations }, exemption === 'user' && request.impersonatedUser ? 'impersonated' : 'exempt');
       return true;
     }
+    const namespace = store.get('namespaces', undefined, request.namespace);
+    const policy = policyForLabels(namespace?.metadata.labels, configuration);
+    const allPrivileged = policy.audit.level === 'privileged' && policy.warn.level === 'privileged' && (!isPod || policy.enforce.level === 'privileged');
+    if (allPrivileged && policy.errors.length === 0) {
+      // sharedAllowedPrivilegedResponse: upstream writes LatestVersion, not the namespace's version label.
+      if (isPod && apiserverMinor >= 23) this.annotate(annotations, annotationKeys.enforcePolicy, 'privileged:latest');
+      audit.record(request, { allowed: true, annotations }, auditCase);
+      return !request.dryRun;
+    }
     if (!pod) {
       audit.record(request, { allowed: true, annotations }, auditCase);
       return true;
     }
-    const namespace = store.get('namespaces', undefined, request.namespace);
-    const policy = policyForLabels(namespace?.metadata.labels, configuration);
+    if (configuration.exemptions.runtimeClasses.includes(String((pod.spec as { runtimeClassName?: string }).runtimeClassName ?? ''))) {
+      this.annotate(annotations, annotationKeys.exempt, 'runtimeClass');
+      audit.record(request, { allowed: true, annotations }, 'exempt');
+      return !request.dryRun;
+    }
     const evaluate = (lv: LevelVersion) => evaluatePodSecurity(pod, lv.level, policyMinor(lv.version, apiserverMinor), apiserverMinor);
-    const allPrivileged = policy.audit.level === 'privileged' && policy.warn.level === 'privileged' && (!isPod || policy.enforce.level === 'privileged');
     let allowed = true;
     let message: string | undefined;
-    if (!(allPrivileged && policy.errors.length === 0)) {
-      if (policy.errors.length) {
-        // field.ErrorList.ToAggregate(): one error bare, several in brackets.
-        const errors = policy.errors.map(describeLabelError);
-        this.annotate(annotations, annotationKeys.error, `Failed to parse policy: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`);
+    if (policy.errors.length) {
+      // field.ErrorList.ToAggregate(): one error bare, several in brackets.
+      const errors = policy.errors.map(describeLabelError);
+      this.annotate(annotations, annotationKeys.error, `Failed to parse policy: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`);
+    }
+    if (isPod && apiserverMinor >= 23) this.annotate(annotations, annotationKeys.enforcePolicy, policyString(policy.enforce));
+    if (isPod) {
+      const failures = evaluate(policy.enforce);
+      if (failures.length) {
+        allowed = false;
+        message = forbiddenMessage(apiserverMinor, 'pods', request.name, policyString(policy.enforce), forbiddenDetail(failures));
       }
-      if (isPod && apiserverMinor >= 23) this.annotate(annotations, annotationKeys.enforcePolicy, policyString(policy.enforce));
-      if (isPod) {
-        const failures = evaluate(policy.enforce);
-        if (failures.length) {
-          allowed = false;
-          message = forbiddenMessage(apiserverMinor, 'pods', request.name, policyString(policy.enforce), forbiddenDetail(failures));
-        }
-      }
-      const auditFailures = evaluate(policy.audit);
-      if (auditFailures.length) {
-        const { key, value } = auditAnnotation(apiserverMinor, policyString(policy.audit), forbiddenDetail(auditFailures));
-        this.annotate(annotations, key, this.corruptNext ? value.slice(0, Math.floor(value.length * 0.6)) : value);
-      }
+    }
+    const auditFailures = evaluate(policy.audit);
+    if (auditFailures.length) {
+      const { key, value } = auditAnnotation(apiserverMinor, policyString(policy.audit), forbiddenDetail(auditFailures));
+      this.annotate(annotations, key, this.corruptNext ? value.slice(0, Math.floor(value.length * 0.6)) : value);
     }
     const finalCase: AuditCase = !allowed && auditCase === 'pod' ? 'denied' : auditCase;
     audit.record(request, { allowed, annotations, ...(message ? { forbiddenMessage: message } : {}) }, finalCase);

@@ -33,6 +33,10 @@ export interface ScenarioDeps {
   apiserverMinor: number;
   /** A user the PSA configuration exempts (usernames), so the exempt case has someone to use. */
   exemptUser: string | undefined;
+  /** A namespace the PSA configuration exempts, when it exempts one that exists. */
+  exemptNamespace?: string | undefined;
+  /** A runtime class the PSA configuration exempts. */
+  exemptRuntimeClass?: string | undefined;
   setAdmissionMode(mode: PsaAdmissionMode): PsaAdmissionMode;
 }
 
@@ -46,6 +50,7 @@ const impersonator: AuditUser = { username: 'alice@example.com', groups: ['platf
  */
 export class ScenarioEngine {
   private step = 0;
+  private exemptTurn = 0;
   readonly changes: ScenarioChange[] = [];
 
   constructor(private readonly deps: ScenarioDeps) {}
@@ -201,11 +206,30 @@ export class ScenarioEngine {
         return;
       }
       case 'exempt': {
-        if (!this.deps.exemptUser) return;
-        const ns = this.namespaceWith((l) => l['pod-security.kubernetes.io/enforce'] === 'restricted') ?? anyNs;
-        const user: AuditUser = { username: this.deps.exemptUser, groups: ['system:authenticated'] };
-        builder.createBarePod(ns, name, violating.id, violating.template(name), user);
-        this.note('special', ns, name, `exempt user ${user.username}`);
+        // Each exempt turn takes the next exemption the configuration has: user, namespace, runtime class (PSA
+        // writes `exempt: user|namespace|runtimeClass` and nothing else for these requests).
+        const kinds = [
+          ...(this.deps.exemptUser ? (['user'] as const) : []),
+          ...(this.deps.exemptNamespace && this.deps.store.get('namespaces', undefined, this.deps.exemptNamespace) ? (['namespace'] as const) : []),
+          ...(this.deps.exemptRuntimeClass ? (['runtimeClass'] as const) : []),
+        ];
+        if (!kinds.length) return;
+        const kind = kinds[this.exemptTurn++ % kinds.length]!;
+        const restricted = this.namespaceWith((l) => l['pod-security.kubernetes.io/enforce'] === 'restricted') ?? anyNs;
+        if (kind === 'user') {
+          const user: AuditUser = { username: this.deps.exemptUser!, groups: ['system:authenticated'] };
+          builder.createBarePod(restricted, name, violating.id, violating.template(name), user);
+          this.note('special', restricted, name, `exempt user ${user.username}`);
+        } else if (kind === 'namespace') {
+          builder.createBarePod(this.deps.exemptNamespace!, name, violating.id, violating.template(name), random.pick(TEAM_USERS));
+          this.note('special', this.deps.exemptNamespace!, name, 'exempt namespace');
+        } else {
+          // A namespace that enforces something, so the pod is not short-circuited as fully privileged first.
+          const template = violating.template(name) as { spec: Record<string, unknown> };
+          template.spec = { ...template.spec, runtimeClassName: this.deps.exemptRuntimeClass };
+          builder.createBarePod(restricted, name, violating.id, template as ReturnType<typeof violating.template>, random.pick(TEAM_USERS));
+          this.note('special', restricted, name, `exempt runtime class ${this.deps.exemptRuntimeClass}`);
+        }
         return;
       }
       case 'recorded': {

@@ -28,6 +28,8 @@ export interface AuditViolationCount {
   namespaceName: string;
   level: PssLevel | null;
   count: number;
+  /** The newest of these violations: they block until it leaves the window. */
+  newestAt: Date;
 }
 
 /** What a cluster's readiness is decided with: its release, audit source, PSA configuration and the organization's window. */
@@ -133,16 +135,20 @@ export async function countAuditViolations(
   exemptUsernames: readonly string[] = [],
 ): Promise<AuditViolationCount[]> {
   if (namespaceNames.length === 0) return [];
-  const rows = await tx.$queryRaw<{ namespace_name: string; level: PssLevel | null; count: number }[]>`
-    SELECT namespace_name, level::text AS level, count(*)::integer AS count FROM audit_events
+  const rows = await tx.$queryRaw<{ namespace_name: string; level: PssLevel | null; count: number; newest_at: Date }[]>`
+    SELECT namespace_name, level::text AS level, count(*)::integer AS count, max(time) AS newest_at FROM audit_events
     WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
       AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz AND NOT dry_run
       AND NOT (coalesce(impersonated_username, username) = ANY(${[...exemptUsernames]}::text[]))
     GROUP BY namespace_name, level`;
-  return rows.map((r) => ({ namespaceName: r.namespace_name, level: r.level, count: r.count }));
+  return rows.map((r) => ({ namespaceName: r.namespace_name, level: r.level, count: r.count, newestAt: r.newest_at }));
 }
 
-/** The newest `enforce-policy` annotation recorded in each of these namespaces within the window, with how many events carry that value. */
+/**
+ * The newest `enforce-policy` annotation recorded in each of these namespaces within the window, from audit-mode
+ * violations and from the admission decisions of evaluated pods (which carry it without violations), with how many
+ * requests carry that value.
+ */
 export async function latestEnforcePolicies(
   tx: Transaction,
   scope: ClusterScope,
@@ -152,18 +158,66 @@ export async function latestEnforcePolicies(
 ): Promise<{ namespaceName: string; enforcePolicy: string; events: number; lastSeenAt: Date }[]> {
   if (namespaceNames.length === 0) return [];
   const rows = await tx.$queryRaw<{ namespace_name: string; enforce_policy: string; events: number; last_seen_at: Date }[]>`
-    WITH newest AS (
-      SELECT DISTINCT ON (namespace_name) namespace_name, enforce_policy, time FROM audit_events
+    WITH seen AS (
+      SELECT namespace_name, enforce_policy, time AS seen_at, 1::bigint AS requests FROM audit_events
       WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
         AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz AND enforce_policy IS NOT NULL
-      ORDER BY namespace_name, time DESC
+      UNION ALL
+      SELECT namespace_name, enforce_policy, last_seen_at, count FROM admission_decisions
+      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+        AND last_seen_at >= ${since}::timestamptz AND last_seen_at <= ${until}::timestamptz AND enforce_policy <> ''
+    ), newest AS (
+      SELECT DISTINCT ON (namespace_name) namespace_name, enforce_policy, seen_at FROM seen
+      ORDER BY namespace_name, seen_at DESC
     )
-    SELECT n.namespace_name, n.enforce_policy, n.time AS last_seen_at,
-      (SELECT count(*)::integer FROM audit_events e
-        WHERE e.org_id = ${scope.orgId}::uuid AND e.cluster_id = ${scope.clusterId}::uuid AND e.namespace_name = n.namespace_name
-          AND e.time >= ${since}::timestamptz AND e.time <= ${until}::timestamptz AND e.enforce_policy = n.enforce_policy) AS events
+    SELECT n.namespace_name, n.enforce_policy, n.seen_at AS last_seen_at,
+      (SELECT least(sum(s.requests), 2147483647)::integer FROM seen s WHERE s.namespace_name = n.namespace_name AND s.enforce_policy = n.enforce_policy) AS events
     FROM newest n`;
   return rows.map((r) => ({ namespaceName: r.namespace_name, enforcePolicy: r.enforce_policy, events: r.events, lastSeenAt: r.last_seen_at }));
+}
+
+/**
+ * The admission decisions of exempt requests (`<prefix>/exempt`) within the window in these namespaces, by namespace,
+ * exemption reason and effective user: what PSA exempted, to compare with the configuration's exemptions.
+ */
+export async function exemptDecisions(
+  tx: Transaction,
+  scope: ClusterScope,
+  namespaceNames: readonly string[],
+  since: Date,
+  until: Date,
+): Promise<{ namespaceName: string; exempt: string; username: string; events: number; lastSeenAt: Date }[]> {
+  if (namespaceNames.length === 0) return [];
+  const rows = await tx.$queryRaw<{ namespace_name: string; exempt: string; username: string; events: number; last_seen_at: Date }[]>`
+    SELECT namespace_name, exempt, username, least(sum(count), 2147483647)::integer AS events, max(last_seen_at) AS last_seen_at
+    FROM admission_decisions
+    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+      AND last_seen_at >= ${since}::timestamptz AND last_seen_at <= ${until}::timestamptz AND exempt <> ''
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3`;
+  return rows.map((r) => ({ namespaceName: r.namespace_name, exempt: r.exempt, username: r.username, events: r.events, lastSeenAt: r.last_seen_at }));
+}
+
+/**
+ * The admission decisions of evaluated requests (`enforce-policy`, no violations) within the window in these
+ * namespaces, by namespace and effective user: PSA evaluated them, so neither the namespace nor the user was exempt.
+ */
+export async function evaluatedDecisions(
+  tx: Transaction,
+  scope: ClusterScope,
+  namespaceNames: readonly string[],
+  since: Date,
+  until: Date,
+): Promise<{ namespaceName: string; username: string; events: number; lastSeenAt: Date }[]> {
+  if (namespaceNames.length === 0) return [];
+  const rows = await tx.$queryRaw<{ namespace_name: string; username: string; events: number; last_seen_at: Date }[]>`
+    SELECT namespace_name, username, least(sum(count), 2147483647)::integer AS events, max(last_seen_at) AS last_seen_at
+    FROM admission_decisions
+    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+      AND last_seen_at >= ${since}::timestamptz AND last_seen_at <= ${until}::timestamptz AND enforce_policy <> ''
+    GROUP BY 1, 2
+    ORDER BY 1, 2`;
+  return rows.map((r) => ({ namespaceName: r.namespace_name, username: r.username, events: r.events, lastSeenAt: r.last_seen_at }));
 }
 
 /** Audit events within the window in these namespaces whose effective user is one of `usernames`, by namespace and user. */
@@ -237,4 +291,31 @@ export async function projectionsWithRuntimeClasses(
     WHERE org_id = ${scope.orgId}::uuid AND id = ANY(${[...new Set(projectionIds)]}::uuid[])
       AND projection->'spec'->>'runtimeClassName' = ANY(${[...runtimeClasses]}::text[])`;
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The oldest audit event or admission decision of any kind (dry runs and exempt users' included: contradictions count them) recorded in
+ * each of these namespaces with `since <= time <= until`: readiness computed now goes stale when it leaves the window.
+ */
+export async function oldestAuditEvents(
+  tx: Transaction,
+  scope: ClusterScope,
+  namespaceNames: readonly string[],
+  since: Date,
+  until: Date,
+): Promise<Map<string, Date>> {
+  if (namespaceNames.length === 0) return new Map();
+  // Admission decisions count by their newest request: a row leaves the window with its last_seen_at.
+  const rows = await tx.$queryRaw<{ namespace_name: string; oldest_at: Date }[]>`
+    SELECT namespace_name, min(seen_at) AS oldest_at FROM (
+      SELECT namespace_name, time AS seen_at FROM audit_events
+      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+        AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz
+      UNION ALL
+      SELECT namespace_name, last_seen_at FROM admission_decisions
+      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+        AND last_seen_at >= ${since}::timestamptz AND last_seen_at <= ${until}::timestamptz
+    ) seen
+    GROUP BY 1`;
+  return new Map(rows.map((r) => [r.namespace_name, r.oldest_at]));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { isProvisional, psaContradictions } from './readiness.service.js';
+import { isProvisional, psaContradictions, type NamespaceAdmissionRecord } from './readiness.service.js';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -22,29 +22,72 @@ describe('isProvisional', () => {
 describe('psaContradictions', () => {
   const baseline = { level: 'baseline', version: 'v1.30', source: 'default' } as const;
   const latest = (enforcePolicy: string) => ({ enforcePolicy, events: 4, lastSeenAt: ago(1) });
+  const none = { usernames: [], runtimeClasses: [], namespaces: [] };
+  const seen = (record: Partial<NamespaceAdmissionRecord> = {}): NamespaceAdmissionRecord => ({ exemptUsers: [], exempted: [], ...record });
 
   it('flags a newest enforce-policy that differs from what the configuration and labels say', () => {
-    expect(psaContradictions('shop', baseline, latest('privileged:latest'), undefined, [])).toEqual([
+    expect(psaContradictions('shop', baseline, none, seen({ latest: latest('privileged:latest') }))).toEqual([
       { namespace: 'shop', kind: 'enforce-policy', expected: 'baseline:v1.30', observed: 'privileged:latest', events: 4, lastSeenAt: ago(1).toISOString() },
     ]);
-    expect(psaContradictions('shop', baseline, latest('baseline:v1.30'), undefined, [])).toEqual([]);
-    expect(psaContradictions('shop', baseline, undefined, undefined, [])).toEqual([]);
+    expect(psaContradictions('shop', baseline, none, seen({ latest: latest('baseline:v1.30') }))).toEqual([]);
+    expect(psaContradictions('shop', baseline, none, seen())).toEqual([]);
   });
 
-  it('flags violations recorded in an exempt namespace, not its enforce-policy', () => {
+  it('flags requests evaluated in an exempt namespace (violations or enforce-policy), not its enforce-policy', () => {
     const exempt = { level: 'privileged', version: 'latest', source: 'exempt' } as const;
-    expect(psaContradictions('kube-system', exempt, latest('restricted:latest'), { events: 2, lastSeenAt: ago(2) }, []).map((c) => c.kind)).toEqual(['exempt-namespace']);
-    expect(psaContradictions('kube-system', exempt, latest('restricted:latest'), undefined, [])).toEqual([]);
+    const config = { ...none, namespaces: ['kube-system'] };
+    expect(psaContradictions('kube-system', exempt, config, seen({ latest: latest('restricted:latest'), violations: { events: 2, lastSeenAt: ago(2) } }))).toEqual([
+      { namespace: 'kube-system', kind: 'exempt-namespace', expected: 'exempt (exemptions.namespaces)', observed: 'audit violations recorded', events: 2, lastSeenAt: ago(2).toISOString() },
+    ]);
+    expect(
+      psaContradictions('kube-system', exempt, config, seen({ violations: { events: 2, lastSeenAt: ago(2) }, evaluated: { events: 5, lastSeenAt: ago(1) } })),
+    ).toEqual([
+      {
+        namespace: 'kube-system',
+        kind: 'exempt-namespace',
+        expected: 'exempt (exemptions.namespaces)',
+        observed: 'requests evaluated (enforce-policy recorded)',
+        events: 7,
+        lastSeenAt: ago(1).toISOString(),
+      },
+    ]);
+    expect(psaContradictions('kube-system', exempt, config, seen({ latest: latest('restricted:latest') }))).toEqual([]);
+    // PSA exempting the namespace is what the configuration says: nothing to flag.
+    expect(psaContradictions('kube-system', exempt, config, seen({ exempted: [{ exempt: 'namespace', username: 'u', events: 9, lastSeenAt: ago(1) }] }))).toEqual([]);
   });
 
-  it('flags violations recorded for each exempt user', () => {
-    const found = psaContradictions('shop', baseline, undefined, undefined, [
-      { username: 'ci-bot', events: 3, lastSeenAt: ago(1) },
-      { username: 'system:admin', events: 1, lastSeenAt: ago(2) },
-    ]);
+  it('flags requests evaluated for each exempt user', () => {
+    const found = psaContradictions(
+      'shop',
+      baseline,
+      { ...none, usernames: ['ci-bot', 'system:admin'] },
+      seen({
+        exemptUsers: [
+          { username: 'ci-bot', events: 3, lastSeenAt: ago(1) },
+          { username: 'system:admin', events: 1, lastSeenAt: ago(2) },
+        ],
+      }),
+    );
     expect(found.map((c) => [c.kind, c.observed, c.events])).toEqual([
       ['exempt-username', 'ci-bot', 3],
       ['exempt-username', 'system:admin', 1],
     ]);
+  });
+
+  it("flags exemptions PSA applied that the configuration does not have: namespace, user, runtime class", () => {
+    const exempted = [
+      { exempt: 'namespace', username: 'system:serviceaccount:kube-system:replicaset-controller', events: 3, lastSeenAt: ago(1) },
+      { exempt: 'runtimeClass', username: 'alice', events: 1, lastSeenAt: ago(2) },
+      { exempt: 'user', username: 'ci-bot', events: 2, lastSeenAt: ago(3) },
+      { exempt: 'user', username: 'system:admin', events: 4, lastSeenAt: ago(3) },
+      { exempt: 'somethingNew', username: 'bob', events: 1, lastSeenAt: ago(3) },
+    ];
+    expect(psaContradictions('shop', baseline, { ...none, usernames: ['system:admin'] }, seen({ exempted }))).toEqual([
+      { namespace: 'shop', kind: 'unexpected-exemption', expected: 'evaluated: exemptions.namespaces does not list shop', observed: 'exempt: namespace', events: 3, lastSeenAt: ago(1).toISOString() },
+      { namespace: 'shop', kind: 'unexpected-exemption', expected: 'evaluated: exemptions.runtimeClasses is empty', observed: 'exempt: runtimeClass', events: 1, lastSeenAt: ago(2).toISOString() },
+      { namespace: 'shop', kind: 'unexpected-exemption', expected: 'evaluated: exemptions.usernames does not list ci-bot', observed: 'exempt: user (ci-bot)', events: 2, lastSeenAt: ago(3).toISOString() },
+    ]);
+    // A configuration that exempts what PSA exempted: consistent (a listed runtime class cannot be checked further).
+    expect(psaContradictions('shop', baseline, { usernames: ['ci-bot', 'system:admin'], runtimeClasses: ['kata'], namespaces: ['shop'] }, seen({ exempted }))).toEqual([]);
   });
 });

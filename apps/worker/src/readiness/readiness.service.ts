@@ -9,15 +9,19 @@ import {
 } from '@ratchet/db';
 import type { AuditSource } from '@ratchet/contracts';
 import { enforcePolicyOf, levelRank, policyString, type EnforcePolicy } from '@ratchet/pss';
+import type { PsaConfiguration } from '@ratchet/contracts';
 
 import { EVALUATED_LEVELS, ensureVerdicts, verdictKey } from '../evaluation/evaluation.service.js';
 import { clusterReleaseVersion, concreteVersion } from '../evaluation/policy-version.util.js';
 import {
   auditEventsByNamespace,
   auditEventsByUsers,
+  evaluatedDecisions,
+  exemptDecisions,
   countAuditViolations,
   deleteOtherReadinessVersions,
   latestEnforcePolicies,
+  oldestAuditEvents,
   projectionsWithRuntimeClasses,
   readNamespacePods,
   readNamespaceWorkloads,
@@ -44,52 +48,68 @@ function auditBlocks(violated: PssLevel | null, level: PssLevel): boolean {
   return violated === null || levelRank(violated) <= levelRank(level);
 }
 
+type PsaExemptions = PsaConfiguration['exemptions'];
+
+/** What PSA recorded in one namespace within the window, beside the violations, for psaContradictions. */
+export interface NamespaceAdmissionRecord {
+  /** The newest `enforce-policy` (violations and evaluated pods alike) and how many requests carry it. */
+  latest?: { enforcePolicy: string; events: number; lastSeenAt: Date };
+  /** Audit violations recorded (PSA evaluated these requests). */
+  violations?: { events: number; lastSeenAt: Date };
+  /** Evaluated requests without violations (`enforce-policy` decisions). */
+  evaluated?: { events: number; lastSeenAt: Date };
+  /** Requests (violations or evaluated) by effective users the configuration exempts. */
+  exemptUsers: readonly { username: string; events: number; lastSeenAt: Date }[];
+  /** Requests PSA exempted (`exempt` decisions), by reason and effective user. */
+  exempted: readonly { exempt: string; username: string; events: number; lastSeenAt: Date }[];
+}
+
+function merged(a: { events: number; lastSeenAt: Date } | undefined, b: { events: number; lastSeenAt: Date } | undefined) {
+  if (!a || !b) return a ?? b;
+  return { events: a.events + b.events, lastSeenAt: a.lastSeenAt > b.lastSeenAt ? a.lastSeenAt : b.lastSeenAt };
+}
+
 /**
- * The audit annotations that contradict the cluster's PSA configuration in one namespace: the newest
- * `enforce-policy` differs from what the configuration and labels say PSA enforces; violations recorded in an
- * exempt namespace or for an exempt user (PSA records nothing for exempt requests, so the configuration in force
- * is not the one Ratchet was given).
+ * The audit annotations that contradict the cluster's PSA configuration in one namespace (PSA's order of checks:
+ * exempt namespace, then exempt user, then runtime class; upstream `admission/admission.go`):
+ * - `enforce-policy`: the newest `enforce-policy` differs from what the configuration and labels say PSA enforces;
+ * - `exempt-namespace`: requests evaluated (violations or `enforce-policy`) in a namespace the configuration exempts;
+ * - `exempt-username`: requests evaluated for a user the configuration exempts;
+ * - `unexpected-exemption`: PSA wrote `exempt: namespace` for a namespace the configuration does not exempt,
+ *   `exempt: user` for a user it does not exempt, `exempt: runtimeClass` while it exempts no runtime class (the
+ *   runtime class itself is not in a Metadata-level event, so a listed class cannot be checked further).
+ * PSA records nothing else for exempt requests, so any of these means the configuration in force is not the one
+ * Ratchet was given. Exemption values other than upstream's are left alone.
  */
-export function psaContradictions(
-  namespace: string,
-  policy: EnforcePolicy,
-  latest: { enforcePolicy: string; events: number; lastSeenAt: Date } | undefined,
-  exemptNamespaceEvents: { events: number; lastSeenAt: Date } | undefined,
-  exemptUserEvents: readonly { username: string; events: number; lastSeenAt: Date }[],
-): PsaContradictionRecord[] {
+export function psaContradictions(namespace: string, policy: EnforcePolicy, exemptions: PsaExemptions, seen: NamespaceAdmissionRecord): PsaContradictionRecord[] {
   const found: PsaContradictionRecord[] = [];
+  const record = (kind: PsaContradictionRecord['kind'], expected: string, observed: string, by: { events: number; lastSeenAt: Date }) =>
+    found.push({ namespace, kind, expected, observed, events: by.events, lastSeenAt: by.lastSeenAt.toISOString() });
   if (policy.source === 'exempt') {
-    if (exemptNamespaceEvents) {
-      found.push({
-        namespace,
-        kind: 'exempt-namespace',
-        expected: 'exempt (exemptions.namespaces)',
-        observed: 'audit violations recorded',
-        events: exemptNamespaceEvents.events,
-        lastSeenAt: exemptNamespaceEvents.lastSeenAt.toISOString(),
-      });
+    const evaluated = merged(seen.violations, seen.evaluated);
+    if (evaluated) {
+      const observed = seen.evaluated ? 'requests evaluated (enforce-policy recorded)' : 'audit violations recorded';
+      record('exempt-namespace', 'exempt (exemptions.namespaces)', observed, evaluated);
     }
-  } else if (latest && latest.enforcePolicy !== policyString(policy.level, policy.version)) {
-    found.push({
-      namespace,
-      kind: 'enforce-policy',
-      expected: policyString(policy.level, policy.version),
-      observed: latest.enforcePolicy,
-      events: latest.events,
-      lastSeenAt: latest.lastSeenAt.toISOString(),
-    });
+  } else if (seen.latest && seen.latest.enforcePolicy !== policyString(policy.level, policy.version)) {
+    record('enforce-policy', policyString(policy.level, policy.version), seen.latest.enforcePolicy, seen.latest);
   }
-  for (const user of exemptUserEvents) {
-    found.push({
-      namespace,
-      kind: 'exempt-username',
-      expected: `${user.username} exempt (exemptions.usernames)`,
-      observed: user.username,
-      events: user.events,
-      lastSeenAt: user.lastSeenAt.toISOString(),
-    });
+  for (const user of seen.exemptUsers) record('exempt-username', `${user.username} exempt (exemptions.usernames)`, user.username, user);
+  for (const exempted of seen.exempted) {
+    if (exempted.exempt === 'namespace' && !exemptions.namespaces.includes(namespace)) {
+      record('unexpected-exemption', `evaluated: exemptions.namespaces does not list ${namespace}`, 'exempt: namespace', exempted);
+    } else if (exempted.exempt === 'user' && !exemptions.usernames.includes(exempted.username)) {
+      record('unexpected-exemption', `evaluated: exemptions.usernames does not list ${exempted.username}`, `exempt: user (${exempted.username})`, exempted);
+    } else if (exempted.exempt === 'runtimeClass' && exemptions.runtimeClasses.length === 0) {
+      record('unexpected-exemption', 'evaluated: exemptions.runtimeClasses is empty', 'exempt: runtimeClass', exempted);
+    }
   }
   return found;
+}
+
+/** When an audit event recorded at `time` leaves a readiness window of `windowMs` (it counts while `time >= now - window`). */
+function leavesWindow(time: Date | undefined, windowMs: number): Date | null {
+  return time === undefined ? null : new Date(time.getTime() + windowMs + 1);
 }
 
 /**
@@ -135,6 +155,29 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
   const exemptNames = names.filter((name) => exemptions.namespaces.includes(name));
   const exemptNamespaceEvents = new Map((await auditEventsByNamespace(tx, scope, exemptNames, since, now)).map((e) => [e.namespaceName, e]));
   const exemptUserEvents = groupBy(await auditEventsByUsers(tx, scope, names, exemptions.usernames, since, now), (e) => e.namespaceName);
+  const evaluated = groupBy(await evaluatedDecisions(tx, scope, names, since, now), (e) => e.namespaceName);
+  const exempted = groupBy(await exemptDecisions(tx, scope, names, since, now), (e) => e.namespaceName);
+  const oldestEvents = await oldestAuditEvents(tx, scope, names, since, now);
+  const windowMs = windowDays * DAY_MS;
+
+  const admissionRecord = (name: string, exemptUsernames: readonly string[]): NamespaceAdmissionRecord => {
+    const evaluatedHere = evaluated.get(name) ?? [];
+    // Evaluated requests by an exempt user count with that user's violations.
+    const users = new Map((exemptUserEvents.get(name) ?? []).map((u) => [u.username, { username: u.username, events: u.events, lastSeenAt: u.lastSeenAt }]));
+    for (const e of evaluatedHere.filter((e) => exemptUsernames.includes(e.username))) {
+      users.set(e.username, { username: e.username, ...merged(users.get(e.username), e)! });
+    }
+    const latest = latestPolicies.get(name);
+    const violations = exemptNamespaceEvents.get(name);
+    const evaluatedTotal = evaluatedHere.reduce<{ events: number; lastSeenAt: Date } | undefined>((sum, e) => merged(sum, e), undefined);
+    return {
+      ...(latest ? { latest } : {}),
+      ...(violations ? { violations } : {}),
+      ...(evaluatedTotal ? { evaluated: evaluatedTotal } : {}),
+      exemptUsers: [...users.values()].sort((a, b) => a.username.localeCompare(b.username)),
+      exempted: exempted.get(name) ?? [],
+    };
+  };
 
   const release = clusterReleaseVersion(cluster.kubernetesVersion);
   const plans = namespaces.map((n) => {
@@ -166,13 +209,7 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
   const rows: NamespaceReadinessInput[] = [];
   for (const { namespace, policy, label, concrete } of plans) {
     const contradictions = namespace.reported
-      ? psaContradictions(
-          namespace.name,
-          policy,
-          latestPolicies.get(namespace.name),
-          exemptNamespaceEvents.get(namespace.name),
-          exemptUserEvents.get(namespace.name) ?? [],
-        )
+      ? psaContradictions(namespace.name, policy, exemptions, admissionRecord(namespace.name, exemptions.usernames))
       : [];
     for (const level of EVALUATED_LEVELS) {
       const base = {
@@ -186,9 +223,10 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
         enforceSource: policy.source,
         exempt: policy.source === 'exempt',
         psaContradictions: contradictions,
+        recomputeDueAt: namespace.reported ? leavesWindow(oldestEvents.get(namespace.name), windowMs) : null,
       };
       if (concrete === null) {
-        rows.push({ ...base, status: 'unknown', atRisk: false, blockingWorkloads: [], auditViolationCount: 0, provisional: false });
+        rows.push({ ...base, status: 'unknown', atRisk: false, blockingWorkloads: [], auditViolationCount: 0, provisional: false, auditBlockedUntil: null });
         continue;
       }
       const blocking: BlockingWorkload[] = [];
@@ -197,9 +235,9 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
         for (const pod of podsOf.get(workload.uid) ?? []) failing(pod.projectionId, level, concrete).forEach((c) => checks.add(c));
         if (checks.size > 0) blocking.push({ workloadId: workload.id, kind: workload.kind, name: workload.name, checks: [...checks].sort() });
       }
-      const auditViolationCount = audits
-        .filter((a) => a.namespaceName === namespace.name && auditBlocks(a.level, level))
-        .reduce((sum, a) => sum + a.count, 0);
+      const blockingAudits = audits.filter((a) => a.namespaceName === namespace.name && auditBlocks(a.level, level));
+      const auditViolationCount = blockingAudits.reduce((sum, a) => sum + a.count, 0);
+      const newestBlocking = blockingAudits.reduce<Date | undefined>((newest, a) => (newest && newest >= a.newestAt ? newest : a.newestAt), undefined);
       const fails = blocking.length > 0 || auditViolationCount > 0;
       rows.push({
         ...base,
@@ -208,6 +246,7 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
         blockingWorkloads: blocking,
         auditViolationCount,
         provisional: !fails && isProvisional(namespace.firstSeenAt, cluster.auditSource, windowDays, now),
+        auditBlockedUntil: leavesWindow(newestBlocking, windowMs),
       });
     }
   }

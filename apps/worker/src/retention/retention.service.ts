@@ -3,6 +3,7 @@ import {
   dropAuditPartitionsBefore,
   ensureAuditPartition,
   listOrganizationIds,
+  pruneAdmissionDecisions,
   pruneIngestBatches,
   pruneTrendRollups,
   readAuditRetentionDays,
@@ -39,6 +40,8 @@ export interface RetentionSummary {
   partitionsEnsured: string[];
   partitionsDropped: string[];
   auditEventsDeleted: number;
+  /** Admission decision rows (Pod Security decisions without violations) past the audit retention. */
+  admissionDecisionsDeleted: number;
   ingestBatchesDeleted: number;
   rollupsDeleted: number;
   organizations: number;
@@ -82,6 +85,7 @@ export class RetentionService {
       partitionsEnsured: await this.ensureAuditPartitions(now),
       partitionsDropped: [],
       auditEventsDeleted: 0,
+      admissionDecisionsDeleted: 0,
       ingestBatchesDeleted: 0,
       rollupsDeleted: 0,
       organizations: 0,
@@ -106,6 +110,7 @@ export class RetentionService {
     for (const [orgId, cutoff] of cutoffs) {
       try {
         summary.auditEventsDeleted += await this.chunked(orgId, (tx) => deleteAuditEventsBefore(tx, { orgId }, cutoff, this.policy.deleteChunk));
+        summary.admissionDecisionsDeleted += await this.chunked(orgId, (tx) => pruneAdmissionDecisions(tx, { orgId }, cutoff, this.policy.deleteChunk));
         summary.ingestBatchesDeleted += await this.chunked(orgId, (tx) => pruneIngestBatches(tx, { orgId }, batchesBefore, this.policy.deleteChunk));
         summary.rollupsDeleted += await withTenant(this.prisma, orgId, (tx) => pruneTrendRollups(tx, { orgId }, rollupsBefore), TX);
       } catch (error) {

@@ -3,12 +3,14 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 
 import type { WorkerMetrics } from '../infra/metrics.js';
+import type { ReadinessExpiryService } from '../readiness/readiness-expiry.service.js';
 import type { RetentionService } from '../retention/retention.service.js';
 import type { RollupsService } from '../rollups/rollups.service.js';
 
 export interface ScheduledServices {
   rollups: RollupsService;
   retention: RetentionService;
+  readinessExpiry: ReadinessExpiryService;
 }
 
 /**
@@ -41,6 +43,9 @@ export function createScheduleProcessor(services: ScheduledServices, logger: Log
           break;
         case SCHEDULED_JOB_NAMES.retention:
           result = await services.retention.run();
+          break;
+        case SCHEDULED_JOB_NAMES.readinessExpiry:
+          result = await services.readinessExpiry.run();
           break;
       }
     } catch (error) {

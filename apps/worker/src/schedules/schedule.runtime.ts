@@ -1,10 +1,11 @@
 import type { PrismaClient } from '@ratchet/db';
-import { SCHEDULE_QUEUE, upsertSchedules, type ScheduledJobName } from '@ratchet/jobs';
+import { JobProducer, SCHEDULE_QUEUE, upsertSchedules, type ScheduledJobName } from '@ratchet/jobs';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 import type { WorkerMetrics } from '../infra/metrics.js';
+import { ReadinessExpiryService } from '../readiness/readiness-expiry.service.js';
 import { DEFAULT_RETENTION, RetentionService, type AuditRetentionReader, type RetentionPolicy } from '../retention/retention.service.js';
 import { RollupsService } from '../rollups/rollups.service.js';
 import { createScheduleProcessor } from './schedule.processor.js';
@@ -25,6 +26,20 @@ export interface ScheduleRuntimeOptions {
   retentionDaysOf?: AuditRetentionReader;
 }
 
+function readyWithin(connection: Redis, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      connection.off('ready', onReady);
+      reject(new Error(`redis not ready within ${ms} ms (${connection.status})`));
+    }, ms);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    connection.once('ready', onReady);
+  });
+}
+
 export interface ScheduleRuntime {
   worker: Worker;
   queue: Queue;
@@ -40,8 +55,22 @@ export async function startScheduleRuntime(options: ScheduleRuntimeOptions): Pro
   const prefix = options.prefix === undefined ? {} : { prefix: options.prefix };
   const queue = new Queue(SCHEDULE_QUEUE, { connection: options.connection, ...prefix });
   queue.on('error', (error) => options.logger.warn({ err: error }, 'schedule queue error'));
+  // readiness-expiry queues per-cluster jobs on JOB_QUEUE; the producer owns (and closes) its own connection.
+  const producerConnection = options.connection.duplicate();
+  producerConnection.on('error', (error) => options.logger.warn({ err: error }, 'schedule producer connection error'));
+  const producer = new JobProducer(producerConnection, prefix);
   await upsertSchedules(queue, options.intervals);
   const services = {
+    readinessExpiry: new ReadinessExpiryService(
+      options.prisma,
+      async (jobs) => {
+        if (jobs.length === 0) return;
+        // Bounded: with Redis away the tick fails and BullMQ retries it; the marks stay, and the rows stay due.
+        if (producerConnection.status !== 'ready') await readyWithin(producerConnection, 5000);
+        await producer.add(jobs);
+      },
+      options.now,
+    ),
     rollups: new RollupsService(options.prisma, options.now),
     retention: new RetentionService(options.prisma, options.now, options.retention ?? DEFAULT_RETENTION, options.retentionDaysOf),
   };
@@ -58,6 +87,7 @@ export async function startScheduleRuntime(options: ScheduleRuntimeOptions): Pro
     async close() {
       await worker.close();
       await queue.close();
+      await producer.close();
     },
   };
 }

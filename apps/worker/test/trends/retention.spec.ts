@@ -67,6 +67,12 @@ describe('retention', () => {
         await tx.ingestBatch.create({ data: { orgId: short.orgId, clusterId: short.clusterId, idempotencyKey: `k-${days}`, kind: 'delta', itemCount: 1, receivedAt: ago(days) } });
       }
       const namespace = await tx.namespace.findFirstOrThrow({ where: { orgId: short.orgId } });
+      // Admission decisions follow the audit retention (30 days here).
+      for (const days of [31, 29]) {
+        await tx.admissionDecision.create({
+          data: { orgId: short.orgId, clusterId: short.clusterId, namespaceName: 'shop', bucketStart: ago(days), resource: 'pods', exempt: 'namespace', username: 'u', count: 1, firstSeenAt: ago(days), lastSeenAt: ago(days) },
+        });
+      }
       for (const days of [401, 399]) {
         await tx.trendRollup.create({
           data: { orgId: short.orgId, clusterId: short.clusterId, namespaceId: namespace.id, granularity: 'day', bucketStart: ago(days), level: 'baseline', version: 'latest' },
@@ -79,7 +85,7 @@ describe('retention', () => {
 
     const summary = await sut((orgId) => (orgId === long.orgId ? 100 : 30)).run();
     expect(retentionDays.size).toBe(2);
-    expect(summary).toMatchObject({ organizations: 2, failed: [], ingestBatchesDeleted: 1, rollupsDeleted: 1 });
+    expect(summary).toMatchObject({ organizations: 2, failed: [], ingestBatchesDeleted: 1, rollupsDeleted: 1, admissionDecisionsDeleted: 1 });
     // Nobody keeps 200 days: its month is dropped whole. The long organization keeps 80 days: that month stays.
     expect(summary.partitionsDropped).toContain(oldPartition);
     expect(summary.partitionsDropped).not.toContain(midPartition);

@@ -32,12 +32,19 @@ export interface NamespaceReadinessInput {
   exempt: boolean;
   /** Audit annotations contradicting the cluster's PSA configuration: [{ namespace, kind, expected, observed, events, lastSeenAt }]. */
   psaContradictions: readonly PsaContradictionRecord[];
+  /**
+   * When the newest audit-mode violation that blocks this level leaves the readiness window (its time + window);
+   * null when no audit violation blocks it. Past this time a `blocked` row without blocking workloads is stale.
+   */
+  auditBlockedUntil: Date | null;
+  /** When the oldest audit event this row counted leaves the window; null when it counted none. */
+  recomputeDueAt: Date | null;
 }
 
 /** An audit annotation that contradicts the cluster's PSA configuration (stored as JSON, timestamps as ISO text). */
 export interface PsaContradictionRecord {
   namespace: string;
-  kind: 'enforce-policy' | 'exempt-namespace' | 'exempt-username';
+  kind: 'enforce-policy' | 'exempt-namespace' | 'exempt-username' | 'unexpected-exemption';
   expected: string;
   observed: string;
   events: number;
@@ -77,18 +84,23 @@ export async function upsertNamespaceReadiness(
     enforce_source: row.enforceSource,
     exempt: row.exempt,
     psa_contradictions: row.psaContradictions,
+    audit_blocked_until: row.auditBlockedUntil?.toISOString() ?? null,
+    recompute_due_at: row.recomputeDueAt?.toISOString() ?? null,
   }));
   const stored = await tx.$executeRaw`
     INSERT INTO namespace_readiness (org_id, cluster_id, namespace_id, level, version, status, at_risk, blocking_workload_count,
                                      blocking_workloads, audit_violation_count, window_days, computed_at,
-                                     provisional, observed_since, audit_source, enforce_level, enforce_source, exempt, psa_contradictions)
+                                     provisional, observed_since, audit_source, enforce_level, enforce_source, exempt, psa_contradictions,
+                                     audit_blocked_until, recompute_due_at)
     SELECT ${scope.orgId}::uuid, ${scope.clusterId}::uuid, n.id, r.level::pss_level, r.version, r.status::readiness_status, r.at_risk,
            r.blocking_workload_count, r.blocking_workloads, r.audit_violation_count, r.window_days, ${computedAt}::timestamptz,
-           r.provisional, r.observed_since, r.audit_source::audit_source, r.enforce_level, r.enforce_source, r.exempt, r.psa_contradictions
+           r.provisional, r.observed_since, r.audit_source::audit_source, r.enforce_level, r.enforce_source, r.exempt, r.psa_contradictions,
+           r.audit_blocked_until, r.recompute_due_at
     FROM json_to_recordset(${JSON.stringify(records)}::json)
       AS r(namespace_id uuid, level text, version text, status text, at_risk boolean, blocking_workload_count integer,
            blocking_workloads jsonb, audit_violation_count integer, window_days integer, provisional boolean, observed_since timestamptz,
-           audit_source text, enforce_level text, enforce_source text, exempt boolean, psa_contradictions jsonb)
+           audit_source text, enforce_level text, enforce_source text, exempt boolean, psa_contradictions jsonb,
+           audit_blocked_until timestamptz, recompute_due_at timestamptz)
     JOIN namespaces n ON n.org_id = ${scope.orgId}::uuid AND n.cluster_id = ${scope.clusterId}::uuid AND n.id = r.namespace_id
     ORDER BY n.id, r.level, r.version
     ON CONFLICT (org_id, namespace_id, level, version) DO UPDATE
@@ -96,7 +108,8 @@ export async function upsertNamespaceReadiness(
         blocking_workloads = EXCLUDED.blocking_workloads, audit_violation_count = EXCLUDED.audit_violation_count,
         window_days = EXCLUDED.window_days, computed_at = EXCLUDED.computed_at, provisional = EXCLUDED.provisional,
         observed_since = EXCLUDED.observed_since, audit_source = EXCLUDED.audit_source, enforce_level = EXCLUDED.enforce_level,
-        enforce_source = EXCLUDED.enforce_source, exempt = EXCLUDED.exempt, psa_contradictions = EXCLUDED.psa_contradictions`;
+        enforce_source = EXCLUDED.enforce_source, exempt = EXCLUDED.exempt, psa_contradictions = EXCLUDED.psa_contradictions,
+        audit_blocked_until = EXCLUDED.audit_blocked_until, recompute_due_at = EXCLUDED.recompute_due_at`;
   if (stored !== rows.length) {
     throw new Error(`namespace readiness: ${rows.length - stored} of ${rows.length} rows name a namespace outside cluster ${scope.clusterId}`);
   }
@@ -124,11 +137,13 @@ export async function readNamespaceReadiness(tx: Transaction, scope: TenantScope
       enforce_source: string | null;
       exempt: boolean;
       psa_contradictions: PsaContradictionRecord[];
+      audit_blocked_until: Date | null;
+      recompute_due_at: Date | null;
     }[]
   >`
     SELECT namespace_id, level::text AS level, version, status::text AS status, at_risk, blocking_workloads, audit_violation_count,
            window_days, computed_at, provisional, observed_since, audit_source::text AS audit_source, enforce_level, enforce_source, exempt,
-           psa_contradictions
+           psa_contradictions, audit_blocked_until, recompute_due_at
     FROM namespace_readiness
     WHERE org_id = ${scope.orgId}::uuid AND namespace_id = ANY(${[...namespaceIds]}::uuid[])
     ORDER BY namespace_id, level, version`;
@@ -150,5 +165,29 @@ export async function readNamespaceReadiness(tx: Transaction, scope: TenantScope
     enforceSource: row.enforce_source ?? 'default',
     exempt: row.exempt,
     psaContradictions: row.psa_contradictions,
+    auditBlockedUntil: row.audit_blocked_until,
+    recomputeDueAt: row.recompute_due_at,
   }));
+}
+
+/**
+ * Marks for readiness (inventory_marks, subject `namespace`) every namespace of the organization with a stored
+ * readiness row whose `recompute_due_at` is at or before `now`: an audit event it counted has left the readiness
+ * window since. Returns the clusters that got marks, to queue `recompute-readiness` for. Marking twice is harmless
+ * (the generation is bumped), so a tick that repeats, or whose enqueue failed, is made good by the next one.
+ */
+export async function markReadinessDue(tx: Transaction, scope: TenantScope, now: Date): Promise<{ clusterId: string; namespaces: number }[]> {
+  const rows = await tx.$queryRaw<{ cluster_id: string }[]>`
+    WITH due AS (
+      SELECT DISTINCT r.cluster_id, r.namespace_id FROM namespace_readiness r
+      WHERE r.org_id = ${scope.orgId}::uuid AND r.recompute_due_at IS NOT NULL AND r.recompute_due_at <= ${now}::timestamptz
+    )
+    INSERT INTO inventory_marks AS m (org_id, cluster_id, subject, subject_id)
+    SELECT ${scope.orgId}::uuid, d.cluster_id, 'namespace'::inventory_mark_subject, d.namespace_id FROM due d
+    ORDER BY d.cluster_id, d.namespace_id
+    ON CONFLICT (org_id, cluster_id, subject, subject_id) DO UPDATE SET generation = m.generation + 1, marked_at = now()
+    RETURNING m.cluster_id`;
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.cluster_id, (counts.get(row.cluster_id) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([clusterId, namespaces]) => ({ clusterId, namespaces }));
 }

@@ -56,3 +56,17 @@ export async function pruneIngestBatches(tx: Transaction, scope: TenantScope, be
     ) old
     WHERE b.org_id = old.org_id AND b.id = old.id`;
 }
+
+/**
+ * Deletes up to `limit` of the organization's admission decision rows (Pod Security decisions without violations)
+ * whose newest request is older than `before`, the organization's audit retention cut: they are raw audit facts too.
+ * Returns how many were deleted; call again until fewer than `limit`.
+ */
+export async function pruneAdmissionDecisions(tx: Transaction, scope: TenantScope, before: Date, limit: number): Promise<number> {
+  return tx.$executeRaw`
+    DELETE FROM admission_decisions d
+    USING (
+      SELECT org_id, id FROM admission_decisions WHERE org_id = ${scope.orgId}::uuid AND last_seen_at < ${before}::timestamptz LIMIT ${limit}
+    ) old
+    WHERE d.org_id = old.org_id AND d.id = old.id`;
+}

@@ -172,6 +172,9 @@ export async function createTenantGraph(prisma: PrismaClient, overrides: { audit
       data: { orgId, clusterId: cluster.id, namespaceId: namespace.id, level: 'restricted', status: 'blocked', observedAt: firedAt },
     });
     await tx.inventoryMark.create({ data: { orgId, clusterId: cluster.id, subject: 'workload', subjectId: workload.id } });
+    await tx.admissionDecision.create({
+      data: { orgId, clusterId: cluster.id, namespaceName: namespace.name, bucketStart: new Date('2026-11-30T10:00:00Z'), resource: 'pods', exempt: 'namespace', username: 'u', count: 1, firstSeenAt: new Date('2026-11-30T10:00:00Z'), lastSeenAt: new Date('2026-11-30T10:00:00Z') },
+    });
     await tx.outboxJob.create({ data: { orgId, queue: 'evaluation', jobName: 'evaluate-projections', payload: { orgId } } });
 
     return {

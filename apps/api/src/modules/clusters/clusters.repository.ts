@@ -137,6 +137,9 @@ async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql
         JOIN namespaces n ON n.org_id = r.org_id AND n.id = r.namespace_id AND n.deleted_at IS NULL
         CROSS JOIN LATERAL jsonb_array_elements(r.psa_contradictions) AS e(item)
         WHERE r.org_id = ${orgId}::uuid AND r.cluster_id = page.id AND r.level = 'baseline' AND r.psa_contradictions <> '[]'::jsonb
+          -- Read late (before the readiness-expiry schedule recomputed the row), a contradiction whose newest event has
+          -- left the window is not shown: only what the apiserver did within the window counts.
+          AND (e.item->>'lastSeenAt')::timestamptz + make_interval(days => r.window_days) >= now()
         LIMIT 1000
       ) x
     ) pc ON TRUE

@@ -63,6 +63,7 @@ export class IngestBatchesRepository {
             duplicates: written.duplicates,
             deleted: written.deleted,
             ...(written.unparsedAuditEvents === undefined ? {} : { unparsedAuditEvents: written.unparsedAuditEvents }),
+            ...(written.admissionDecisions === undefined ? {} : { admissionDecisions: written.admissionDecisions }),
           },
         };
         // One round trip for the batch's answer and the cluster's last-seen time; data-modifying CTEs always run to

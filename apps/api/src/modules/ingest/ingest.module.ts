@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { AdmissionDecisionsRepository } from './admission-decisions.repository.js';
 import { AuditIngestRepository } from './audit-ingest.repository.js';
 import { IngestBatchesRepository } from './ingest-batches.repository.js';
 import { IngestController } from './ingest.controller.js';
@@ -14,6 +15,7 @@ import { OutboxRelayProvider } from './outbox-relay.provider.js';
     IngestService,
     IngestBatchesRepository,
     AuditIngestRepository,
+    AdmissionDecisionsRepository,
     JobQueue,
     OutboxRelayProvider,
   ],

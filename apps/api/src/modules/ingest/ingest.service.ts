@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { INGEST_PATHS, JOB_NAMES, JOB_PAYLOAD_VERSION, UNKNOWN_PROJECTIONS_ERROR_CODE } from '@ratchet/contracts';
 import type {
+  AdmissionDecision,
   AuditEventBatch,
   FieldIssue,
   Heartbeat,
@@ -29,6 +30,7 @@ import { z } from 'zod';
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { ApiMetrics } from '../metrics/metrics.registry.js';
+import { AdmissionDecisionsRepository } from './admission-decisions.repository.js';
 import { AuditIngestRepository } from './audit-ingest.repository.js';
 import { readAuditViolations } from './audit-violations.util.js';
 import { IngestBatchesRepository } from './ingest-batches.repository.js';
@@ -108,6 +110,15 @@ function inventoryJobs(scope: IngestScope, newProjections: number, marks: readon
   return jobs;
 }
 
+// Admission decisions follow the audit events' time bounds, on both ends of what they aggregate.
+function decisionTimeIssues(decisions: readonly AdmissionDecision[], now: number): FieldIssue[] {
+  return decisions.flatMap((decision, index) => {
+    if (Date.parse(decision.lastSeen) > now + AUDIT_FUTURE_MS) return [{ path: `body.admissionDecisions[${index}].lastSeen`, message: 'is more than a day in the future' }];
+    if (Date.parse(decision.firstSeen) < now - AUDIT_PAST_MS) return [{ path: `body.admissionDecisions[${index}].firstSeen`, message: 'is more than a year old' }];
+    return [];
+  });
+}
+
 /** The minor of an apiserver gitVersion (`v1.30.4-eks-a737599` -> 30); null when absent or not a 1.x release. */
 function kubernetesMinor(gitVersion: string | null): number | null {
   const match = gitVersion === null ? null : /^v?1\.(0|[1-9][0-9]*)(?:[.+-]|$)/.exec(gitVersion.trim());
@@ -125,6 +136,7 @@ export class IngestService {
   constructor(
     private readonly batches: IngestBatchesRepository,
     private readonly audit: AuditIngestRepository,
+    private readonly decisions: AdmissionDecisionsRepository,
     private readonly queue: JobQueue,
     private readonly relay: OutboxRelayProvider,
     private readonly metrics: ApiMetrics,
@@ -185,27 +197,29 @@ export class IngestService {
     const scope = this.scopeOf(ctx);
     const { header, json } = this.header('audit', idempotencyKey, batch, batch.events.length);
     const { readings, issues } = readAuditViolations(batch.events);
-    this.check([...unstorableText(batch, 'body', json), ...auditTimeIssues(batch.events, Date.now()), ...issues]);
+    const decisions = batch.admissionDecisions ?? [];
+    this.check([
+      ...unstorableText(batch, 'body', json),
+      ...auditTimeIssues(batch.events, Date.now()),
+      ...decisionTimeIssues(decisions, Date.now()),
+      ...issues,
+    ]);
     const unparsed = readings.filter((reading) => reading.unparsed).length;
     const reply = await this.record(scope, header, async (tx, batchId) => {
-      const stored = await this.audit.insert(tx, scope, batch.events, readings);
+      const stored = batch.events.length > 0 ? await this.audit.insert(tx, scope, batch.events, readings) : { inserted: 0, upgraded: 0, namespaceNames: [] };
+      const added = await this.decisions.add(tx, scope, decisions);
+      const payload = { version: JOB_PAYLOAD_VERSION, orgId: scope.orgId, clusterId: scope.clusterId } as const;
       return {
+        ...(batch.admissionDecisions === undefined ? {} : { admissionDecisions: added.added }),
         accepted: counts({ auditEvents: stored.inserted }),
         duplicates: counts({ auditEvents: batch.events.length - stored.inserted }),
         deleted: counts({}),
         unparsedAuditEvents: unparsed,
-        jobs:
-          stored.inserted + stored.upgraded > 0
-            ? [
-                prepareJob(JOB_NAMES.ingestAuditEvents, {
-                  version: JOB_PAYLOAD_VERSION,
-                  orgId: scope.orgId,
-                  clusterId: scope.clusterId,
-                  batchId,
-                  namespaces: stored.namespaceNames,
-                }),
-              ]
-            : [],
+        jobs: [
+          ...(stored.inserted + stored.upgraded > 0 ? [prepareJob(JOB_NAMES.ingestAuditEvents, { ...payload, batchId, namespaces: stored.namespaceNames })] : []),
+          // Decisions mark their namespaces (inventory_marks): one readiness run per cluster, however many batches.
+          ...(added.markedNamespaces > 0 ? [prepareJob(JOB_NAMES.recomputeReadiness, payload)] : []),
+        ],
       };
     });
     if (unparsed > 0 && !reply.replayed) {

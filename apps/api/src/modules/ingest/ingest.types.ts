@@ -27,6 +27,8 @@ export interface BatchWrite {
   deleted: IngestCounts;
   /** Audit batches only: events whose annotation could not be parsed (IngestAccepted.unparsedAuditEvents). */
   unparsedAuditEvents?: number;
+  /** Audit batches carrying admission decisions only: entries added (IngestAccepted.admissionDecisions). */
+  admissionDecisions?: number;
   /** Jobs to write to the outbox with the batch and enqueue once it commits (prepareJob parsed them). */
   jobs: PreparedJob[];
 }

@@ -20,6 +20,8 @@ export interface ReadinessRow {
   auditSource: string | null;
   exempt: boolean;
   windowDays: number | null;
+  /** When the newest audit violation that blocks this level leaves the window; null when none blocks. */
+  auditBlockedUntil: Date | null;
 }
 
 /** A namespace with its cluster's name, labels, readiness per level and counts. */
@@ -74,6 +76,7 @@ interface NamespaceRecord extends StoredPsaLabels {
   baseline_audit_source: string | null;
   baseline_exempt: boolean | null;
   baseline_window_days: number | null;
+  baseline_audit_blocked_until: Date | null;
   restricted_state: ReadinessStatus;
   restricted_version: string | null;
   restricted_blocking: number | null;
@@ -83,6 +86,7 @@ interface NamespaceRecord extends StoredPsaLabels {
   restricted_audit_source: string | null;
   restricted_exempt: boolean | null;
   restricted_window_days: number | null;
+  restricted_audit_blocked_until: Date | null;
   workloads: number;
   pods: number;
   open_findings: number;
@@ -113,28 +117,34 @@ function readinessJoin(level: 'baseline' | 'restricted', alias: string): Prisma.
     ON ${r}.org_id = n.org_id AND ${r}.namespace_id = n.id AND ${r}.level = ${level}::pss_level AND ${r}.version = v.version`;
 }
 
-function readinessState(alias: string): Prisma.Sql {
+// A row blocked only by audit-mode violations (no blocking workload) whose newest violation has left the window by
+// `now` reads as ready: the worker recomputes such rows on its `readiness-expiry` schedule, but an answer read
+// between its ticks must not say blocked because of an expired violation (docs/readiness.md).
+function readinessState(alias: string, now: Date): Prisma.Sql {
   const r = Prisma.raw(alias);
-  return Prisma.sql`CASE WHEN ${r}.id IS NULL THEN 'unknown' WHEN ${r}.at_risk THEN 'at-risk' ELSE ${r}.status::text END`;
+  return Prisma.sql`CASE WHEN ${r}.id IS NULL THEN 'unknown'
+    WHEN ${r}.status = 'blocked' AND ${r}.blocking_workload_count = 0 AND ${r}.audit_blocked_until <= ${now}::timestamptz THEN 'ready'
+    WHEN ${r}.at_risk THEN 'at-risk' ELSE ${r}.status::text END`;
 }
 
-function readinessColumns(level: 'baseline' | 'restricted', alias: string): Prisma.Sql {
+function readinessColumns(level: 'baseline' | 'restricted', alias: string, now: Date): Prisma.Sql {
   const r = Prisma.raw(alias);
   const c = (column: string) => Prisma.raw(`${level}_${column}`);
-  return Prisma.sql`${readinessState(alias)} AS ${c('state')}, ${r}.version AS ${c('version')},
+  return Prisma.sql`${readinessState(alias, now)} AS ${c('state')}, ${r}.version AS ${c('version')},
       ${r}.blocking_workload_count AS ${c('blocking')}, ${r}.computed_at AS ${c('computed_at')}, ${r}.provisional AS ${c('provisional')},
       ${r}.observed_since AS ${c('observed_since')}, ${r}.audit_source::text AS ${c('audit_source')}, ${r}.exempt AS ${c('exempt')},
-      ${r}.window_days AS ${c('window_days')}`;
+      ${r}.window_days AS ${c('window_days')},
+      CASE WHEN ${r}.audit_blocked_until > ${now}::timestamptz THEN ${r}.audit_blocked_until END AS ${c('audit_blocked_until')}`;
 }
 
-function derivedTable(orgId: string, where: Prisma.Sql): Prisma.Sql {
+function derivedTable(orgId: string, where: Prisma.Sql, now: Date): Prisma.Sql {
   return Prisma.sql`(
     SELECT n.id, n.cluster_id, c.name AS cluster_name, n.name, n.uid::text AS uid,
       n.enforce_level AS "enforceLevel", n.enforce_version AS "enforceVersion", n.audit_level AS "auditLevel",
       n.audit_version AS "auditVersion", n.warn_level AS "warnLevel", n.warn_version AS "warnVersion",
       v.version AS readiness_version,
-      ${readinessColumns('baseline', 'rb')},
-      ${readinessColumns('restricted', 'rr')},
+      ${readinessColumns('baseline', 'rb', now)},
+      ${readinessColumns('restricted', 'rr', now)},
       (SELECT count(*) FROM workloads w
         WHERE w.org_id = n.org_id AND w.namespace_id = n.id AND w.deleted_at IS NULL AND ${topLevelWorkload('w')})::int AS workloads,
       (SELECT count(*) FROM pods p WHERE p.org_id = n.org_id AND p.namespace_id = n.id)::int AS pods,
@@ -179,6 +189,7 @@ function toRow(record: NamespaceRecord): NamespaceRow {
       auditSource: record.baseline_audit_source,
       exempt: record.baseline_exempt ?? false,
       windowDays: record.baseline_window_days,
+      auditBlockedUntil: record.baseline_audit_blocked_until,
     },
     restricted: {
       state: record.restricted_state,
@@ -190,6 +201,7 @@ function toRow(record: NamespaceRecord): NamespaceRow {
       auditSource: record.restricted_audit_source,
       exempt: record.restricted_exempt ?? false,
       windowDays: record.restricted_window_days,
+      auditBlockedUntil: record.restricted_audit_blocked_until,
     },
     workloads: record.workloads,
     pods: record.pods,
@@ -206,7 +218,8 @@ export class NamespacesRepository {
   constructor(private readonly database: Database) {}
 
   /** Up to `limit` live namespaces after the cursor position. */
-  async page(orgId: string, request: NamespacePageRequest): Promise<NamespaceRow[]> {
+  /** `now`: the time readiness is read at (an audit block that has expired by then reads as ready). */
+  async page(orgId: string, request: NamespacePageRequest, now: Date): Promise<NamespaceRow[]> {
     const { filter } = request;
     const inner = [Prisma.sql`n.deleted_at IS NULL`];
     if (filter.clusterId !== undefined) inner.push(Prisma.sql`n.cluster_id = ${filter.clusterId}::uuid`);
@@ -219,7 +232,7 @@ export class NamespacesRepository {
     const columns = SORT_COLUMNS[request.sort];
     if (request.after) outer.push(keysetAfter(columns, [...request.after.keys, request.after.id], request.order));
     const records = await withTenant(this.database.client, orgId, (tx) =>
-      tx.$queryRaw<NamespaceRecord[]>`SELECT * FROM ${derivedTable(orgId, Prisma.join(inner, ' AND '))}
+      tx.$queryRaw<NamespaceRecord[]>`SELECT * FROM ${derivedTable(orgId, Prisma.join(inner, ' AND '), now)}
         WHERE ${Prisma.join(outer, ' AND ')}
         ${keysetOrderBy(columns, request.order)}
         LIMIT ${request.limit}`,
@@ -228,9 +241,9 @@ export class NamespacesRepository {
   }
 
   /** A namespace by id, deleted or not. */
-  async find(orgId: string, namespaceId: string): Promise<NamespaceRow | null> {
+  async find(orgId: string, namespaceId: string, now: Date): Promise<NamespaceRow | null> {
     const [record] = await withTenant(this.database.client, orgId, (tx) =>
-      tx.$queryRaw<NamespaceRecord[]>`SELECT * FROM ${derivedTable(orgId, Prisma.sql`n.id = ${namespaceId}::uuid`)}`,
+      tx.$queryRaw<NamespaceRecord[]>`SELECT * FROM ${derivedTable(orgId, Prisma.sql`n.id = ${namespaceId}::uuid`, now)}`,
     );
     return record ? toRow(record) : null;
   }

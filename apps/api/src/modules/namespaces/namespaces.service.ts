@@ -54,6 +54,7 @@ function readinessOf(readiness: ReadinessRow, labelVersion: string, now: Date): 
     observedSince: readiness.observedSince?.toISOString() ?? null,
     auditSource: StoredAuditSource.parse(readiness.auditSource),
     exempt: readiness.exempt,
+    auditBlockedUntil: readiness.state === 'blocked' || readiness.state === 'at-risk' ? (readiness.auditBlockedUntil?.toISOString() ?? null) : null,
   };
 }
 
@@ -87,14 +88,15 @@ export class NamespacesService {
       // The contract only lets readiness through with a level.
       readiness: query.readiness !== undefined && query.level !== undefined ? { level: query.level, state: query.readiness } : undefined,
     };
-    const rows = await this.repository.page(ctx.orgId, { filter, sort: query.sort, order: query.order, after, limit: query.limit + 1 });
     const now = new Date();
+    const rows = await this.repository.page(ctx.orgId, { filter, sort: query.sort, order: query.order, after, limit: query.limit + 1 }, now);
     return keysetPage(rows, query.limit, sort, (row) => toSummary(row, now), (row) => positionOf(row, query.sort));
   }
 
   async get(ctx: TenantContext, namespaceId: string): Promise<NamespaceSummary> {
-    const row = await this.repository.find(ctx.orgId, namespaceId);
+    const now = new Date();
+    const row = await this.repository.find(ctx.orgId, namespaceId, now);
     if (!row) throw notFound('namespace');
-    return toSummary(row);
+    return toSummary(row, now);
   }
 }
