@@ -86,6 +86,8 @@ export async function setReadiness(
     enforceSource: atRisk ? 'label' : 'default',
     exempt: false,
     psaContradictions: [],
+    auditBlockedUntil: null,
+    recomputeDueAt: null,
   }));
   await withTenant(prisma, scope.orgId, (tx) => upsertNamespaceReadiness(tx, scope, rows, now));
 }
