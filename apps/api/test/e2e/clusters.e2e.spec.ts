@@ -527,7 +527,7 @@ describe('clusters', () => {
       const tenant = await createTenant(sut.database.url);
       const { created, tokenId } = await clusterWithToken(tenant);
       const byClusterId = endpoints('prod', tokenId).filter((endpoint) => endpoint.path.includes('/prod'));
-      expect(byClusterId).toHaveLength(7);
+      expect(byClusterId).toHaveLength(11);
       for (const endpoint of byClusterId) {
         const response = await call(endpoint, tenant.owner.headers);
         expect([endpoint.method, endpoint.path, response.status]).toEqual([endpoint.method, endpoint.path, 400]);
