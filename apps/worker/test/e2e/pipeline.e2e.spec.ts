@@ -298,5 +298,25 @@ describe('pipeline end to end (API and worker processes)', () => {
     ]);
     // Audit-only attachments are not counted as workloads a rollout rejects: the row expires with the violations.
     expect(listed.get('rollout')!.readiness.restricted).toMatchObject({ status: 'blocked', blockingWorkloads: 0 });
+    // The API answers the same attachments, so the dashboard shows which workload to fix.
+    const rolloutApi = listed.get('rollout')!.readiness;
+    const api = rolloutApi.restricted.auditBlocks!;
+    expect(api.workloads).toEqual([
+      {
+        source: 'audit',
+        workloadId: expect.any(String),
+        kind: 'Deployment',
+        name: 'api',
+        violations: 2,
+        checks: plainRestricted.split('+'),
+        unparsed: 0,
+        lastSeenAt: audits[5]!.time.toISOString(),
+        objects: ['ReplicaSet/api-5d9f8'],
+      },
+    ]);
+    expect(api.controllers.map((c) => `${c.kind}/${c.name}:${c.checks.join('+')} x${c.violations}`)).toEqual([ghost]);
+    expect(rolloutApi.baseline.auditBlocks).toEqual({ workloads: [], controllers: api.controllers });
+    expect(listed.get('controller')!.readiness.baseline.auditBlocks).toBeUndefined();
+    expect(listed.get('edge')!.readiness.baseline.auditBlocks!.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(['DaemonSet/node-agent']);
   }, 60_000);
 });
