@@ -130,6 +130,38 @@ export const ReadinessStatus = z
 export type ReadinessStatus = z.infer<typeof ReadinessStatus>;
 
 /** Readiness of a namespace at one level, at the version the namespace enforces (else `latest`). */
+const AuditBlockFigures = {
+  violations: Count.meta({ description: 'Audit-mode violations of the level (or a lower one) within the readiness window; dry runs and exempt users left out.' }),
+  checks: z.array(z.string().max(1024)).meta({ description: "Check ids parsed from the `audit-violations` annotations (PSA's reason where the id is unknown), sorted." }),
+  unparsed: Count.meta({ description: 'Of `violations`, how many annotations could not be parsed (they block without naming checks).' }),
+  lastSeenAt: Timestamp.meta({ description: 'The newest of these violations.' }),
+};
+
+/**
+ * Audit-mode violations reported on controllers (objectRef a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job,
+ * CronJob or ReplicationController) that block a level, as the worker attached them.
+ */
+export const ReadinessAuditBlocks = z
+  .strictObject({
+    workloads: z
+      .array(
+        z.strictObject({
+          source: z.literal('audit').meta({ description: 'These checks come from audit annotations, not from the inventory.' }),
+          workloadId: Id,
+          kind: z.string().max(64),
+          name: z.string().max(253),
+          ...AuditBlockFigures,
+          objects: z.array(z.string().max(320)).meta({ description: 'The controllers the events named, `Kind/name` (a ReplicaSet of a Deployment, a Job of a CronJob, or the workload itself).' }),
+        }),
+      )
+      .meta({ description: 'Live top-level workloads the violations attach to, through the stored owner chain.' }),
+    controllers: z
+      .array(z.strictObject({ kind: z.string().max(64), name: z.string().max(253), ...AuditBlockFigures }))
+      .meta({ description: 'Controllers the violations name that are not live in the inventory (never seen, or deleted): namespace-level blocks.' }),
+  })
+  .meta({ description: 'Which workloads (or unknown controllers) audit-mode violations reported on controllers block this level for.' });
+export type ReadinessAuditBlocks = z.infer<typeof ReadinessAuditBlocks>;
+
 export const LevelReadiness = z.strictObject({
   status: ReadinessStatus,
   version: PsaVersion,
@@ -148,6 +180,10 @@ export const LevelReadiness = z.strictObject({
       description:
         'While `blocked` or `at-risk` because of audit-mode violations: when the newest of them leaves the readiness window (its time plus the window). Past it, with no blocking workload, the status reads `ready` without waiting for the worker. Null when no audit violation blocks.',
     }),
+  auditBlocks: ReadinessAuditBlocks.optional().meta({
+    description:
+      'Present while audit-mode violations reported on controllers block the level (until `auditBlockedUntil`): the workloads they attach to and the controllers not in the inventory. `blockingWorkloads` counts only workloads whose template or pods fail.',
+  }),
 });
 export type LevelReadiness = z.infer<typeof LevelReadiness>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { Id, NamespaceName } from './common.contract.js';
+import { EnforceableLevel, Id, NamespaceName } from './common.contract.js';
+import { ReadyEstimate } from './trends.contract.js';
 
 /** The Pod Security labels of a namespace, as `pod-security.kubernetes.io/<mode>` and `<mode>-version` name them. */
 export const PsaLabelSet = z.record(z.string(), z.string());
@@ -28,6 +29,22 @@ export const RolloutStage = z.enum([
 });
 export type RolloutStage = z.infer<typeof RolloutStage>;
 
+/**
+ * The level the staged rollout enforces next (observe-baseline: baseline; enforce-baseline, fix-restricted and
+ * enforce-restricted: restricted; at-risk: the enforced level its workloads fail) and when the namespace may be
+ * ready for it, from its daily trend of violating workloads (estimateReadyDate, as the namespace trends answer).
+ */
+export const RecommendationReadyEstimate = z
+  .strictObject({
+    level: EnforceableLevel.meta({ description: 'The level the estimate is for: the one the staged rollout enforces next.' }),
+    estimate: ReadyEstimate.meta({
+      description:
+        "From the namespace's daily rollups of the last 14 days: `ready` (no violating workload in the newest), `on-track` with `estimatedReadyAt` (the next UTC midnight after the fitted line reaches zero), `no-progress` (fewer than 0.05 workloads fixed per day, or more than three years away: no date is invented) or `insufficient-data` (fewer than 3 daily buckets).",
+    }),
+  })
+  .meta({ description: 'When the namespace may be ready for the level it enforces next, by the trend of its violating workloads.' });
+export type RecommendationReadyEstimate = z.infer<typeof RecommendationReadyEstimate>;
+
 /** `GET /api/v1/namespaces/:namespaceId/recommendation`: the next safe label set. */
 export const NamespaceRecommendation = z.strictObject({
   namespaceId: Id,
@@ -39,5 +56,9 @@ export const NamespaceRecommendation = z.strictObject({
   yaml: z.string().meta({ description: "The namespace manifest's `metadata.labels` fragment." }),
   kubectlCommand: z.string().meta({ description: '`kubectl label ns <name> k=v ... --overwrite`; empty when nothing changes.' }),
   reasoning: z.array(z.string()).min(1).meta({ description: 'Why, in words, one sentence per line.' }),
+  readyEstimate: RecommendationReadyEstimate.nullable().meta({
+    description:
+      'The estimated ready date for the level the staged rollout enforces next; null when there is none (stage `done`: restricted is enforced; `unknown`: readiness not computed).',
+  }),
 });
 export type NamespaceRecommendation = z.infer<typeof NamespaceRecommendation>;

@@ -214,6 +214,7 @@ describe('findings and readiness repositories', () => {
       atRisk: false,
       blockingWorkloads: [{ workloadId: randomUUID(), kind: 'Deployment', name: 'web', checks: ['runAsNonRoot'] }],
       auditViolationCount: 2,
+      auditControllerBlocks: [],
       windowDays: 7,
       provisional: false,
       observedSince: new Date('2026-11-20T10:00:00Z'),

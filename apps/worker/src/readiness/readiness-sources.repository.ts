@@ -319,3 +319,85 @@ export async function oldestAuditEvents(
     GROUP BY 1`;
   return new Map(rows.map((r) => [r.namespace_name, r.oldest_at]));
 }
+
+/**
+ * The controller kinds whose objects carry a pod template PSA evaluates, by the audit event's `objectRef.resource`,
+ * with the API groups they are served from ('' is the core group; an event without a group is taken as matching).
+ * Upstream: `pod-security-admission/admission/admission.go` (PodSpecExtractor: the pod-template-bearing resources).
+ */
+export const CONTROLLER_RESOURCES: Readonly<Record<string, { kind: string; groups: readonly string[] }>> = {
+  deployments: { kind: 'Deployment', groups: ['apps', 'extensions'] },
+  replicasets: { kind: 'ReplicaSet', groups: ['apps', 'extensions'] },
+  statefulsets: { kind: 'StatefulSet', groups: ['apps'] },
+  daemonsets: { kind: 'DaemonSet', groups: ['apps', 'extensions'] },
+  jobs: { kind: 'Job', groups: ['batch'] },
+  cronjobs: { kind: 'CronJob', groups: ['batch'] },
+  replicationcontrollers: { kind: 'ReplicationController', groups: [''] },
+};
+
+/** Audit-mode violations reported on one controller, grouped by the level violated and the checks parsed. */
+export interface ControllerAuditViolations {
+  namespaceName: string;
+  kind: string;
+  name: string;
+  /** The level violated; null when unparsed without a readable level (blocks every level). */
+  level: PssLevel | null;
+  unparsed: boolean;
+  /** Check ids parsed from the annotation (PSA's reason where the id is unknown); [] when unparsed. */
+  checks: string[];
+  count: number;
+  newestAt: Date;
+}
+
+/**
+ * The audit-mode violations within `since <= time <= until` reported on controllers (objectRef a Deployment,
+ * ReplicaSet, StatefulSet, DaemonSet, Job, CronJob or ReplicationController, no subresource) in these namespaces,
+ * with the same exclusions as {@link countAuditViolations} (dry runs, exempt users), so every one of them is also
+ * counted there.
+ */
+export async function controllerAuditViolations(
+  tx: Transaction,
+  scope: ClusterScope,
+  namespaceNames: readonly string[],
+  since: Date,
+  until: Date,
+  exemptUsernames: readonly string[] = [],
+): Promise<ControllerAuditViolations[]> {
+  if (namespaceNames.length === 0) return [];
+  const rows = await tx.$queryRaw<
+    { namespace_name: string; resource: string; api_group: string | null; name: string; level: PssLevel | null; unparsed: boolean; checks: { id?: string; reason: string }[]; count: number; newest_at: Date }[]
+  >`
+    SELECT namespace_name, object_resource AS resource, object_api_group AS api_group, object_name AS name, level::text AS level, unparsed,
+           checks, count(*)::integer AS count, max(time) AS newest_at
+    FROM audit_events
+    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+      AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz AND NOT dry_run
+      AND NOT (coalesce(impersonated_username, username) = ANY(${[...exemptUsernames]}::text[]))
+      AND object_resource = ANY(${Object.keys(CONTROLLER_RESOURCES)}::text[]) AND object_name IS NOT NULL AND coalesce(object_subresource, '') = ''
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ORDER BY 1, 2, 4`;
+  return rows.flatMap((r) => {
+    const controller = CONTROLLER_RESOURCES[r.resource]!;
+    // Another group's resource of the same name (a CRD called `jobs`) is not one PSA evaluates.
+    if (r.api_group !== null && !controller.groups.includes(r.api_group)) return [];
+    const checks = r.unparsed ? [] : [...new Set((Array.isArray(r.checks) ? r.checks : []).map((c) => c.id ?? c.reason))].sort();
+    return [{ namespaceName: r.namespace_name, kind: controller.kind, name: r.name, level: r.level, unparsed: r.unparsed, checks, count: r.count, newestAt: r.newest_at }];
+  });
+}
+
+/** The live workloads (any level of the owner chain) of these namespaces with these kinds and names, with their top-level uid. */
+export async function readControllersByName(
+  tx: Transaction,
+  scope: ClusterScope,
+  namespaceIds: readonly string[],
+  controllers: readonly { kind: string; name: string }[],
+): Promise<{ namespaceId: string; kind: string; name: string; topLevelUid: string }[]> {
+  if (namespaceIds.length === 0 || controllers.length === 0) return [];
+  const rows = await tx.$queryRaw<{ namespace_id: string; kind: string; name: string; top_level_uid: string }[]>`
+    SELECT w.namespace_id, w.kind::text AS kind, w.name, w.top_level_uid FROM workloads w
+    JOIN unnest(${controllers.map((c) => c.kind)}::text[], ${controllers.map((c) => c.name)}::text[]) AS k(kind, name)
+      ON w.kind::text = k.kind AND w.name = k.name
+    WHERE w.org_id = ${scope.orgId}::uuid AND w.cluster_id = ${scope.clusterId}::uuid AND w.namespace_id = ANY(${[...namespaceIds]}::uuid[])
+      AND w.deleted_at IS NULL`;
+  return rows.map((r) => ({ namespaceId: r.namespace_id, kind: r.kind, name: r.name, topLevelUid: r.top_level_uid }));
+}

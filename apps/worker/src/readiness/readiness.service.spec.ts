@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { isProvisional, psaContradictions, type NamespaceAdmissionRecord } from './readiness.service.js';
+import type { ControllerAuditViolations, NamespaceWorkload } from './readiness-sources.repository.js';
+import { attachControllerAudits, isProvisional, psaContradictions, type NamespaceAdmissionRecord } from './readiness.service.js';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -89,5 +90,60 @@ describe('psaContradictions', () => {
     ]);
     // A configuration that exempts what PSA exempted: consistent (a listed runtime class cannot be checked further).
     expect(psaContradictions('shop', baseline, { usernames: ['ci-bot', 'system:admin'], runtimeClasses: ['kata'], namespaces: ['shop'] }, seen({ exempted }))).toEqual([]);
+  });
+});
+
+describe('attachControllerAudits', () => {
+  const cronJob: NamespaceWorkload = { id: 'w-cron', uid: 'u-cron', namespaceId: 'ns', kind: 'CronJob', name: 'report', projectionId: 'p1' };
+  const deployment: NamespaceWorkload = { id: 'w-web', uid: 'u-web', namespaceId: 'ns', kind: 'Deployment', name: 'web', projectionId: 'p2' };
+  const event = (kind: string, name: string, checks: string[], count: number, days: number, unparsed = false): ControllerAuditViolations => ({
+    namespaceName: 'ns',
+    kind,
+    name,
+    level: unparsed ? null : 'baseline',
+    unparsed,
+    checks,
+    count,
+    newestAt: ago(days),
+  });
+
+  it('attaches a Job to its CronJob and a ReplicaSet to its Deployment, and names controllers not in the inventory', () => {
+    const topLevelOf = new Map([
+      ['Job/report-2911', 'u-cron'],
+      ['ReplicaSet/web-5d9f8', 'u-web'],
+      ['Deployment/web', 'u-web'],
+      // Live, but its top-level workload is not (deleted): nothing to attach to.
+      ['ReplicaSet/orphan-1', 'u-gone'],
+    ]);
+    const { attached, unattached } = attachControllerAudits(
+      [
+        event('Job', 'report-2911', ['privileged'], 2, 1),
+        event('ReplicaSet', 'web-5d9f8', ['hostNamespaces'], 1, 3),
+        event('Deployment', 'web', ['hostPorts', 'hostNamespaces'], 1, 2),
+        event('Deployment', 'web', [], 4, 1, true),
+        event('StatefulSet', 'ghost', ['privileged'], 1, 5),
+        event('ReplicaSet', 'orphan-1', ['sysctls'], 3, 6),
+      ],
+      topLevelOf,
+      new Map([
+        ['u-cron', cronJob],
+        ['u-web', deployment],
+      ]),
+    );
+    expect(Object.fromEntries(attached)).toEqual({
+      'w-cron': { source: 'audit', violations: 2, checks: ['privileged'], unparsed: 0, lastSeenAt: ago(1).toISOString(), objects: ['Job/report-2911'] },
+      'w-web': {
+        source: 'audit',
+        violations: 6,
+        checks: ['hostNamespaces', 'hostPorts'],
+        unparsed: 4,
+        lastSeenAt: ago(1).toISOString(),
+        objects: ['Deployment/web', 'ReplicaSet/web-5d9f8'],
+      },
+    });
+    expect(unattached).toEqual([
+      { kind: 'ReplicaSet', name: 'orphan-1', violations: 3, checks: ['sysctls'], unparsed: 0, lastSeenAt: ago(6).toISOString() },
+      { kind: 'StatefulSet', name: 'ghost', violations: 1, checks: ['privileged'], unparsed: 0, lastSeenAt: ago(5).toISOString() },
+    ]);
   });
 });

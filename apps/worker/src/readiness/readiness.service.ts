@@ -1,6 +1,8 @@
 import {
   upsertNamespaceReadiness,
+  type AuditControllerBlock,
   type BlockingWorkload,
+  type BlockingWorkloadAudit,
   type ClusterScope,
   type NamespaceReadinessInput,
   type PsaContradictionRecord,
@@ -18,15 +20,19 @@ import {
   auditEventsByUsers,
   evaluatedDecisions,
   exemptDecisions,
+  controllerAuditViolations,
   countAuditViolations,
   deleteOtherReadinessVersions,
   latestEnforcePolicies,
   oldestAuditEvents,
   projectionsWithRuntimeClasses,
   readNamespacePods,
+  readControllersByName,
   readNamespaceWorkloads,
   readReadinessCluster,
   readReadinessNamespaces,
+  type ControllerAuditViolations,
+  type NamespaceWorkload,
 } from './readiness-sources.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -107,6 +113,56 @@ export function psaContradictions(namespace: string, policy: EnforcePolicy, exem
   return found;
 }
 
+/** Audit-mode violations on controllers that block one level, summed per controller or workload. */
+function summarizeAudits(events: readonly ControllerAuditViolations[]): Omit<BlockingWorkloadAudit, 'source' | 'objects'> {
+  const checks = new Set<string>();
+  let violations = 0;
+  let unparsed = 0;
+  let newest = 0;
+  for (const e of events) {
+    e.checks.forEach((c) => checks.add(c));
+    violations += e.count;
+    if (e.unparsed) unparsed += e.count;
+    newest = Math.max(newest, e.newestAt.getTime());
+  }
+  return { violations, checks: [...checks].sort(), unparsed, lastSeenAt: new Date(newest).toISOString() };
+}
+
+/**
+ * Splits the audit-mode violations reported on controllers in one namespace between the live top-level workloads
+ * they belong to (the controller itself, or the top of its owner chain: a ReplicaSet's violation belongs to its
+ * Deployment, a Job's to its CronJob) and the controllers not live in the inventory, which stay namespace-level.
+ * `topLevelOf` maps `Kind/name` of a live controller to its top-level uid.
+ */
+export function attachControllerAudits(
+  events: readonly ControllerAuditViolations[],
+  topLevelOf: ReadonlyMap<string, string>,
+  workloadsByUid: ReadonlyMap<string, NamespaceWorkload>,
+): { attached: Map<string, BlockingWorkloadAudit>; unattached: AuditControllerBlock[] } {
+  const byWorkload = new Map<string, { events: ControllerAuditViolations[]; objects: Set<string> }>();
+  const byController = new Map<string, ControllerAuditViolations[]>();
+  for (const e of events) {
+    const object = `${e.kind}/${e.name}`;
+    const uid = topLevelOf.get(object);
+    const workload = uid === undefined ? undefined : workloadsByUid.get(uid);
+    if (workload) {
+      const group = byWorkload.get(workload.id) ?? { events: [], objects: new Set<string>() };
+      group.events.push(e);
+      group.objects.add(object);
+      byWorkload.set(workload.id, group);
+    } else {
+      byController.set(object, [...(byController.get(object) ?? []), e]);
+    }
+  }
+  const attached = new Map(
+    [...byWorkload].map(([id, g]) => [id, { source: 'audit' as const, ...summarizeAudits(g.events), objects: [...g.objects].sort() }]),
+  );
+  const unattached = [...byController.values()]
+    .map((group) => ({ kind: group[0]!.kind, name: group[0]!.name, ...summarizeAudits(group) }))
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  return { attached, unattached };
+}
+
 /** When an audit event recorded at `time` leaves a readiness window of `windowMs` (it counts while `time >= now - window`). */
 function leavesWindow(time: Date | undefined, windowMs: number): Date | null {
   return time === undefined ? null : new Date(time.getTime() + windowMs + 1);
@@ -130,7 +186,9 @@ export function isProvisional(observedSince: Date, auditSource: AuditSource | nu
  * - `blocked` when a live top-level workload's template or a pod behind it fails level@version, or an audit-mode
  *   violation of that level within the organization's readiness window (ending at `now`) was recorded (dry runs
  *   never block; unparsed ones do; those of users the cluster's PSA configuration exempts do not); pods and
- *   templates whose runtimeClassName the configuration exempts never block;
+ *   templates whose runtimeClassName the configuration exempts never block. A violation reported on a controller
+ *   attaches to its live top-level workload in `blockingWorkloads` (`audit`, with the checks parsed from the
+ *   annotation); one naming a controller not live in the inventory is listed in `auditControllerBlocks`;
  * - `atRisk` when PSA already enforces the level there: by its label, by the cluster's PSA defaults for an
  *   unlabeled namespace, or by PSA's fail-closed fallback (restricted) for an invalid label; never in an exempt
  *   namespace (`exempt`: PSA evaluates nothing there, so `ready` says nothing about compliance);
@@ -151,6 +209,20 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
   const windowDays = cluster.readinessWindowDays;
   const since = new Date(now.getTime() - windowDays * DAY_MS);
   const audits = await countAuditViolations(tx, scope, names, since, now, exemptions.usernames);
+  const controllerAudits = groupBy(await controllerAuditViolations(tx, scope, names, since, now, exemptions.usernames), (e) => e.namespaceName);
+  const controllers = await readControllersByName(
+    tx,
+    scope,
+    ids,
+    [...controllerAudits.values()].flat().map((e) => ({ kind: e.kind, name: e.name })),
+  );
+  // Kind/name of a live controller -> its top-level uid, per namespace id.
+  const topLevelOf = new Map<string, Map<string, string>>();
+  for (const c of controllers) {
+    const forNamespace = topLevelOf.get(c.namespaceId) ?? new Map<string, string>();
+    forNamespace.set(`${c.kind}/${c.name}`, c.topLevelUid);
+    topLevelOf.set(c.namespaceId, forNamespace);
+  }
   const latestPolicies = new Map((await latestEnforcePolicies(tx, scope, names, since, now)).map((p) => [p.namespaceName, p]));
   const exemptNames = names.filter((name) => exemptions.namespaces.includes(name));
   const exemptNamespaceEvents = new Map((await auditEventsByNamespace(tx, scope, exemptNames, since, now)).map((e) => [e.namespaceName, e]));
@@ -226,14 +298,32 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
         recomputeDueAt: namespace.reported ? leavesWindow(oldestEvents.get(namespace.name), windowMs) : null,
       };
       if (concrete === null) {
-        rows.push({ ...base, status: 'unknown', atRisk: false, blockingWorkloads: [], auditViolationCount: 0, provisional: false, auditBlockedUntil: null });
+        rows.push({
+          ...base,
+          status: 'unknown',
+          atRisk: false,
+          blockingWorkloads: [],
+          auditViolationCount: 0,
+          auditControllerBlocks: [],
+          provisional: false,
+          auditBlockedUntil: null,
+        });
         continue;
       }
+      const namespaceWorkloads = workloadsOf.get(namespace.id) ?? [];
+      const { attached, unattached } = attachControllerAudits(
+        (controllerAudits.get(namespace.name) ?? []).filter((e) => auditBlocks(e.level, level)),
+        topLevelOf.get(namespace.id) ?? new Map(),
+        new Map(namespaceWorkloads.map((w) => [w.uid, w])),
+      );
       const blocking: BlockingWorkload[] = [];
-      for (const workload of workloadsOf.get(namespace.id) ?? []) {
+      for (const workload of namespaceWorkloads) {
         const checks = new Set(failing(workload.projectionId, level, concrete));
         for (const pod of podsOf.get(workload.uid) ?? []) failing(pod.projectionId, level, concrete).forEach((c) => checks.add(c));
-        if (checks.size > 0) blocking.push({ workloadId: workload.id, kind: workload.kind, name: workload.name, checks: [...checks].sort() });
+        const audit = attached.get(workload.id);
+        if (checks.size > 0 || audit) {
+          blocking.push({ workloadId: workload.id, kind: workload.kind, name: workload.name, checks: [...checks].sort(), ...(audit ? { audit } : {}) });
+        }
       }
       const blockingAudits = audits.filter((a) => a.namespaceName === namespace.name && auditBlocks(a.level, level));
       const auditViolationCount = blockingAudits.reduce((sum, a) => sum + a.count, 0);
@@ -245,6 +335,7 @@ export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, n
         atRisk: fails && policy.source !== 'exempt' && levelRank(policy.level) >= levelRank(level),
         blockingWorkloads: blocking,
         auditViolationCount,
+        auditControllerBlocks: unattached,
         provisional: !fails && isProvisional(namespace.firstSeenAt, cluster.auditSource, windowDays, now),
         auditBlockedUntil: leavesWindow(newestBlocking, windowMs),
       });

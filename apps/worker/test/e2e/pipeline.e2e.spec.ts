@@ -15,6 +15,7 @@ import {
   generatedNamespaces,
   namespace,
   resyncChunks,
+  withReplicaSets,
   workload,
   type AuditEventSpec,
   type ClusterModel,
@@ -51,6 +52,8 @@ const SPECIAL = [
   namespace('expired-audit', {}, [workload('expired-audit', 'Deployment', 'api', 'hardened', ['hardened'])]),
   namespace('unparsed', { enforce: 'baseline' }, [workload('unparsed', 'Deployment', 'api', 'hardened', ['hardened'])]),
   namespace('controller', {}, [workload('controller', 'Deployment', 'api', 'hardened', ['hardened'])]),
+  // A Deployment with the ReplicaSet its rollout made: a violation reported on the ReplicaSet belongs to the Deployment.
+  namespace('rollout', {}, [withReplicaSets(workload('rollout', 'Deployment', 'api', 'hardened', ['hardened']), ['api-5d9f8'])]),
   // Its only workload is deleted by a delta: findings resolve, the namespace becomes ready.
   namespace('going', { enforce: 'restricted' }, [workload('going', 'Deployment', 'legacy', 'privileged', ['privileged'])]),
 ];
@@ -88,17 +91,45 @@ async function readinessFromApi(): Promise<Map<string, NamespaceSummary>> {
   return new Map(items.map((ns) => [ns.name, ns]));
 }
 
-async function readinessFromTables(): Promise<Map<string, { blocking: string[]; audit: number; version: string }>> {
+interface StoredBlockingWorkload {
+  kind: string;
+  name: string;
+  checks: string[];
+  audit?: { source: string; violations: number; checks: string[] };
+}
+
+/** `Kind/name:checks`, with ` audit(checks)x<n>` for the audit part: the shape `expectedReadiness` writes. */
+function blockingKey(b: StoredBlockingWorkload): string {
+  const audit = b.audit ? ` ${b.audit.source}(${[...b.audit.checks].sort().join('+')})x${b.audit.violations}` : '';
+  return `${b.kind}/${b.name}:${[...b.checks].sort().join('+')}${audit}`;
+}
+
+async function readinessFromTables(): Promise<Map<string, { blocking: string[]; audit: number; version: string; controllers: string[] }>> {
   const pgClient = new pg.Client({ connectionString: database.url });
   await pgClient.connect();
   try {
-    const { rows } = await pgClient.query<{ name: string; level: string; version: string; blocking: { kind: string; name: string; checks: string[] }[]; audit: number }>(
-      `SELECT n.name, r.level, r.version, r.blocking_workloads AS blocking, r.audit_violation_count AS audit
+    const { rows } = await pgClient.query<{
+      name: string;
+      level: string;
+      version: string;
+      blocking: StoredBlockingWorkload[];
+      audit: number;
+      controllers: { kind: string; name: string; checks: string[]; violations: number }[];
+    }>(
+      `SELECT n.name, r.level, r.version, r.blocking_workloads AS blocking, r.audit_violation_count AS audit, r.audit_controller_blocks AS controllers
        FROM namespace_readiness r JOIN namespaces n ON n.org_id = r.org_id AND n.id = r.namespace_id WHERE r.org_id = $1`,
       [tenant.orgId],
     );
     return new Map(
-      rows.map((r) => [`${r.name}|${r.level}`, { version: r.version, audit: r.audit, blocking: r.blocking.map((b) => `${b.kind}/${b.name}:${[...b.checks].sort().join('+')}`).sort() }]),
+      rows.map((r) => [
+        `${r.name}|${r.level}`,
+        {
+          version: r.version,
+          audit: r.audit,
+          blocking: r.blocking.map(blockingKey).sort(),
+          controllers: r.controllers.map((c) => `${c.kind}/${c.name}:${[...c.checks].sort().join('+')} x${c.violations}`).sort(),
+        },
+      ]),
     );
   } finally {
     await pgClient.end();
@@ -118,10 +149,28 @@ async function expectReadiness(cluster: ClusterModel, expected: ExpectedReadines
   const actual = expected.map((e) => {
     const summary = listed.get(e.namespace)!.readiness[e.level];
     const row = stored.get(`${e.namespace}|${e.level}`);
-    return { namespace: e.namespace, level: e.level, version: summary.version, status: summary.status, count: summary.blockingWorkloads, blocking: row?.blocking, audit: row?.audit };
+    return {
+      namespace: e.namespace,
+      level: e.level,
+      version: summary.version,
+      status: summary.status,
+      count: summary.blockingWorkloads,
+      blocking: row?.blocking,
+      audit: row?.audit,
+      controllers: row?.controllers,
+    };
   });
   expect(actual).toEqual(
-    expected.map((e) => ({ namespace: e.namespace, level: e.level, version: e.version, status: e.status, count: e.blocking.length, blocking: e.blocking, audit: e.auditViolations })),
+    expected.map((e) => ({
+      namespace: e.namespace,
+      level: e.level,
+      version: e.version,
+      status: e.status,
+      count: e.rejected,
+      blocking: e.blocking,
+      audit: e.auditViolations,
+      controllers: e.auditControllers,
+    })),
   );
 }
 
@@ -191,6 +240,15 @@ describe('pipeline end to end (API and worker processes)', () => {
       { namespace: 'unparsed', resource: 'pods', name: 'odd', time: new Date(now.getTime() - DAY), violation: { raw: 'would violate PodSecurity: ???' } },
       // A violation PSA found in a Deployment's template (objectRef deployments/api): blocks restricted only.
       { namespace: 'controller', resource: 'deployments', name: 'api', time: new Date(now.getTime() - 3 * DAY), violation: { projection: 'plain', level: 'restricted' } },
+      // On a ReplicaSet the inventory has under a Deployment: attaches to the Deployment (restricted only).
+      { namespace: 'rollout', resource: 'replicasets', name: 'api-5d9f8', time: new Date(now.getTime() - DAY), violation: { projection: 'plain', level: 'restricted' } },
+      { namespace: 'rollout', resource: 'replicasets', name: 'api-5d9f8', time: new Date(now.getTime() - 2 * DAY), violation: { projection: 'plain', level: 'restricted' } },
+      // On a Deployment Ratchet never saw: a namespace-level block, named (both levels).
+      { namespace: 'rollout', resource: 'deployments', name: 'ghost', time: new Date(now.getTime() - DAY), violation: { projection: 'privileged', level: 'baseline' } },
+      // On a DaemonSet whose template already fails: both the inventory's checks and the audit part.
+      { namespace: 'edge', resource: 'daemonsets', name: 'node-agent', time: new Date(now.getTime() - DAY), violation: { projection: 'hostNetwork', level: 'baseline' } },
+      // A dry run on a controller is shown, never attached.
+      { namespace: 'audited', resource: 'deployments', name: 'api', time: new Date(now.getTime() - DAY), violation: { projection: 'privileged', level: 'baseline' }, dryRun: true },
     ];
     const going = CLUSTER.namespaces.find((ns) => ns.name === 'going')!;
     const after: ClusterModel = {
@@ -220,5 +278,45 @@ describe('pipeline end to end (API and worker processes)', () => {
     expect(listed.get('controller')!.readiness).toMatchObject({ baseline: { status: 'ready' }, restricted: { status: 'blocked' } });
     expect(listed.get('unparsed')!.readiness).toMatchObject({ baseline: { status: 'at-risk' }, restricted: { status: 'blocked' } });
     expect(listed.get('dry-run-only')!.readiness.baseline.status).toBe('ready');
+
+    // Controller-level violations, spelled out against libs/pss: the checks parsed from the annotation, marked audit.
+    const stored = await readinessFromTables();
+    const ids = (projection: keyof typeof PROJECTIONS, level: 'baseline' | 'restricted', version: string) =>
+      evaluatePod(PROJECTIONS[projection], level, version).checks.map((c) => c.id).sort().join('+');
+    const plainRestricted = ids('plain', 'restricted', 'latest');
+    const ghost = `Deployment/ghost:${ids('privileged', 'baseline', 'latest')} x1`;
+    expect(stored.get('controller|restricted')).toMatchObject({ blocking: [`Deployment/api: audit(${plainRestricted})x1`], controllers: [] });
+    expect(stored.get('controller|baseline')).toMatchObject({ blocking: [], audit: 0 });
+    expect(stored.get('rollout|restricted')).toMatchObject({
+      blocking: [`Deployment/api: audit(${plainRestricted})x2`],
+      controllers: [ghost],
+      audit: 3,
+    });
+    expect(stored.get('rollout|baseline')).toMatchObject({ blocking: [], controllers: [ghost], audit: 1 });
+    expect(stored.get('edge|baseline')!.blocking).toEqual([
+      `DaemonSet/node-agent:${ids('hostNetwork', 'baseline', 'v1.30')} audit(${ids('hostNetwork', 'baseline', 'latest')})x1`,
+    ]);
+    // Audit-only attachments are not counted as workloads a rollout rejects: the row expires with the violations.
+    expect(listed.get('rollout')!.readiness.restricted).toMatchObject({ status: 'blocked', blockingWorkloads: 0 });
+    // The API answers the same attachments, so the dashboard shows which workload to fix.
+    const rolloutApi = listed.get('rollout')!.readiness;
+    const api = rolloutApi.restricted.auditBlocks!;
+    expect(api.workloads).toEqual([
+      {
+        source: 'audit',
+        workloadId: expect.any(String),
+        kind: 'Deployment',
+        name: 'api',
+        violations: 2,
+        checks: plainRestricted.split('+'),
+        unparsed: 0,
+        lastSeenAt: audits[5]!.time.toISOString(),
+        objects: ['ReplicaSet/api-5d9f8'],
+      },
+    ]);
+    expect(api.controllers.map((c) => `${c.kind}/${c.name}:${c.checks.join('+')} x${c.violations}`)).toEqual([ghost]);
+    expect(rolloutApi.baseline.auditBlocks).toEqual({ workloads: [], controllers: api.controllers });
+    expect(listed.get('controller')!.readiness.baseline.auditBlocks).toBeUndefined();
+    expect(listed.get('edge')!.readiness.baseline.auditBlocks!.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(['DaemonSet/node-agent']);
   }, 60_000);
 });

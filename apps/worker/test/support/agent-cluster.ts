@@ -60,6 +60,8 @@ export interface WorkloadModel {
   name: string;
   template: ProjectionName;
   pods: PodModel[];
+  /** ReplicaSets it owns (a Deployment's), reported with it, same template; its pods still name it as top-level. */
+  replicaSets?: { uid: string; name: string }[];
 }
 
 export interface NamespaceModel {
@@ -78,6 +80,11 @@ export interface ClusterModel {
 export function workload(ns: string, kind: InventoryWorkload['kind'], name: string, template: ProjectionName, pods: ProjectionName[]): WorkloadModel {
   const uid = uidOf(`${ns}/${kind}/${name}`);
   return { uid, kind, name, template, pods: pods.map((projection, i) => ({ uid: uidOf(`${uid}/pod-${i}`), name: `${name}-${i}`, projection })) };
+}
+
+/** The workload with ReplicaSets of these names under it, as a Deployment's rollouts leave them. */
+export function withReplicaSets(w: WorkloadModel, names: string[]): WorkloadModel {
+  return { ...w, replicaSets: names.map((name) => ({ uid: uidOf(`${w.uid}/rs/${name}`), name })) };
 }
 
 export function namespace(name: string, labels: NamespacePsaLabels, workloads: WorkloadModel[]): NamespaceModel {
@@ -119,16 +126,28 @@ function inventoryOf(namespaces: readonly NamespaceModel[]) {
   return {
     namespaces: namespaces.map((ns) => ({ uid: ns.uid, name: ns.name, labels: ns.labels, createdAt: '2026-01-01T00:00:00.000Z' })),
     workloads: namespaces.flatMap((ns) =>
-      ns.workloads.map((w) => ({
-        uid: w.uid,
-        kind: w.kind,
-        namespace: ns.name,
-        name: w.name,
-        ownerChain: [],
-        replicas: w.kind === 'Deployment' || w.kind === 'StatefulSet' ? w.pods.length : null,
-        podCount: w.pods.length,
-        projectionHash: hashOf(w.template),
-      })),
+      ns.workloads.flatMap((w) => [
+        {
+          uid: w.uid,
+          kind: w.kind,
+          namespace: ns.name,
+          name: w.name,
+          ownerChain: [],
+          replicas: w.kind === 'Deployment' || w.kind === 'StatefulSet' ? w.pods.length : null,
+          podCount: w.pods.length,
+          projectionHash: hashOf(w.template),
+        },
+        ...(w.replicaSets ?? []).map((rs) => ({
+          uid: rs.uid,
+          kind: 'ReplicaSet' as const,
+          namespace: ns.name,
+          name: rs.name,
+          ownerChain: [{ kind: w.kind, name: w.name, uid: w.uid }],
+          replicas: 0,
+          podCount: 0,
+          projectionHash: hashOf(w.template),
+        })),
+      ]),
     ),
     pods: namespaces.flatMap((ns) =>
       ns.workloads.flatMap((w) =>
@@ -221,9 +240,32 @@ export interface ExpectedReadiness {
   /** The label readiness is keyed by: the enforce-version, else `latest`. */
   version: string;
   status: 'ready' | 'blocked' | 'at-risk';
-  /** `Kind/name:check+check` of each workload that would be rejected, sorted. */
+  /**
+   * `Kind/name:check+check` of each workload that would be rejected, sorted; with ` audit(check+check)x<n>` when
+   * audit-mode violations reported on it or a controller under it block the level (n violations).
+   */
   blocking: string[];
+  /** How many of `blocking` a rollout would reject (their template or pods fail): the namespace list's count. */
+  rejected: number;
   auditViolations: number;
+  /** `Kind/name:check+check x<n>` of controllers named by blocking audit violations that are not in the inventory. */
+  auditControllers: string[];
+}
+
+/** The controller kinds an audit event's objectRef.resource names (the resources PSA evaluates pod templates of). */
+export const CONTROLLER_KINDS: Record<string, InventoryWorkload['kind']> = {
+  deployments: 'Deployment',
+  replicasets: 'ReplicaSet',
+  statefulsets: 'StatefulSet',
+  daemonsets: 'DaemonSet',
+  jobs: 'Job',
+  cronjobs: 'CronJob',
+  replicationcontrollers: 'ReplicationController',
+};
+
+/** The checks the annotation of an audit event names (libs/pss at `level:latest`, as `auditEvent` writes it). */
+function annotatedChecks(spec: AuditEventSpec): string[] {
+  return 'raw' in spec.violation ? [] : failingChecks(spec.violation.projection, spec.violation.level, 'latest');
 }
 
 /**
@@ -236,18 +278,32 @@ export function expectedReadiness(cluster: ClusterModel, audits: readonly AuditE
     (['baseline', 'restricted'] as const).map((level) => {
       const pinned = ns.labels.enforceVersion !== undefined && VERSION_LABEL.test(ns.labels.enforceVersion);
       const concrete = pinned ? ns.labels.enforceVersion! : release(cluster);
-      const blocking = ns.workloads
-        .map((w) => ({ w, checks: workloadChecks(w, level, concrete) }))
-        .filter(({ checks }) => checks.length > 0)
-        .map(({ w, checks }) => `${w.kind}/${w.name}:${checks.join('+')}`)
-        .sort();
-      const auditViolations = audits.filter(
+      const blockingAudits = audits.filter(
         (a) =>
           a.namespace === ns.name &&
           !a.dryRun &&
           a.time >= windowStart &&
           ('raw' in a.violation || RANK[a.violation.level] <= RANK[level]),
-      ).length;
+      );
+      const auditViolations = blockingAudits.length;
+      // A controller's violation belongs to the top-level workload it is, or is under (a Deployment's ReplicaSet).
+      const onWorkload = new Map<WorkloadModel, AuditEventSpec[]>();
+      const unseen = new Map<string, AuditEventSpec[]>();
+      for (const a of blockingAudits) {
+        const kind = CONTROLLER_KINDS[a.resource];
+        if (kind === undefined) continue;
+        const owner = ns.workloads.find((w) => (w.kind === kind && w.name === a.name) || (kind === 'ReplicaSet' && w.replicaSets?.some((rs) => rs.name === a.name)));
+        if (owner) onWorkload.set(owner, [...(onWorkload.get(owner) ?? []), a]);
+        else unseen.set(`${kind}/${a.name}`, [...(unseen.get(`${kind}/${a.name}`) ?? []), a]);
+      }
+      const auditPart = (events: AuditEventSpec[]) => `${[...new Set(events.flatMap(annotatedChecks))].sort().join('+')}`;
+      const rows = ns.workloads
+        .map((w) => ({ w, checks: workloadChecks(w, level, concrete), audit: onWorkload.get(w) }))
+        .filter(({ checks, audit }) => checks.length > 0 || audit !== undefined);
+      const blocking = rows
+        .map(({ w, checks, audit }) => `${w.kind}/${w.name}:${checks.join('+')}${audit ? ` audit(${auditPart(audit)})x${audit.length}` : ''}`)
+        .sort();
+      const auditControllers = [...unseen].map(([object, events]) => `${object}:${auditPart(events)} x${events.length}`).sort();
       const fails = blocking.length > 0 || auditViolations > 0;
       const enforced = ns.labels.enforce === 'baseline' || ns.labels.enforce === 'restricted' ? RANK[ns.labels.enforce] >= RANK[level] : false;
       return {
@@ -256,7 +312,9 @@ export function expectedReadiness(cluster: ClusterModel, audits: readonly AuditE
         version: pinned ? ns.labels.enforceVersion! : 'latest',
         status: fails ? (enforced ? 'at-risk' : 'blocked') : 'ready',
         blocking,
+        rejected: rows.filter(({ checks }) => checks.length > 0).length,
         auditViolations,
+        auditControllers,
       } satisfies ExpectedReadiness;
     }),
   );

@@ -78,6 +78,7 @@ export async function setReadiness(
     atRisk: atRisk ?? false,
     blockingWorkloads: status === 'blocked' ? [{ workloadId: '00000000-0000-4000-8000-000000000001', kind: 'Deployment', name: 'web', checks: ['runAsNonRoot'] }] : [],
     auditViolationCount: 0,
+    auditControllerBlocks: [],
     windowDays: 7,
     provisional: false,
     observedSince: new Date(now.getTime() - 30 * 86_400_000),

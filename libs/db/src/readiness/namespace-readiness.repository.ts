@@ -2,12 +2,46 @@ import type { AuditSource, PssLevel, ReadinessStatus } from '../generated/prisma
 import type { ClusterScope, TenantScope } from '../scope.js';
 import type { Transaction } from '../tenant-transaction.js';
 
-/** A workload that would be rejected if the namespace enforced the level. */
+/**
+ * Audit-mode violations within the readiness window that PSA reported on a controller (the workload itself, or a
+ * controller in its owner chain such as a Deployment's ReplicaSet), attached to the top-level workload.
+ */
+export interface BlockingWorkloadAudit {
+  /** Always `audit`: these checks come from `audit-violations` annotations, not from the inventory. */
+  source: 'audit';
+  /** Violations counted (events, dry runs and exempt users left out). */
+  violations: number;
+  /** Check ids parsed from the annotations (PSA's reason where the id is unknown), sorted. */
+  checks: string[];
+  /** Of `violations`, how many annotations could not be parsed (they block without naming checks). */
+  unparsed: number;
+  /** The newest of these violations, ISO 8601. */
+  lastSeenAt: string;
+  /** The controllers the events named, `Kind/name`, sorted. */
+  objects: string[];
+}
+
+/**
+ * A workload that would be rejected if the namespace enforced the level: its template or a pod behind it fails
+ * (`checks`), or audit-mode violations reported on it or on a controller it owns block the level (`audit`), or both.
+ */
 export interface BlockingWorkload {
   workloadId: string;
   kind: string;
   name: string;
+  /** Checks its template or a pod behind it fails at level@version (from the inventory); [] when only audit blocks. */
   checks: string[];
+  audit?: BlockingWorkloadAudit;
+}
+
+/** Audit-mode violations naming a controller that is not live in the inventory: a namespace-level block, named. */
+export interface AuditControllerBlock {
+  kind: string;
+  name: string;
+  violations: number;
+  checks: string[];
+  unparsed: number;
+  lastSeenAt: string;
 }
 
 /** The readiness of one namespace for one level at one version, as the worker computes it. */
@@ -19,8 +53,14 @@ export interface NamespaceReadinessInput {
   status: ReadinessStatus;
   /** The namespace already enforces this level and something in it fails it. */
   atRisk: boolean;
+  /**
+   * Workloads blocking the level. `blocking_workload_count` counts those whose template or pods fail (`checks` not
+   * empty): the ones a rollout would have rejected; audit-only entries block through `auditViolationCount`.
+   */
   blockingWorkloads: readonly BlockingWorkload[];
   auditViolationCount: number;
+  /** Audit-mode violations (counted in `auditViolationCount`) naming controllers not live in the inventory. */
+  auditControllerBlocks: readonly AuditControllerBlock[];
   windowDays: number;
   /** `ready` that is not firm: observed for less than the window, or no audit source. */
   provisional: boolean;
@@ -73,7 +113,8 @@ export async function upsertNamespaceReadiness(
     version: row.version,
     status: row.status,
     at_risk: row.atRisk,
-    blocking_workload_count: row.blockingWorkloads.length,
+    // Audit-only entries are not counted: a row blocked only by audit violations expires with them (auditBlockedUntil).
+    blocking_workload_count: row.blockingWorkloads.filter((w) => w.checks.length > 0).length,
     blocking_workloads: row.blockingWorkloads,
     audit_violation_count: row.auditViolationCount,
     window_days: row.windowDays,
@@ -86,21 +127,22 @@ export async function upsertNamespaceReadiness(
     psa_contradictions: row.psaContradictions,
     audit_blocked_until: row.auditBlockedUntil?.toISOString() ?? null,
     recompute_due_at: row.recomputeDueAt?.toISOString() ?? null,
+    audit_controller_blocks: row.auditControllerBlocks,
   }));
   const stored = await tx.$executeRaw`
     INSERT INTO namespace_readiness (org_id, cluster_id, namespace_id, level, version, status, at_risk, blocking_workload_count,
                                      blocking_workloads, audit_violation_count, window_days, computed_at,
                                      provisional, observed_since, audit_source, enforce_level, enforce_source, exempt, psa_contradictions,
-                                     audit_blocked_until, recompute_due_at)
+                                     audit_blocked_until, recompute_due_at, audit_controller_blocks)
     SELECT ${scope.orgId}::uuid, ${scope.clusterId}::uuid, n.id, r.level::pss_level, r.version, r.status::readiness_status, r.at_risk,
            r.blocking_workload_count, r.blocking_workloads, r.audit_violation_count, r.window_days, ${computedAt}::timestamptz,
            r.provisional, r.observed_since, r.audit_source::audit_source, r.enforce_level, r.enforce_source, r.exempt, r.psa_contradictions,
-           r.audit_blocked_until, r.recompute_due_at
+           r.audit_blocked_until, r.recompute_due_at, coalesce(r.audit_controller_blocks, '[]'::jsonb)
     FROM json_to_recordset(${JSON.stringify(records)}::json)
       AS r(namespace_id uuid, level text, version text, status text, at_risk boolean, blocking_workload_count integer,
            blocking_workloads jsonb, audit_violation_count integer, window_days integer, provisional boolean, observed_since timestamptz,
            audit_source text, enforce_level text, enforce_source text, exempt boolean, psa_contradictions jsonb,
-           audit_blocked_until timestamptz, recompute_due_at timestamptz)
+           audit_blocked_until timestamptz, recompute_due_at timestamptz, audit_controller_blocks jsonb)
     JOIN namespaces n ON n.org_id = ${scope.orgId}::uuid AND n.cluster_id = ${scope.clusterId}::uuid AND n.id = r.namespace_id
     ORDER BY n.id, r.level, r.version
     ON CONFLICT (org_id, namespace_id, level, version) DO UPDATE
@@ -109,7 +151,8 @@ export async function upsertNamespaceReadiness(
         window_days = EXCLUDED.window_days, computed_at = EXCLUDED.computed_at, provisional = EXCLUDED.provisional,
         observed_since = EXCLUDED.observed_since, audit_source = EXCLUDED.audit_source, enforce_level = EXCLUDED.enforce_level,
         enforce_source = EXCLUDED.enforce_source, exempt = EXCLUDED.exempt, psa_contradictions = EXCLUDED.psa_contradictions,
-        audit_blocked_until = EXCLUDED.audit_blocked_until, recompute_due_at = EXCLUDED.recompute_due_at`;
+        audit_blocked_until = EXCLUDED.audit_blocked_until, recompute_due_at = EXCLUDED.recompute_due_at,
+        audit_controller_blocks = EXCLUDED.audit_controller_blocks`;
   if (stored !== rows.length) {
     throw new Error(`namespace readiness: ${rows.length - stored} of ${rows.length} rows name a namespace outside cluster ${scope.clusterId}`);
   }
@@ -139,11 +182,12 @@ export async function readNamespaceReadiness(tx: Transaction, scope: TenantScope
       psa_contradictions: PsaContradictionRecord[];
       audit_blocked_until: Date | null;
       recompute_due_at: Date | null;
+      audit_controller_blocks: AuditControllerBlock[];
     }[]
   >`
     SELECT namespace_id, level::text AS level, version, status::text AS status, at_risk, blocking_workloads, audit_violation_count,
            window_days, computed_at, provisional, observed_since, audit_source::text AS audit_source, enforce_level, enforce_source, exempt,
-           psa_contradictions, audit_blocked_until, recompute_due_at
+           psa_contradictions, audit_blocked_until, recompute_due_at, audit_controller_blocks
     FROM namespace_readiness
     WHERE org_id = ${scope.orgId}::uuid AND namespace_id = ANY(${[...namespaceIds]}::uuid[])
     ORDER BY namespace_id, level, version`;
@@ -167,6 +211,7 @@ export async function readNamespaceReadiness(tx: Transaction, scope: TenantScope
     psaContradictions: row.psa_contradictions,
     auditBlockedUntil: row.audit_blocked_until,
     recomputeDueAt: row.recompute_due_at,
+    auditControllerBlocks: row.audit_controller_blocks,
   }));
 }
 

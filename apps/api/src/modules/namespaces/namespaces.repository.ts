@@ -22,6 +22,27 @@ export interface ReadinessRow {
   windowDays: number | null;
   /** When the newest audit violation that blocks this level leaves the window; null when none blocks. */
   auditBlockedUntil: Date | null;
+  /** While audit violations block: the worker's attachments of controller-level violations (stored JSON). */
+  auditWorkloads: StoredAuditWorkload[] | null;
+  auditControllers: StoredAuditController[] | null;
+}
+
+/** A blocking workload entry with an `audit` part, as the worker stores it in `blocking_workloads`. */
+export interface StoredAuditWorkload {
+  workloadId: string;
+  kind: string;
+  name: string;
+  audit: { source: 'audit'; violations: number; checks: string[]; unparsed: number; lastSeenAt: string; objects: string[] };
+}
+
+/** An entry of `audit_controller_blocks`. */
+export interface StoredAuditController {
+  kind: string;
+  name: string;
+  violations: number;
+  checks: string[];
+  unparsed: number;
+  lastSeenAt: string;
 }
 
 /** A namespace with its cluster's name, labels, readiness per level and counts. */
@@ -77,6 +98,8 @@ interface NamespaceRecord extends StoredPsaLabels {
   baseline_exempt: boolean | null;
   baseline_window_days: number | null;
   baseline_audit_blocked_until: Date | null;
+  baseline_audit_workloads: StoredAuditWorkload[] | null;
+  baseline_audit_controllers: StoredAuditController[] | null;
   restricted_state: ReadinessStatus;
   restricted_version: string | null;
   restricted_blocking: number | null;
@@ -87,6 +110,8 @@ interface NamespaceRecord extends StoredPsaLabels {
   restricted_exempt: boolean | null;
   restricted_window_days: number | null;
   restricted_audit_blocked_until: Date | null;
+  restricted_audit_workloads: StoredAuditWorkload[] | null;
+  restricted_audit_controllers: StoredAuditController[] | null;
   workloads: number;
   pods: number;
   open_findings: number;
@@ -134,7 +159,10 @@ function readinessColumns(level: 'baseline' | 'restricted', alias: string, now: 
       ${r}.blocking_workload_count AS ${c('blocking')}, ${r}.computed_at AS ${c('computed_at')}, ${r}.provisional AS ${c('provisional')},
       ${r}.observed_since AS ${c('observed_since')}, ${r}.audit_source::text AS ${c('audit_source')}, ${r}.exempt AS ${c('exempt')},
       ${r}.window_days AS ${c('window_days')},
-      CASE WHEN ${r}.audit_blocked_until > ${now}::timestamptz THEN ${r}.audit_blocked_until END AS ${c('audit_blocked_until')}`;
+      CASE WHEN ${r}.audit_blocked_until > ${now}::timestamptz THEN ${r}.audit_blocked_until END AS ${c('audit_blocked_until')},
+      CASE WHEN ${r}.audit_blocked_until > ${now}::timestamptz THEN
+        (SELECT jsonb_agg(b ORDER BY b->>'kind', b->>'name') FROM jsonb_array_elements(${r}.blocking_workloads) b WHERE b ? 'audit') END AS ${c('audit_workloads')},
+      CASE WHEN ${r}.audit_blocked_until > ${now}::timestamptz THEN ${r}.audit_controller_blocks END AS ${c('audit_controllers')}`;
 }
 
 function derivedTable(orgId: string, where: Prisma.Sql, now: Date): Prisma.Sql {
@@ -190,6 +218,8 @@ function toRow(record: NamespaceRecord): NamespaceRow {
       exempt: record.baseline_exempt ?? false,
       windowDays: record.baseline_window_days,
       auditBlockedUntil: record.baseline_audit_blocked_until,
+      auditWorkloads: record.baseline_audit_workloads,
+      auditControllers: record.baseline_audit_controllers,
     },
     restricted: {
       state: record.restricted_state,
@@ -202,6 +232,8 @@ function toRow(record: NamespaceRecord): NamespaceRow {
       exempt: record.restricted_exempt ?? false,
       windowDays: record.restricted_window_days,
       auditBlockedUntil: record.restricted_audit_blocked_until,
+      auditWorkloads: record.restricted_audit_workloads,
+      auditControllers: record.restricted_audit_controllers,
     },
     workloads: record.workloads,
     pods: record.pods,

@@ -44,7 +44,23 @@ function provisionalNow(readiness: ReadinessRow, now: Date): boolean {
   return auditSource === null || auditSource === 'none' || now.getTime() - readiness.observedSince.getTime() < readiness.windowDays * DAY_MS;
 }
 
+/** The controller-level audit blocks of a level, while they block; undefined when there are none. */
+function auditBlocksOf(readiness: ReadinessRow): LevelReadiness['auditBlocks'] {
+  const workloads = readiness.auditWorkloads ?? [];
+  const controllers = readiness.auditControllers ?? [];
+  if ((readiness.state !== 'blocked' && readiness.state !== 'at-risk') || (workloads.length === 0 && controllers.length === 0)) return undefined;
+  return {
+    workloads: workloads.map((w) => ({ source: w.audit.source, workloadId: w.workloadId, kind: w.kind, name: w.name, ...figures(w.audit), objects: w.audit.objects })),
+    controllers: controllers.map((c) => ({ kind: c.kind, name: c.name, ...figures(c) })),
+  };
+}
+
+function figures(f: { violations: number; checks: string[]; unparsed: number; lastSeenAt: string }) {
+  return { violations: f.violations, checks: f.checks, unparsed: f.unparsed, lastSeenAt: f.lastSeenAt };
+}
+
 function readinessOf(readiness: ReadinessRow, labelVersion: string, now: Date): LevelReadiness {
+  const auditBlocks = auditBlocksOf(readiness);
   return {
     status: readiness.state,
     version: readiness.version ?? labelVersion,
@@ -55,6 +71,7 @@ function readinessOf(readiness: ReadinessRow, labelVersion: string, now: Date): 
     auditSource: StoredAuditSource.parse(readiness.auditSource),
     exempt: readiness.exempt,
     auditBlockedUntil: readiness.state === 'blocked' || readiness.state === 'at-risk' ? (readiness.auditBlockedUntil?.toISOString() ?? null) : null,
+    ...(auditBlocks ? { auditBlocks } : {}),
   };
 }
 

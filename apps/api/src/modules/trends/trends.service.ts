@@ -8,6 +8,7 @@ import {
   type ClusterTrends,
   type EnforceableLevel,
   type NamespaceTrends,
+  type ReadyEstimate,
   type TrendPoint,
   type TrendsQuery,
 } from '@ratchet/contracts';
@@ -73,11 +74,7 @@ export class TrendsService {
     if (!namespace) throw notFound('namespace');
     const range = this.range(query, now);
     const series = await this.seriesOf(ctx.orgId, { namespaceId }, range);
-    const daily = await this.repository.series(
-      ctx.orgId,
-      { namespaceId },
-      { granularity: 'day', from: new Date(now.getTime() - (READY_ESTIMATE_WINDOW_DAYS + 1) * DAY_MS), to: now, levels: range.levels },
-    );
+    const estimates = await this.readyEstimates(ctx, namespaceId, range.levels as EnforceableLevel[], now);
     const versions = await this.repository.latestVersions(ctx.orgId, namespaceId);
     return {
       namespaceId,
@@ -91,13 +88,32 @@ export class TrendsService {
         return {
           ...s,
           version: version !== null && PsaVersion.safeParse(version).success ? version : null,
-          estimate: estimateReadyDate(
-            daily.totals.filter((t) => t.level === s.level).map((t) => ({ bucketStart: t.bucketStart, failingWorkloads: t.failingWorkloads })),
-            now,
-          ),
+          estimate: estimates.get(s.level)!,
         };
       }),
     };
+  }
+
+  /**
+   * Per level, the namespace's estimated ready date (estimateReadyDate) from its daily rollups of the last
+   * READY_ESTIMATE_WINDOW_DAYS days up to `now`: the one computation the trends answer and the recommendation share.
+   * The caller has checked that the namespace is the tenant's (row-level security hides others' rollups anyway).
+   */
+  async readyEstimates(ctx: TenantContext, namespaceId: string, levels: readonly EnforceableLevel[], now: Date = new Date()): Promise<Map<EnforceableLevel, ReadyEstimate>> {
+    const daily = await this.repository.series(
+      ctx.orgId,
+      { namespaceId },
+      { granularity: 'day', from: new Date(now.getTime() - (READY_ESTIMATE_WINDOW_DAYS + 1) * DAY_MS), to: now, levels },
+    );
+    return new Map(
+      levels.map((level) => [
+        level,
+        estimateReadyDate(
+          daily.totals.filter((t) => t.level === level).map((t) => ({ bucketStart: t.bucketStart, failingWorkloads: t.failingWorkloads })),
+          now,
+        ),
+      ]),
+    );
   }
 
   private range(query: TrendsQuery, now: Date = new Date()): TrendRange {
