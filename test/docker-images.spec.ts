@@ -60,7 +60,7 @@ describe('Dockerfiles', () => {
     expect(sources.filter((source) => !sourceExists(source))).toEqual([]);
   });
 
-  it('web.Dockerfile is checked as soon as apps/web lands (until then only its shape)', () => {
+  it('web.Dockerfile copies the web build output (apps/web/dist, next.config distDir) and the config next start reads', () => {
     const sources = copiedFromBuild('web.Dockerfile');
     expect(sources).toEqual(expect.arrayContaining(['apps/web/package.json', 'apps/web/next.config.*', 'apps/web/dist']));
     if (WEB_LANDED) expect(sources.filter((source) => !sourceExists(source))).toEqual([]);
