@@ -20,7 +20,7 @@ const RESOURCES = 'pods,deployments,replicasets,statefulsets,daemonsets,jobs,cro
 interface KubeObject {
   kind: string;
   apiVersion: string;
-  metadata: { name: string; namespace?: string; uid: string; resourceVersion: string; labels?: Record<string, string>; ownerReferences?: { controller?: boolean }[] };
+  metadata: { name: string; namespace?: string; uid: string; resourceVersion: string; labels?: Record<string, string>; ownerReferences?: { uid: string; controller?: boolean }[] };
   spec?: { runtimeClassName?: string; template?: { spec?: { runtimeClassName?: string } } };
 }
 
@@ -31,6 +31,16 @@ interface AuditRow {
   level: Level | null;
   user: { username: string };
   impersonatedUser: { username: string } | null;
+}
+
+interface Verdict {
+  /** Why the namespace would reject something at the level (empty: nothing). */
+  failing: string[];
+  /** Top-level workloads (uid) whose template or a pod behind it fails: the API's blockingWorkloads. */
+  blocking: Set<string>;
+  atRiskIfFailing: boolean;
+  exempt: boolean;
+  version: string;
 }
 
 /** What the simulator serves, read with the real kubectl through the kubeconfig `npm start` wrote. */
@@ -55,10 +65,21 @@ function expectedVerdicts(
   cluster: Awaited<ReturnType<typeof readCluster>>,
   audit: AuditRow[],
   configuration: PsaConfiguration,
-): Map<string, Record<Level, { failing: string[]; atRiskIfFailing: boolean; exempt: boolean; version: string }>> {
+): Map<string, Record<Level, Verdict>> {
   const release = clusterReleaseVersion(cluster.gitVersion)!;
   const { defaults, exemptions } = configuration;
-  const verdicts = new Map<string, Record<Level, { failing: string[]; atRiskIfFailing: boolean; exempt: boolean; version: string }>>();
+  const verdicts = new Map<string, Record<Level, Verdict>>();
+  const byUid = new Map(cluster.objects.map((o) => [o.metadata.uid, o]));
+  // The top-level workload of an object: its controllers followed up while the cluster serves them.
+  const topLevel = (object: KubeObject): KubeObject => {
+    let current = object;
+    for (;;) {
+      const owner = current.metadata.ownerReferences?.find((o) => o.controller);
+      const next = owner ? byUid.get(owner.uid) : undefined;
+      if (!next) return current;
+      current = next;
+    }
+  };
   for (const namespace of cluster.namespaces) {
     const name = namespace.metadata.name;
     const labels = namespace.metadata.labels ?? {};
@@ -78,15 +99,19 @@ function expectedVerdicts(
       if (object.metadata.ownerReferences?.some((owner) => owner.controller)) return [];
       return [{ what: `${object.kind}/${object.metadata.name} template`, object }];
     });
-    const entry = {} as Record<Level, { failing: string[]; atRiskIfFailing: boolean; exempt: boolean; version: string }>;
+    const entry = {} as Record<Level, Verdict>;
     for (const level of LEVELS) {
       const failing: string[] = [];
+      const blocking = new Set<string>();
       for (const { what, object } of subjects) {
         for (const template of extractPodTemplates(object, { apiserverVersion: release }).templates) {
           const runtimeClass = (template.pod.spec as { runtimeClassName?: string } | undefined)?.runtimeClassName;
           if (runtimeClass && exemptions.runtimeClasses.includes(runtimeClass)) continue;
           const evaluation = evaluatePod(template.pod, level, version);
-          if (!evaluation.allowed) failing.push(`${what}: ${evaluation.forbiddenReason} (${evaluation.forbiddenDetail})`);
+          if (!evaluation.allowed) {
+            failing.push(`${what}: ${evaluation.forbiddenReason} (${evaluation.forbiddenDetail})`);
+            blocking.add(topLevel(object).metadata.uid);
+          }
         }
       }
       const violations = audit.filter(
@@ -97,7 +122,7 @@ function expectedVerdicts(
           (event.unparsed || event.level === level || (level === 'restricted' && event.level === 'baseline')),
       );
       if (violations.length) failing.push(`${violations.length} audit-mode violation(s) of ${level}`);
-      entry[level] = { failing, atRiskIfFailing: !exempt && levelRank(policy.level) >= levelRank(level), exempt, version };
+      entry[level] = { failing, blocking, atRiskIfFailing: !exempt && levelRank(policy.level) >= levelRank(level), exempt, version };
     }
     verdicts.set(name, entry);
   }
@@ -149,6 +174,7 @@ describe('the demo tells the truth', () => {
           const readiness = shown.readiness[level];
           const status = truth.failing.length === 0 ? 'ready' : truth.atRiskIfFailing ? 'at-risk' : 'blocked';
           if (readiness.status !== status) mismatches.push(`${name} ${level}: API says ${readiness.status}, libs/pss says ${status}: ${truth.failing.slice(0, 3).join('; ') || 'nothing fails'}`);
+          if (readiness.blockingWorkloads !== truth.blocking.size) mismatches.push(`${name} ${level}: API counts ${readiness.blockingWorkloads} blocking workloads, libs/pss ${truth.blocking.size}`);
           if (readiness.exempt !== truth.exempt) mismatches.push(`${name} ${level}: exempt ${readiness.exempt}, configuration says ${truth.exempt}`);
           if (readiness.status === 'ready' && truth.failing.length > 0) mismatches.push(`${name} ${level}: READY while ${truth.failing[0]}`);
           if (readiness.provisional && readiness.status !== 'ready') mismatches.push(`${name} ${level}: provisional but ${readiness.status}`);
