@@ -28,6 +28,7 @@ describe('npm start (the demo), headless', () => {
 
   it('serves the dashboard with every simulated namespace within a minute, restarts into the same demo, and leaves nothing behind', async () => {
     const first = await demo.start();
+    const readyAt = Date.now();
     expect(Object.keys(first.pids).sort()).toEqual(CHILDREN);
     expect(first.output()).toContain(`Ratchet is running: ${demo.webUrl}`);
     expect(first.output()).toContain('sign in as demo@ratchet.dev / staged-rollout-demo-2026');
@@ -38,7 +39,6 @@ describe('npm start (the demo), headless', () => {
     const page = await fetch(`${demo.webUrl}/clusters/${clusterId}`, { headers: { Cookie: session.cookie } });
     expect(page.status).toBe(200);
     const html = await page.text();
-    const dashboardMs = first.readyMs;
     const kubectl = await kubeBinary('kubectl');
     const { stdout } = await run(kubectl, ['--kubeconfig', demo.kubeconfig, 'get', 'namespaces', '-o', 'jsonpath={.items[*].metadata.name}']);
     const names = stdout.split(' ').filter(Boolean);
@@ -48,8 +48,9 @@ describe('npm start (the demo), headless', () => {
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.filter((name) => !names.includes(name))).toEqual([]);
     expect(names.filter((name) => !html.includes(`\\"name\\":\\"${name}\\"`))).toEqual([]);
-    // A minute for the namespaces and their readiness, after migrations and five process starts.
-    expect(dashboardMs).toBeLessThan(60_000 + 30_000);
+    // From `npm start` to the namespaces on the dashboard (migrations, five processes, sync, readiness): a minute.
+    const dashboardMs = first.readyMs + (Date.now() - readyAt);
+    expect(dashboardMs).toBeLessThan(60_000);
     process.stdout.write(`demo smoke: ready and on the dashboard in ${(dashboardMs / 1000).toFixed(1)} s\n`);
 
     // Every namespace the dashboard lists has readiness at both levels (the API behind the same origin).
