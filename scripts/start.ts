@@ -105,6 +105,12 @@ setInterval(() => {
   if (process.ppid !== parent) void shutdown(0);
 }, 500).unref();
 
+/** Every child carries the demo directory in its environment, and so do the processes it forks (Next's workers),
+ * so anything left after a stop can be found by it (the smoke test does). */
+function startChild(spec: ChildSpec): void {
+  supervisor.start({ ...spec, env: { ...spec.env, RATCHET_DEMO_DIR: demoDir } });
+}
+
 async function main(): Promise<void> {
   progress(`Ratchet demo (Node ${process.version})`);
   await mkdir(join(demoDir, 'logs'), { recursive: true });
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
   });
   for (const spec of specs) {
     progress(`starting ${spec.name}`);
-    supervisor.start(spec);
+    startChild(spec);
   }
   const failed = () => crashed;
   await waitUntil('the API answering /readyz', async () => (await fetch(`${apiUrl}/readyz`)).status === 200, 60_000, failed);
@@ -168,7 +174,7 @@ async function main(): Promise<void> {
   const account = await ensureDemoAccount({ api, email, password, databaseUrl, statePath: join(demoDir, 'state.json') });
   progress(`demo organization ready (cluster ${account.clusterId})`);
 
-  supervisor.start({
+  startChild({
     name: 'agent',
     args: ['apps/agent/dist/main.js'],
     env: {
