@@ -12,6 +12,7 @@ import { SIMULATOR_ENV, SIMULATOR_SECRET_ENV } from '../apps/cluster-sim/src/con
 import { SimulatorOptionsSchema } from '../apps/cluster-sim/src/config/simulator-options.ts';
 import { AgentEnvSchema } from '../apps/agent/src/config/agent-env.schema.ts';
 import { ApiEnvSchema } from '../apps/api/src/config/env.schema.ts';
+import { WebEnvSchema } from '../apps/web/src/config/env.ts';
 import { WorkerEnv } from '../apps/worker/src/config/worker-config.ts';
 
 export interface ConfigVariable {
@@ -85,6 +86,7 @@ export function configurationReference(): string {
   const sections: [string, string, ConfigVariable[]][] = [
     ['API', '`apps/api` (`npm run start:api`), schema `apps/api/src/config/env.schema.ts`.', variablesOf(ApiEnvSchema)],
     ['Worker', '`apps/worker` (`npm run start:worker`), schema `apps/worker/src/config/worker-config.ts`.', variablesOf(WorkerEnv)],
+    ['Dashboard', '`apps/web` (`npm run start:web`, `next start`), schema `apps/web/src/config/env.ts`.', variablesOf(WebEnvSchema)],
     ['Agent', '`apps/agent` (`npm run start:agent`, the Helm chart sets these from its values), schema `apps/agent/src/config/agent-env.schema.ts`.', variablesOf(AgentEnvSchema)],
     ['Cluster simulator', '`apps/cluster-sim` (`node apps/cluster-sim/dist/main.js`); every variable has a flag, which wins. Table `apps/cluster-sim/src/config/simulator-env.constant.ts`.', simulatorVariables()],
   ];
@@ -95,7 +97,6 @@ export function configurationReference(): string {
     '',
     'Every app reads its environment once at boot and stops, naming the variable, when a value is invalid. Secret',
     'variables never reach a log; keep them in a secret store (Kubernetes Secret, `.env` for docker compose).',
-    'The dashboard (`apps/web`) joins this page when it lands.',
     '',
     ...sections.flatMap(([title, where, variables]) => [`## ${title}`, '', where, '', table(variables), '']),
   ].join('\n');

@@ -1,6 +1,6 @@
 // `npm start`: one command to a live demo. Checks Postgres and Redis, creates the database when absent, applies
 // migrations, builds what is not built, then runs the API, the worker, the cluster simulator (evolving, kubeconfig
-// in .ratchet/demo/kubeconfig) and an agent pointed at it, with a demo organization and login created through the
+// in .ratchet/demo/kubeconfig), an agent pointed at it and the dashboard (the one public origin), with a demo organization and login created through the
 // API. Ctrl-C or SIGTERM stops every child. (scripts/start.mjs has checked the Node version and imports this.)
 //
 // Environment: DATABASE_URL (default postgresql://ratchet:ratchet@127.0.0.1:5432/ratchet, the compose database),
@@ -31,14 +31,13 @@ const kubeconfig = join(demoDir, 'kubeconfig');
 const email = env.RATCHET_DEMO_EMAIL ?? 'demo@ratchet.dev';
 const password = env.RATCHET_DEMO_PASSWORD ?? 'staged-rollout-demo-2026';
 
-/** The dashboard joins when apps/web lands: it serves PORT and proxies /api to the API. Until then the API is the origin. */
-const WEB_MAIN = join(root, 'apps/web/package.json');
-const withWeb = existsSync(WEB_MAIN);
+// The dashboard is the one public origin: it serves PORT and forwards /api to the API, which listens on
+// RATCHET_API_PORT and checks cookie requests' Origin against the dashboard's URL.
 const apiUrl = `http://127.0.0.1:${apiPort}`;
-const publicUrl = withWeb ? `http://localhost:${dashboardPort}` : `http://localhost:${apiPort}`;
+const publicUrl = `http://localhost:${dashboardPort}`;
 
-const BUILT = ['apps/api/dist/main.js', 'apps/worker/dist/main.js', 'apps/agent/dist/main.js', 'apps/cluster-sim/dist/main.js', 'libs/db/dist/migrate/migrate.cli.js'];
-const PROJECTS = ['@ratchet/api', '@ratchet/worker', '@ratchet/agent', '@ratchet/cluster-sim', '@ratchet/db'];
+const BUILT = ['apps/api/dist/main.js', 'apps/worker/dist/main.js', 'apps/agent/dist/main.js', 'apps/cluster-sim/dist/main.js', 'libs/db/dist/migrate/migrate.cli.js', 'apps/web/dist/BUILD_ID'];
+const PROJECTS = ['@ratchet/api', '@ratchet/worker', '@ratchet/agent', '@ratchet/cluster-sim', '@ratchet/db', '@ratchet/web'];
 
 const started = Date.now();
 function progress(line: string): void {
@@ -106,6 +105,12 @@ setInterval(() => {
   if (process.ppid !== parent) void shutdown(0);
 }, 500).unref();
 
+/** Every child carries the demo directory in its environment, and so do the processes it forks (Next's workers),
+ * so anything left after a stop can be found by it (the smoke test does). */
+function startChild(spec: ChildSpec): void {
+  supervisor.start({ ...spec, env: { ...spec.env, RATCHET_DEMO_DIR: demoDir } });
+}
+
 async function main(): Promise<void> {
   progress(`Ratchet demo (Node ${process.version})`);
   await mkdir(join(demoDir, 'logs'), { recursive: true });
@@ -129,7 +134,8 @@ async function main(): Promise<void> {
     {
       name: 'api',
       args: ['apps/api/dist/main.js'],
-      env: { ...service, PORT: String(apiPort), RATCHET_PUBLIC_URL: publicUrl, RATCHET_METRICS_PORT: env.RATCHET_API_METRICS_PORT ?? '0' },
+      // The web app on this machine forwards every browser request: believe its X-Forwarded-For (loopback).
+      env: { ...service, PORT: String(apiPort), RATCHET_PUBLIC_URL: publicUrl, RATCHET_TRUSTED_PROXIES: 'loopback', RATCHET_METRICS_PORT: env.RATCHET_API_METRICS_PORT ?? '0' },
     },
     { name: 'worker', args: ['apps/worker/dist/main.js'], env: { ...service, RATCHET_METRICS_PORT: env.RATCHET_WORKER_METRICS_PORT ?? '0' } },
   ];
@@ -146,21 +152,21 @@ async function main(): Promise<void> {
       ...(env.RATCHET_SIM_SEED ? { RATCHET_SIM_SEED: env.RATCHET_SIM_SEED } : {}),
     },
   });
-  // The web app, once apps/web is merged: `next start` on PORT, reaching the API at RATCHET_API_URL (it proxies /api).
-  if (withWeb) {
-    specs.push({
-      name: 'web',
-      args: ['node_modules/next/dist/bin/next', 'start', 'apps/web', '--port', String(dashboardPort)],
-      env: { PATH: env.PATH, PORT: String(dashboardPort), RATCHET_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
-    });
-  }
+  // The dashboard: `next start` on PORT (what `npm run start:web` runs), reaching the API at RATCHET_API_URL.
+  specs.push({
+    name: 'web',
+    args: ['node_modules/next/dist/bin/next', 'start', 'apps/web', '--port', String(dashboardPort)],
+    env: { PATH: env.PATH, HOME: env.HOME, PORT: String(dashboardPort), RATCHET_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   for (const spec of specs) {
     progress(`starting ${spec.name}`);
-    supervisor.start(spec);
+    startChild(spec);
   }
   const failed = () => crashed;
   await waitUntil('the API answering /readyz', async () => (await fetch(`${apiUrl}/readyz`)).status === 200, 60_000, failed);
   progress(`API ready on ${apiUrl}`);
+  await waitUntil('the dashboard answering', async () => (await fetch(`${publicUrl}/login`)).status === 200, 60_000, failed);
+  progress(`dashboard up on ${publicUrl}`);
   await waitUntil('the simulator writing its kubeconfig', () => Promise.resolve(existsSync(kubeconfig)), 30_000, failed);
   progress(`simulated cluster up (kubectl --kubeconfig ${kubeconfig} get pods -A)`);
 
@@ -168,7 +174,7 @@ async function main(): Promise<void> {
   const account = await ensureDemoAccount({ api, email, password, databaseUrl, statePath: join(demoDir, 'state.json') });
   progress(`demo organization ready (cluster ${account.clusterId})`);
 
-  supervisor.start({
+  startChild({
     name: 'agent',
     args: ['apps/agent/dist/main.js'],
     env: {
@@ -205,8 +211,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      withWeb ? `Ratchet is running: ${publicUrl}` : `Ratchet API is running: ${publicUrl}/api (OpenAPI ${publicUrl}/api/docs; the dashboard joins when apps/web lands)`,
+      `Ratchet is running: ${publicUrl}  (dashboard: ${publicUrl}/clusters/${account.clusterId})`,
       `  sign in as ${email} / ${password}`,
+      `  API: ${publicUrl}/api/v1 (OpenAPI ${publicUrl}/api/openapi.json, Swagger UI ${publicUrl}/api/docs)`,
       `  simulated cluster: kubectl --kubeconfig ${kubeconfig} get pods -A`,
       `  logs: ${join(demoDir, 'logs')}    processes: ${pids}`,
       '  Ctrl-C stops everything.',

@@ -22,6 +22,8 @@ interface ComposeService {
   environment?: Record<string, string>;
   profiles?: string[];
   network_mode?: string;
+  tmpfs?: string[];
+  read_only?: boolean;
 }
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
@@ -58,9 +60,9 @@ describe('Dockerfiles', () => {
     expect(sources.filter((source) => !sourceExists(source))).toEqual([]);
   });
 
-  it('web.Dockerfile is checked as soon as apps/web lands (until then only its shape)', () => {
+  it('web.Dockerfile copies the web build output (apps/web/dist, next.config distDir) and the config next start reads', () => {
     const sources = copiedFromBuild('web.Dockerfile');
-    expect(sources).toEqual(expect.arrayContaining(['apps/web/package.json', 'apps/web/.next']));
+    expect(sources).toEqual(expect.arrayContaining(['apps/web/package.json', 'apps/web/next.config.*', 'apps/web/dist']));
     if (WEB_LANDED) expect(sources.filter((source) => !sourceExists(source))).toEqual([]);
   });
 
@@ -94,6 +96,18 @@ describe('docker-compose.yml', () => {
     expect(services.migrate!.restart).toBe('no');
     expect(services.api!.depends_on!.migrate).toEqual({ condition: 'service_completed_successfully' });
     expect(services.worker!.depends_on!.migrate).toEqual({ condition: 'service_completed_successfully' });
+  });
+
+  it('web: reaches the api service at RATCHET_API_URL, and its writable cache is inside the build output the image copies (next.config distDir)', () => {
+    const web = services.web!;
+    expect(web.environment!.RATCHET_API_URL).toBe(`http://api:${services.api!.environment!.PORT}`);
+    const distDir = /distDir:\s*'([^']+)'/.exec(readFileSync(join(ROOT, 'apps/web/next.config.ts'), 'utf8'))?.[1];
+    expect(copiedFromBuild('web.Dockerfile')).toContain(`apps/web/${distDir}`);
+    expect(web.read_only).toBe(true);
+    expect(web.tmpfs).toEqual([`/app/apps/web/${distDir}/cache`]);
+    // The API believes the web container's X-Forwarded-For and checks cookie requests against the web's origin.
+    expect(services.api!.environment!.RATCHET_TRUSTED_PROXIES).toMatch(/uniquelocal/);
+    expect(services.api!.environment!.RATCHET_PUBLIC_URL).toContain(':3000');
   });
 
   it('builds every image from an existing Dockerfile, and runs scripts that exist in it', () => {

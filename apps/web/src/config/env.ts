@@ -9,8 +9,9 @@ export const WebEnvSchema = z.object({
   RATCHET_API_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('http://127.0.0.1:3001')
-    .transform((url) => url.replace(/\/+$/, '')),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    .transform((url) => url.replace(/\/+$/, ''))
+    .meta({ description: 'Where the API listens: the dashboard forwards /api/* there and its server components fetch from it. The API\'s RATCHET_PUBLIC_URL must be this dashboard\'s URL.' }),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).meta({ description: 'Port `next start` listens on (the one public origin browsers use).' }),
 });
 export type WebEnv = z.infer<typeof WebEnvSchema>;
 

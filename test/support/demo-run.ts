@@ -1,0 +1,198 @@
+// `npm start` run headless for the repository-level tests (the smoke test and the truth test): its own database
+// and redis-server, free ports, a temporary demo directory; started and stopped as a user's terminal does.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import pg from 'pg';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+const ADMIN_URL = process.env.RATCHET_TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** What `npm start` runs; the tests skip its build step, so these must exist (CI builds first). */
+export const BUILT = ['apps/api/dist/main.js', 'apps/worker/dist/main.js', 'apps/agent/dist/main.js', 'apps/cluster-sim/dist/main.js', 'libs/db/dist/migrate/migrate.cli.js', 'apps/web/dist/BUILD_ID'];
+export const DEMO_EMAIL = 'demo@ratchet.dev';
+export const DEMO_PASSWORD = 'staged-rollout-demo-2026';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export interface StartedDemo {
+  npm: ChildProcess;
+  output: () => string;
+  readyMs: number;
+  /** The children's pids as `npm start` printed them (api, worker, cluster-sim, web, agent). */
+  pids: Record<string, number>;
+}
+
+/** A session through the dashboard's origin, as a browser holds it: the API's session cookie and the organization. */
+export interface WebSession {
+  cookie: string;
+  orgId: string;
+}
+
+export class DemoRun {
+  readonly dbName = `ratchet_demo_test_${randomBytes(5).toString('hex')}`;
+  demoDir = '';
+  env: NodeJS.ProcessEnv = {};
+  webPort = 0;
+  apiPort = 0;
+  private redis?: ChildProcess;
+  private readonly running = new Set<StartedDemo>();
+
+  get webUrl(): string {
+    return `http://localhost:${this.webPort}`;
+  }
+
+  get kubeconfig(): string {
+    return join(this.demoDir, 'kubeconfig');
+  }
+
+  /** Checks the build, makes the directory, the redis-server and the environment. */
+  async prepare(extra: NodeJS.ProcessEnv = {}): Promise<void> {
+    const missing = BUILT.filter((file) => !existsSync(join(ROOT, file)));
+    if (missing.length) throw new Error(`${missing.join(', ')} missing: run npm run build first`);
+    this.demoDir = await mkdtemp(join(tmpdir(), 'ratchet-demo-test-'));
+    const redisPort = await freePort();
+    this.redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.apiPort = await freePort();
+    this.webPort = await freePort();
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${this.dbName}`;
+    this.env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: url.toString(),
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      PORT: String(this.webPort),
+      RATCHET_API_PORT: String(this.apiPort),
+      RATCHET_SIM_PORT: '0',
+      RATCHET_DEMO_DIR: this.demoDir,
+      RATCHET_DEMO_SKIP_BUILD: 'true',
+      RATCHET_LOG_LEVEL: 'warn',
+      ...extra,
+    };
+  }
+
+  /** Stops a demo a failed test left running, then removes the redis-server, the database and the directory. */
+  async cleanup(): Promise<void> {
+    for (const demo of this.running) await this.stop(demo, 'group').catch(() => undefined);
+    this.redis?.kill('SIGTERM');
+    await admin(`DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`).catch(() => undefined);
+    if (this.demoDir) await rm(this.demoDir, { recursive: true, force: true });
+  }
+
+  /** Starts `npm start` and resolves once it says the demo is ready, with what it printed. */
+  async start(timeoutMs = 150_000): Promise<StartedDemo> {
+    const startedAt = Date.now();
+    // Its own process group, as a shell runs a foreground job, so the test can signal the group like Ctrl-C does.
+    const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    while (!output.includes('demo ready')) {
+      if (npm.exitCode !== null) throw new Error(`npm start exited with ${npm.exitCode}:\n${output}`);
+      if (Date.now() - startedAt > timeoutMs) {
+        process.kill(-npm.pid!, 'SIGTERM');
+        throw new Error(`the demo was not ready in ${timeoutMs / 1000} s:\n${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const pids = Object.fromEntries([...output.matchAll(/\b(api|worker|cluster-sim|web|agent)=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+    const started: StartedDemo = { npm, output: () => output, readyMs: Date.now() - startedAt, pids };
+    this.running.add(started);
+    return started;
+  }
+
+  /** Every live process that belongs to this demo: its command line or its environment names the directory. */
+  async processes(): Promise<string[]> {
+    const found: string[] = [];
+    for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+      if (cmdline.includes(this.demoDir) || environ.includes(`RATCHET_DEMO_DIR=${this.demoDir}`)) found.push(`${pid}: ${cmdline.replaceAll('\0', ' ').trim()}`);
+    }
+    return found;
+  }
+
+  /**
+   * Stops the demo as a terminal does (SIGTERM to npm's whole process group), or as a careless process manager
+   * does (SIGTERM to npm alone, which does not forward it), and waits until nothing of it is left; resolves what is.
+   */
+  async stop(demo: StartedDemo, how: 'group' | 'npm-only'): Promise<string[]> {
+    this.running.delete(demo);
+    if (how === 'group') process.kill(-demo.npm.pid!, 'SIGTERM');
+    else demo.npm.kill('SIGTERM');
+    const deadline = Date.now() + 30_000;
+    let left: string[];
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      left = [...Object.values(demo.pids).filter(alive).map(String), ...(await this.processes())];
+    } while (left.length > 0 && Date.now() < deadline);
+    return left;
+  }
+
+  /** Signs in through the dashboard's origin (its /api forwarding), as the browser's login form does. */
+  async signIn(): Promise<WebSession> {
+    const login = await fetch(`${this.webUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: this.webUrl },
+      body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+    });
+    if (login.status !== 200) throw new Error(`login through ${this.webUrl} answered ${login.status}: ${await login.text()}`);
+    const me = (await login.json()) as { memberships: { organization: { id: string; name: string } }[] };
+    const organization = me.memberships[0]!.organization;
+    return { cookie: login.headers.get('set-cookie')!.split(';')[0]!, orgId: organization.id };
+  }
+
+  /** A JSON GET through the dashboard's /api forwarding with the session cookie. */
+  async get<T>(session: WebSession, path: string): Promise<T> {
+    const response = await fetch(`${this.webUrl}/api/v1${path}`, { headers: { Cookie: session.cookie, 'X-Ratchet-Org': session.orgId, Accept: 'application/json' } });
+    if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  /** Every page of a cursor-paged list. */
+  async list<T>(session: WebSession, path: string): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const separator = path.includes('?') ? '&' : '?';
+      const page: { items: T[]; nextCursor: string | null } = await this.get(session, `${path}${separator}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  }
+}
