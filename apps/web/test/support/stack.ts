@@ -101,7 +101,8 @@ export async function startStack(): Promise<Stack> {
         socket.once('error', () => resolve(false));
       });
     });
-    const common = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, RATCHET_METRICS_PORT: '0', RATCHET_LOG_LEVEL: 'warn' };
+    // Alert channels may reach the tests' local receivers (loopback is refused otherwise), in the API and the worker.
+    const common = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, RATCHET_METRICS_PORT: '0', RATCHET_LOG_LEVEL: 'warn', RATCHET_ALERT_ALLOWED_HOSTS: '127.0.0.1,localhost' };
     children.push(
       run(
         process.execPath,

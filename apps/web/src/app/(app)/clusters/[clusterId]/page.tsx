@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { Suspense } from 'react';
 import { ClusterSummary, type NamespaceSummary } from '@ratchet/contracts';
 
@@ -24,6 +25,14 @@ export default async function ClusterNamespacesPage({ params }: { params: Promis
           Agent {cluster.agent.status}, last seen {ago(cluster.lastSeenAt)}
         </span>
       </div>
+      <nav aria-label={`Views of ${cluster.name}`} className="row" style={{ marginBottom: 12 }}>
+        <Link className="btn" href={`/clusters/${clusterId}/what-if`}>
+          What-if
+        </Link>
+        <Link className="btn" href={`/clusters/${clusterId}/coverage`}>
+          Coverage and drift
+        </Link>
+      </nav>
       <Suspense
         fallback={
           <div role="status" className="panel muted">
