@@ -223,21 +223,25 @@ describe('dashboard', () => {
     const { cluster, agentToken: managedToken } = (await created.json()) as { cluster: { id: string }; agentToken: string };
     await ingestCluster(stack.webUrl, managedToken, [{ name: 'web', labels: {}, workloads: [{ name: 'site', template: 'hardened', pods: 1 }] }], 'none');
     await waitFor('readiness of the managed cluster', async () => {
-      const body = (await (await context.request.get(`/api/v1/namespaces?clusterId=${cluster.id}`)).json()) as { items: { readiness: { restricted: { computedAt: string | null } } }[] };
-      return body.items.length === 1 && body.items[0]!.readiness.restricted.computedAt ? true : undefined;
+      const body = (await (await context.request.get(`/api/v1/namespaces?clusterId=${cluster.id}`)).json()) as {
+        items: { readiness: { baseline: { computedAt: string | null }; restricted: { computedAt: string | null } } }[];
+      };
+      return body.items.length === 1 && body.items[0]!.readiness.baseline.computedAt && body.items[0]!.readiness.restricted.computedAt ? true : undefined;
     });
-    await page.goto('/');
     const managed = page.getByRole('region', { name: 'managed-1' });
-    expect(await managed.getByTestId('no-audit-source').innerText()).toMatch(/No audit source/);
     // Ready for restricted, but only provisionally: no audit log, and observed for less than the window.
-    await managed.getByText('(1 provisional)').first().waitFor();
+    await waitFor('the provisional count', async () => {
+      await page.goto('/');
+      return (await managed.getByText('(1 provisional)').count()) > 0 ? true : undefined;
+    });
+    expect(await managed.getByTestId('no-audit-source').innerText()).toMatch(/No audit source/);
     expect(await page.getByRole('region', { name: 'prod-eu-1' }).getByTestId('no-audit-source').count()).toBe(0);
     // The 30-day trend and the burn-down answer for every cluster (a fresh cluster has no daily bucket yet).
     const burnDown = page.getByRole('list', { name: 'Burn-down of prod-eu-1' });
     expect(await burnDown.locator('li').count()).toBe(2);
     expect(await burnDown.innerText()).toMatch(/baseline: .*(not enough history|ready now|estimated ready|no progress)/);
     await expectAccessible('overview-trends');
-  });
+  }, 60_000);
 
   it('recommends the next label change for a namespace, as YAML and a kubectl command that copy', async () => {
     await page.goto(`/clusters/${clusterId}/namespaces/storefront`);

@@ -17,12 +17,13 @@ export function StatusBadge({ status, level }: { status: ReadinessStatus; level?
  * A level's readiness with what qualifies it: an exempt namespace says so (PSA evaluates nothing there, so `ready`
  * means nothing), and a provisional `ready` says why it is not firm yet.
  */
-export function ReadinessBadge({ readiness, level }: { readiness: LevelReadiness; level: string }) {
+export function ReadinessBadge({ readiness, level }: { readiness: LevelReadiness; level?: string }) {
+  const prefix = level ? `${level}: ` : '';
   if (readiness.exempt) {
     return (
       <span className="badge unknown" data-status="exempt" title="The cluster's PSA configuration exempts this namespace: nothing is evaluated, so readiness says nothing about compliance.">
         <span aria-hidden="true">○</span>
-        {level}: Exempt
+        {prefix}Exempt
       </span>
     );
   }
@@ -31,7 +32,7 @@ export function ReadinessBadge({ readiness, level }: { readiness: LevelReadiness
     return (
       <span className="badge unknown" data-status="provisional" title={`Provisional: ${why}`}>
         <span aria-hidden="true">✓?</span>
-        {level}: Ready (provisional)
+        {prefix}Ready (provisional)
       </span>
     );
   }

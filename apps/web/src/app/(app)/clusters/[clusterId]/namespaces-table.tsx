@@ -17,7 +17,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { NamespaceSummary, ReadinessStatus } from '@ratchet/contracts';
 
 import { Staircase } from '@/components/staircase';
-import { StatusBadge } from '@/components/status-badge';
+import { ReadinessBadge } from '@/components/status-badge';
 import { formatTime } from '@/lib/format.util';
 import { STATUS_ORDER, STATUS_TEXT, effectiveLevels, modeText } from '@/lib/psa.util';
 
@@ -85,7 +85,7 @@ const columns = [
       sortingFn: (a, b) => STATUS_ORDER[a.getValue<ReadinessStatus>(level)] - STATUS_ORDER[b.getValue<ReadinessStatus>(level)],
       cell: (info) => (
         <span>
-          <StatusBadge status={info.getValue()} />
+          <ReadinessBadge readiness={info.row.original.readiness[level]} />
           <span className="small muted"> @{info.row.original.readiness[level].version}</span>
         </span>
       ),
