@@ -53,7 +53,8 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 2
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  // No on-demand evaluation in the API: a what-if at a version the worker has not evaluated is queued (503).
+  stack = await startStack({ RATCHET_WHAT_IF_EVALUATION_LIMIT: '0' });
   browser = await launchBrowser();
   context = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1366, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.webUrl });
@@ -297,6 +298,13 @@ describe('dashboard', () => {
     await frontend.waitFor();
     expect(await page.locator('[data-workload]').count()).toBe(1);
 
+    // At a version nobody evaluated yet the API queues the evaluation (503): shown as queued, retried, then answered.
+    await page.goto(`/clusters/${clusterId}/what-if?level=baseline&version=v1.25&ns=payments`);
+    await page.locator('[data-state="queued"]').getByText('Evaluation queued.').waitFor();
+    const pinned = page.locator('[data-workload="payments/Deployment/ledger"]');
+    await pinned.waitFor({ timeout: 20_000 });
+    expect(await pinned.locator('pre').first().innerText()).toBe('Warning: would violate PodSecurity "baseline:v1.25": host namespaces (hostNetwork=true)');
+
     // Before a cluster's first heartbeat `latest` is unknown: the API's 409 message is shown.
     const created = await context.request.post('/api/v1/clusters', { headers: { origin: stack.webUrl }, data: { name: 'silent-1' } });
     const silent = ((await created.json()) as { cluster: { id: string } }).cluster.id;
@@ -304,7 +312,7 @@ describe('dashboard', () => {
     const refused = page.locator('.alert', { hasText: 'Could not load the what-if.' });
     await refused.waitFor();
     expect(await refused.innerText()).toMatch(/HTTP 409/);
-  });
+  }, 60_000);
 
   it('shows coverage (unlabeled, privileged outside the allowlist) and version drift', async () => {
     await page.goto(`/clusters/${clusterId}/coverage`);

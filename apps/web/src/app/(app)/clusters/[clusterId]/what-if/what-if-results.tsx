@@ -41,7 +41,8 @@ export function WhatIfResults({ clusterId, orgId, choice }: { clusterId: string;
         });
         if (response.status === 503) {
           const error = await apiErrorOf(response);
-          const retryIn = Math.min(30, Math.max(1, Number(response.headers.get('retry-after')) || 5));
+          const hinted = Number(response.headers.get('retry-after')) || Number((error.details as { retryAfterSeconds?: unknown }).retryAfterSeconds) || 5;
+          const retryIn = Math.min(30, Math.max(1, hinted));
           setState({ kind: 'queued', message: error.message, retryIn, attempt });
           timer = setTimeout(() => setAttempt((n) => n + 1), retryIn * 1000);
           return;
