@@ -184,7 +184,10 @@ export default async function OverviewPage() {
                   </ul>
                 </>
               ) : list.length > 0 ? (
-                <p>Every namespace is ready to enforce restricted.</p>
+                <p>
+                  Every namespace is ready to enforce restricted
+                  {list.some((n) => n.readiness.restricted.provisional) ? ', provisionally: some were observed for less than the readiness window or the cluster has no audit source.' : '.'}
+                </p>
               ) : null}
             </section>
           );
