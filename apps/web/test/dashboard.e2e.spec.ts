@@ -42,6 +42,16 @@ async function expectAccessible(name: string) {
   expect({ page: name, violations }).toEqual({ page: name, violations: [] });
 }
 
+/** The same check in the dark theme (from the OS), then back to light. */
+async function expectAccessibleInDark(name: string) {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await expectAccessible(`${name}-dark`);
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+}
+
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -264,9 +274,7 @@ describe('dashboard', () => {
     const estimates = page.getByRole('list', { name: 'Estimated ready dates' });
     expect(await estimates.locator('li').count()).toBe(2);
     await expectAccessible('namespace-recommendation');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await expectAccessible('namespace-recommendation-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
+    await expectAccessibleInDark('namespace-recommendation');
     // Ready for restricted, observed for minutes: provisional, and said so.
     await page.goto(`/clusters/${clusterId}/namespaces/secure-api`);
     expect(await page.getByTestId('provisional').innerText()).toMatch(/Ready is provisional: the namespace has been observed only since/);
@@ -287,6 +295,7 @@ describe('dashboard', () => {
     expect(await ledger.locator('pre').first().innerText()).toBe('Warning: would violate PodSecurity "baseline:latest": host namespaces (hostNetwork=true)');
     expect(await ledger.innerText()).toMatch(/2 pods rejected: ledger-0, ledger-1/);
     await expectAccessible('what-if');
+    await expectAccessibleInDark('what-if');
 
     // Shared or reloaded, the same URL gives the same view.
     await page.goto(`/clusters/${clusterId}/what-if?level=restricted&version=latest&ns=storefront`);
@@ -323,6 +332,7 @@ describe('dashboard', () => {
     expect(await page.locator('tr[data-namespace="secure-api"]').count()).toBe(0);
     await page.getByRole('heading', { name: 'Version drift' }).waitFor();
     await expectAccessible('coverage');
+    await expectAccessibleInDark('coverage');
   });
 
   it('creates a webhook channel and sends a test that a local receiver gets, then creates and edits a rule', async () => {
@@ -378,6 +388,7 @@ describe('dashboard', () => {
       await edit.getByRole('button', { name: 'Save rule' }).click();
       await waitFor('the edited rule', async () => ((await row.innerText()).includes('warning') ? true : undefined));
       await expectAccessible('alerts');
+      await expectAccessibleInDark('alerts');
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }
@@ -408,6 +419,7 @@ describe('dashboard', () => {
     const cluster = (await (await context.request.get(`/api/v1/clusters/${clusterId}`)).json()) as { psaConfigurationOverride: { defaults: { enforce: string }; exemptions: { namespaces: string[] } } };
     expect(cluster.psaConfigurationOverride).toMatchObject({ defaults: { enforce: 'baseline' }, exemptions: { namespaces: ['secure-api'] } });
     await expectAccessible('settings-organization');
+    await expectAccessibleInDark('settings-organization');
     // The allowlist change shows on the coverage page: storefront is now allowlisted, no longer flagged.
     await page.goto(`/clusters/${clusterId}/coverage`);
     await waitFor('storefront allowlisted', async () => {
