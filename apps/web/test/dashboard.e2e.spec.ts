@@ -128,9 +128,10 @@ describe('dashboard', () => {
     await ingestAuditViolation(stack.webUrl, agentToken, 'storefront', 'system:serviceaccount:ci:deployer');
     await waitFor('readiness of every namespace', async () => {
       const body = (await (await context.request.get(`/api/v1/namespaces?clusterId=${clusterId}`)).json()) as {
-        items: { readiness: { baseline: { computedAt: string | null }; restricted: { computedAt: string | null } } }[];
+        items: { readiness: { baseline: { status: string }; restricted: { status: string } } }[];
       };
-      return body.items.length === 3 && body.items.every((n) => n.readiness.baseline.computedAt && n.readiness.restricted.computedAt) ? true : undefined;
+      // Not just computed: readiness computed before the heartbeat is `unknown` at latest, and is computed again after it.
+      return body.items.length === 3 && body.items.every((n) => n.readiness.baseline.status !== 'unknown' && n.readiness.restricted.status !== 'unknown') ? true : undefined;
     });
     await page.goto('/');
     const cluster = page.getByRole('region', { name: 'prod-eu-1' });
@@ -235,9 +236,9 @@ describe('dashboard', () => {
     await ingestCluster(stack.webUrl, managedToken, [{ name: 'web', labels: {}, workloads: [{ name: 'site', template: 'hardened', pods: 1 }] }], 'none');
     await waitFor('readiness of the managed cluster', async () => {
       const body = (await (await context.request.get(`/api/v1/namespaces?clusterId=${cluster.id}`)).json()) as {
-        items: { readiness: { baseline: { computedAt: string | null }; restricted: { computedAt: string | null } } }[];
+        items: { readiness: { baseline: { status: string }; restricted: { status: string } } }[];
       };
-      return body.items.length === 1 && body.items[0]!.readiness.baseline.computedAt && body.items[0]!.readiness.restricted.computedAt ? true : undefined;
+      return body.items.length === 1 && body.items[0]!.readiness.baseline.status === 'ready' && body.items[0]!.readiness.restricted.status === 'ready' ? true : undefined;
     });
     const managed = page.getByRole('region', { name: 'managed-1' });
     // Ready for restricted, but only provisionally: no audit log, and observed for less than the window.
@@ -428,7 +429,15 @@ describe('dashboard', () => {
       await page.reload();
       return undefined;
     });
-  });
+    // The override exempts secure-api: once readiness is recomputed, its page says exempt, never ready.
+    await page.goto(`/clusters/${clusterId}/namespaces/secure-api`);
+    await waitFor('secure-api exempt', async () => {
+      if ((await page.locator('[data-status="exempt"]').count()) === 2) return true;
+      await page.reload();
+      return undefined;
+    });
+    await page.getByText('exempts this namespace: admission evaluates nothing here').waitFor();
+  }, 60_000);
 
   it('renders the 404 page for an unknown cluster', async () => {
     const response = await page.goto('/clusters/00000000-0000-4000-8000-000000000000');
