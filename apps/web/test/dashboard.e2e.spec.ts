@@ -484,6 +484,10 @@ describe('dashboard', () => {
     await otherPage.getByText('You are a viewer').waitFor();
     await otherPage.locator('tr[data-rule="ready to enforce"]').waitFor();
     expect(await otherPage.getByRole('button', { name: /Send test|Delete|Edit|Create rule|Add channel/ }).count()).toBe(0);
+    await otherPage.goto('/settings#organization');
+    await otherPage.getByText('Only owners and admins change these.').waitFor();
+    expect(await otherPage.getByRole('button', { name: /Save organization settings|Save override/ }).count()).toBe(0);
+    expect(await otherPage.getByLabel('Readiness window (days)').isDisabled()).toBe(true);
     await other.close();
   });
 
