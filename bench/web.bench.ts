@@ -85,7 +85,10 @@ try {
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
       interactive: performance.getEntriesByName('ratchet:namespaces-interactive')[0]!.startTime,
     }));
+    const shown = await page.getByText(/^\d+ of \d+ namespaces$/).innerText();
     await page.close();
+    // The listing pages from both ends at once: a table missing rows would make every figure meaningless.
+    if (shown !== `${NAMESPACES} of ${NAMESPACES} namespaces`) throw new Error(`the table shows "${shown}", expected all ${NAMESPACES} namespaces`);
     if (load === 0) continue; // the first load warms the server's caches
     fcp.push(timing.fcp);
     ttfb.push(timing.ttfb);

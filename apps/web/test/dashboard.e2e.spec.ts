@@ -1,6 +1,9 @@
 /// <reference lib="dom" />
 // page.evaluate callbacks run in the browser.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { ingestAuditViolation, ingestCluster, type NamespaceSeed } from './support/agent.js';
@@ -39,6 +42,16 @@ async function expectAccessible(name: string) {
   expect({ page: name, violations }).toEqual({ page: name, violations: [] });
 }
 
+/** The same check in the dark theme (from the OS), then back to light. */
+async function expectAccessibleInDark(name: string) {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    await expectAccessible(`${name}-dark`);
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+}
+
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -50,7 +63,8 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 2
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  // No on-demand evaluation in the API: a what-if at a version the worker has not evaluated is queued (503).
+  stack = await startStack({ RATCHET_WHAT_IF_EVALUATION_LIMIT: '0' });
   browser = await launchBrowser();
   context = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1366, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.webUrl });
@@ -114,14 +128,15 @@ describe('dashboard', () => {
     await ingestAuditViolation(stack.webUrl, agentToken, 'storefront', 'system:serviceaccount:ci:deployer');
     await waitFor('readiness of every namespace', async () => {
       const body = (await (await context.request.get(`/api/v1/namespaces?clusterId=${clusterId}`)).json()) as {
-        items: { readiness: { baseline: { computedAt: string | null }; restricted: { computedAt: string | null } } }[];
+        items: { readiness: { baseline: { status: string }; restricted: { status: string } } }[];
       };
-      return body.items.length === 3 && body.items.every((n) => n.readiness.baseline.computedAt && n.readiness.restricted.computedAt) ? true : undefined;
+      // Not just computed: readiness computed before the heartbeat is `unknown` at latest, and is computed again after it.
+      return body.items.length === 3 && body.items.every((n) => n.readiness.baseline.status !== 'unknown' && n.readiness.restricted.status !== 'unknown') ? true : undefined;
     });
     await page.goto('/');
     const cluster = page.getByRole('region', { name: 'prod-eu-1' });
     await cluster.getByText(/Agent connected/).waitFor();
-    const attention = cluster.getByRole('listitem');
+    const attention = cluster.getByRole('list', { name: 'Needs attention first' }).getByRole('listitem');
     expect(await attention.first().innerText()).toMatch(/payments[\s\S]*baseline: At risk/);
     await cluster.getByRole('link', { name: '1 namespaces at risk for baseline' }).waitFor();
     await expectAccessible('overview');
@@ -214,6 +229,216 @@ describe('dashboard', () => {
     await expectAccessible('settings');
   });
 
+  it('flags a managed cluster without an audit source on the overview, with ready shown as provisional', async () => {
+    const created = await context.request.post('/api/v1/clusters', { headers: { origin: stack.webUrl }, data: { name: 'managed-1' } });
+    expect(created.ok()).toBe(true);
+    const { cluster, agentToken: managedToken } = (await created.json()) as { cluster: { id: string }; agentToken: string };
+    await ingestCluster(stack.webUrl, managedToken, [{ name: 'web', labels: {}, workloads: [{ name: 'site', template: 'hardened', pods: 1 }] }], 'none');
+    await waitFor('readiness of the managed cluster', async () => {
+      const body = (await (await context.request.get(`/api/v1/namespaces?clusterId=${cluster.id}`)).json()) as {
+        items: { readiness: { baseline: { status: string }; restricted: { status: string } } }[];
+      };
+      return body.items.length === 1 && body.items[0]!.readiness.baseline.status === 'ready' && body.items[0]!.readiness.restricted.status === 'ready' ? true : undefined;
+    });
+    const managed = page.getByRole('region', { name: 'managed-1' });
+    // Ready for restricted, but only provisionally: no audit log, and observed for less than the window.
+    await waitFor('the provisional count', async () => {
+      await page.goto('/');
+      return (await managed.getByText('(1 provisional)').count()) > 0 ? true : undefined;
+    });
+    expect(await managed.getByTestId('no-audit-source').innerText()).toMatch(/No audit source/);
+    expect(await page.getByRole('region', { name: 'prod-eu-1' }).getByTestId('no-audit-source').count()).toBe(0);
+    // The 30-day trend and the burn-down answer for every cluster (a fresh cluster has no daily bucket yet).
+    const burnDown = page.getByRole('list', { name: 'Burn-down of prod-eu-1' });
+    expect(await burnDown.locator('li').count()).toBe(2);
+    expect(await burnDown.innerText()).toMatch(/baseline: .*(not enough history|ready now|estimated ready|no progress)/);
+    await expectAccessible('overview-trends');
+  }, 60_000);
+
+  it('recommends the next label change for a namespace, as YAML and a kubectl command that copy', async () => {
+    await page.goto(`/clusters/${clusterId}/namespaces/storefront`);
+    const section = page.getByRole('region', { name: 'Recommended next step' });
+    await section.getByText('Stage:').waitFor();
+    const command = (await section.locator('pre').first().innerText()).trim();
+    // Exactly what the API recommends, stage and reasoning included.
+    const listed = (await (await context.request.get(`/api/v1/namespaces?clusterId=${clusterId}&namePrefix=storefront&limit=1`)).json()) as { items: { id: string }[] };
+    type Recommendation = { stage: string; kubectlCommand: string; yaml: string; reasoning: string[] };
+    const expected = (await (await context.request.get(`/api/v1/namespaces/${listed.items[0]!.id}/recommendation`)).json()) as Recommendation;
+    expect(await section.locator('[data-stage]').getAttribute('data-stage')).toBe(expected.stage);
+    expect(command).toBe(expected.kubectlCommand);
+    expect(command).toMatch(/^kubectl label ns storefront pod-security\.kubernetes\.io\/\S+ .*--overwrite$/);
+    expect((await section.locator('pre').nth(1).innerText()).trim()).toBe(expected.yaml.trim());
+    expect(await section.locator('li').allInnerTexts()).toEqual(expected.reasoning);
+    await section.getByRole('button', { name: 'Copy kubectl command' }).click();
+    await section.getByRole('status').filter({ hasText: 'Copied' }).first().waitFor();
+    expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe(command);
+    const estimates = page.getByRole('list', { name: 'Estimated ready dates' });
+    expect(await estimates.locator('li').count()).toBe(2);
+    await expectAccessible('namespace-recommendation');
+    await expectAccessibleInDark('namespace-recommendation');
+    // Ready for restricted, observed for minutes: provisional, and said so.
+    await page.goto(`/clusters/${clusterId}/namespaces/secure-api`);
+    expect(await page.getByTestId('provisional').innerText()).toMatch(/Ready is provisional: the namespace has been observed only since/);
+    expect(await page.locator('[data-status="provisional"]').count()).toBeGreaterThan(0);
+  });
+
+  it('runs a what-if whose choices live in the URL, and survives a reload', async () => {
+    await page.goto(`/clusters/${clusterId}`);
+    await page.getByRole('link', { name: 'What-if' }).click();
+    await page.getByLabel('Level').selectOption('baseline');
+    await page.getByLabel('Namespaces (none selected: all)').selectOption(['payments']);
+    await page.getByRole('button', { name: 'Run what-if' }).click();
+    await page.waitForURL(/level=baseline/);
+    expect(page.url()).toMatch(/version=latest/);
+    expect(page.url()).toMatch(/ns=payments/);
+    const ledger = page.locator('[data-workload="payments/Deployment/ledger"]');
+    await ledger.waitFor();
+    expect(await ledger.locator('pre').first().innerText()).toBe('Warning: would violate PodSecurity "baseline:latest": host namespaces (hostNetwork=true)');
+    expect(await ledger.innerText()).toMatch(/2 pods rejected: ledger-0, ledger-1/);
+    await expectAccessible('what-if');
+    await expectAccessibleInDark('what-if');
+
+    // Shared or reloaded, the same URL gives the same view.
+    await page.goto(`/clusters/${clusterId}/what-if?level=restricted&version=latest&ns=storefront`);
+    const frontend = page.locator('[data-workload="storefront/Deployment/frontend"]');
+    await frontend.waitFor();
+    expect(await frontend.locator('pre').first().innerText()).toMatch(/^Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false/);
+    expect(await page.getByLabel('Level').inputValue()).toBe('restricted');
+    await page.reload();
+    await frontend.waitFor();
+    expect(await page.locator('[data-workload]').count()).toBe(1);
+
+    // At a version nobody evaluated yet the API queues the evaluation (503): shown as queued, retried, then answered.
+    await page.goto(`/clusters/${clusterId}/what-if?level=baseline&version=v1.25&ns=payments`);
+    await page.locator('[data-state="queued"]').getByText('Evaluation queued.').waitFor();
+    const pinned = page.locator('[data-workload="payments/Deployment/ledger"]');
+    await pinned.waitFor({ timeout: 20_000 });
+    expect(await pinned.locator('pre').first().innerText()).toBe('Warning: would violate PodSecurity "baseline:v1.25": host namespaces (hostNetwork=true)');
+
+    // Before a cluster's first heartbeat `latest` is unknown: the API's 409 message is shown.
+    const created = await context.request.post('/api/v1/clusters', { headers: { origin: stack.webUrl }, data: { name: 'silent-1' } });
+    const silent = ((await created.json()) as { cluster: { id: string } }).cluster.id;
+    await page.goto(`/clusters/${silent}/what-if`);
+    const refused = page.locator('.alert', { hasText: 'Could not load the what-if.' });
+    await refused.waitFor();
+    expect(await refused.innerText()).toMatch(/HTTP 409/);
+  }, 60_000);
+
+  it('shows coverage (unlabeled, privileged outside the allowlist) and version drift', async () => {
+    await page.goto(`/clusters/${clusterId}/coverage`);
+    const storefront = page.locator('tr[data-namespace="storefront"]');
+    await storefront.waitFor();
+    expect(await storefront.locator('[data-kind="unlabeled"]').count()).toBe(1);
+    expect(await storefront.innerText()).toMatch(/Flagged/);
+    expect(await page.locator('tr[data-namespace="secure-api"]').count()).toBe(0);
+    await page.getByRole('heading', { name: 'Version drift' }).waitFor();
+    await expectAccessible('coverage');
+    await expectAccessibleInDark('coverage');
+  });
+
+  it('creates a webhook channel and sends a test that a local receiver gets, then creates and edits a rule', async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as { port: number };
+    try {
+      await page.goto('/alerts');
+      await page.getByRole('form', { name: 'New channel' }).getByLabel('Webhook URL').fill('not a url');
+      await page.getByLabel('Channel name').fill('ops hook');
+      await page.getByRole('button', { name: 'Add channel' }).click();
+      // Checked in the browser with the API's own contract before anything is sent.
+      await page.locator('#url-error').getByText('must be an http:// or https:// URL').waitFor();
+      await page.getByLabel('Webhook URL').fill(`http://127.0.0.1:${port}/hook`);
+      await page.getByRole('button', { name: 'Add channel' }).click();
+      const secret = (await page.locator('#channels [role="status"] pre').first().innerText()).trim();
+      expect(secret).toMatch(/^whsec_/);
+      await page.locator('tr[data-channel="ops hook"]').waitFor();
+
+      await page.getByRole('button', { name: 'Send test to ops hook' }).click();
+      const result = page.locator('[data-test-result]');
+      await result.waitFor();
+      expect(await result.innerText()).toBe('Test delivered: the receiver answered HTTP 200');
+      expect(received).toHaveLength(1);
+      const message = JSON.parse(received[0]!.body) as { kind: string };
+      expect(message.kind).toBe('test');
+      const signature = createHmac('sha256', secret).update(`${String(received[0]!.headers['x-ratchet-timestamp'])}.${received[0]!.body}`).digest('hex');
+      expect(String(received[0]!.headers['x-ratchet-signature'])).toContain(signature);
+      await page.locator('tr[data-delivery-status="delivered"]').first().waitFor();
+
+      const form = page.getByRole('form', { name: 'New rule' });
+      await form.getByRole('button', { name: 'Create rule' }).click();
+      await form.getByRole('alert').waitFor();
+      expect(await form.getByRole('alert').innerText()).toMatch(/name:/);
+      await form.getByLabel('Rule name').fill('ready to enforce');
+      await form.getByLabel('Level').selectOption('restricted');
+      await form.getByLabel('Exclude namespaces (globs, one per line)').fill('kube-*');
+      await form.getByRole('button', { name: 'Create rule' }).click();
+      const row = page.locator('tr[data-rule="ready to enforce"]');
+      await row.waitFor();
+      expect(await row.innerText()).toMatch(/Namespace ready to enforce a level \(restricted\)[\s\S]*not kube-\*[\s\S]*info[\s\S]*ops hook/);
+      await page.getByRole('button', { name: 'Edit rule ready to enforce' }).click();
+      const edit = page.getByRole('form', { name: 'Edit rule ready to enforce' });
+      await edit.getByLabel('Minimum severity').selectOption('warning');
+      await edit.getByRole('button', { name: 'Save rule' }).click();
+      await waitFor('the edited rule', async () => ((await row.innerText()).includes('warning') ? true : undefined));
+      await expectAccessible('alerts');
+      await expectAccessibleInDark('alerts');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('changes organization settings and a cluster PSA override, validated with the contracts', async () => {
+    await page.goto('/settings#organization');
+    const organization = page.getByRole('region', { name: 'Organization' });
+    await organization.getByLabel('Readiness window (days)').fill('0');
+    await organization.getByRole('button', { name: 'Save organization settings' }).click();
+    expect(await organization.getByRole('alert').innerText()).toMatch(/readinessWindowDays/);
+    await organization.getByLabel('Readiness window (days)').fill('14');
+    await organization.getByLabel('Privileged namespace allowlist (one per line)').fill('kube-system\nstorefront');
+    await organization.getByRole('button', { name: 'Save organization settings' }).click();
+    await organization.getByText('Saved.').waitFor();
+    const settings = (await (await context.request.get('/api/v1/organization/settings')).json()) as { readinessWindowDays: number; privilegedNamespaceAllowlist: string[] };
+    expect(settings).toMatchObject({ readinessWindowDays: 14, privilegedNamespaceAllowlist: ['kube-system', 'storefront'] });
+    await page.reload();
+    expect(await page.getByLabel('Readiness window (days)').inputValue()).toBe('14');
+
+    const psa = page.getByRole('region', { name: 'Cluster Pod Security configuration' });
+    await psa.getByLabel('Cluster').selectOption({ label: 'prod-eu-1' });
+    expect(await psa.getByTestId('psa-source').innerText()).toBe('upstream');
+    await psa.getByLabel('Default enforce').selectOption('baseline');
+    await psa.getByLabel('Exempt namespaces (one per line)').fill('secure-api');
+    await psa.getByRole('button', { name: 'Save override' }).click();
+    await waitFor('the override in effect', async () => ((await psa.getByTestId('psa-source').innerText()) === 'api' ? true : undefined));
+    const cluster = (await (await context.request.get(`/api/v1/clusters/${clusterId}`)).json()) as { psaConfigurationOverride: { defaults: { enforce: string }; exemptions: { namespaces: string[] } } };
+    expect(cluster.psaConfigurationOverride).toMatchObject({ defaults: { enforce: 'baseline' }, exemptions: { namespaces: ['secure-api'] } });
+    await expectAccessible('settings-organization');
+    await expectAccessibleInDark('settings-organization');
+    // The allowlist change shows on the coverage page: storefront is now allowlisted, no longer flagged.
+    await page.goto(`/clusters/${clusterId}/coverage`);
+    await waitFor('storefront allowlisted', async () => {
+      const text = await page.locator('tr[data-namespace="storefront"]').innerText();
+      if (/Exempt by allowlist/.test(text)) return true;
+      await page.reload();
+      return undefined;
+    });
+    // The override exempts secure-api: once readiness is recomputed, its page says exempt, never ready.
+    await page.goto(`/clusters/${clusterId}/namespaces/secure-api`);
+    await waitFor('secure-api exempt', async () => {
+      if ((await page.locator('[data-status="exempt"]').count()) === 2) return true;
+      await page.reload();
+      return undefined;
+    });
+    await page.getByText('exempts this namespace: admission evaluates nothing here').waitFor();
+  }, 60_000);
+
   it('renders the 404 page for an unknown cluster', async () => {
     const response = await page.goto('/clusters/00000000-0000-4000-8000-000000000000');
     expect(response?.status()).toBe(404);
@@ -254,6 +479,15 @@ describe('dashboard', () => {
     await otherPage.getByRole('menuitemradio', { name: /Acme Platform/ }).click();
     await otherPage.getByRole('region', { name: 'prod-eu-1' }).waitFor();
     expect((await otherPage.goto(`/clusters/${clusterId}`))?.status()).toBe(200);
+    // Bob is a viewer: the alerts pages show him the rules and channels, and nothing to change them with.
+    await otherPage.goto('/alerts');
+    await otherPage.getByText('You are a viewer').waitFor();
+    await otherPage.locator('tr[data-rule="ready to enforce"]').waitFor();
+    expect(await otherPage.getByRole('button', { name: /Send test|Delete|Edit|Create rule|Add channel/ }).count()).toBe(0);
+    await otherPage.goto('/settings#organization');
+    await otherPage.getByText('Only owners and admins change these.').waitFor();
+    expect(await otherPage.getByRole('button', { name: /Save organization settings|Save override/ }).count()).toBe(0);
+    expect(await otherPage.getByLabel('Readiness window (days)').isDisabled()).toBe(true);
     await other.close();
   });
 

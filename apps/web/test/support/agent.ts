@@ -54,8 +54,8 @@ async function post(url: string, token: string, body: unknown): Promise<unknown>
   return JSON.parse(text) as unknown;
 }
 
-/** One full resync of `namespaces` in as many 5,000-object chunks as needed, then a heartbeat. */
-export async function ingestCluster(origin: string, token: string, namespaces: NamespaceSeed[]): Promise<void> {
+/** One full resync of `namespaces` in as many 5,000-object chunks as needed, then a heartbeat naming `auditSource`. */
+export async function ingestCluster(origin: string, token: string, namespaces: NamespaceSeed[], auditSource: 'webhook' | 'file' | 'none' = 'webhook'): Promise<void> {
   const objects: { kind: 'namespaces' | 'workloads' | 'pods'; value: unknown }[] = [];
   for (const namespace of namespaces) {
     objects.push({ kind: 'namespaces', value: { uid: randomUUID(), name: namespace.name, labels: namespace.labels, createdAt: '2026-06-01T00:00:00.000Z' } });
@@ -92,7 +92,7 @@ export async function ingestCluster(origin: string, token: string, namespaces: N
     });
   }
   const counts = { namespaces: namespaces.length, workloads: objects.filter((o) => o.kind === 'workloads').length, pods: objects.filter((o) => o.kind === 'pods').length };
-  await post(`${origin}/api/v1/ingest/heartbeat`, token, { agentVersion: '0.1.0', kubernetesVersion: 'v1.33.2', counts, startedAt: new Date().toISOString(), auditSource: 'webhook' });
+  await post(`${origin}/api/v1/ingest/heartbeat`, token, { agentVersion: '0.1.0', kubernetesVersion: 'v1.33.2', counts, startedAt: new Date().toISOString(), auditSource });
 }
 
 /** One audit-mode violation of baseline in `namespace`, by `username`, as the agent forwards it. */

@@ -37,5 +37,7 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
 /** Saves a full-page screenshot under test/screenshots (git-ignored) for a reviewer. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // From the top: a page scrolled by the test would show its sticky table headers stuck mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
 }

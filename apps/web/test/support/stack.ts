@@ -66,8 +66,11 @@ async function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-/** Starts redis, a database, the API, the worker and the web app; `stop()` ends them and drops the database. */
-export async function startStack(): Promise<Stack> {
+/**
+ * Starts redis, a database, the API, the worker and the web app; `stop()` ends them and drops the database.
+ * `apiEnv` adds to the API's environment (e.g. a what-if evaluation limit of 0, so a question at a new version queues).
+ */
+export async function startStack(apiEnv: Record<string, string> = {}): Promise<Stack> {
   for (const file of [API_MAIN, WORKER_MAIN, MIGRATE_CLI, `${WEB_DIR}dist/BUILD_ID`]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: build first (npx nx run-many -t build)`);
   }
@@ -101,12 +104,13 @@ export async function startStack(): Promise<Stack> {
         socket.once('error', () => resolve(false));
       });
     });
-    const common = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, RATCHET_METRICS_PORT: '0', RATCHET_LOG_LEVEL: 'warn' };
+    // Alert channels may reach the tests' local receivers (loopback is refused otherwise), in the API and the worker.
+    const common = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, RATCHET_METRICS_PORT: '0', RATCHET_LOG_LEVEL: 'warn', RATCHET_ALERT_ALLOWED_HOSTS: '127.0.0.1,localhost' };
     children.push(
       run(
         process.execPath,
         [API_MAIN],
-        { ...common, PORT: String(apiPort), RATCHET_PUBLIC_URL: webUrl, RATCHET_TRUSTED_PROXIES: 'loopback', RATCHET_LOGIN_RATE_PER_MINUTE: '1000' },
+        { ...common, PORT: String(apiPort), RATCHET_PUBLIC_URL: webUrl, RATCHET_TRUSTED_PROXIES: 'loopback', RATCHET_LOGIN_RATE_PER_MINUTE: '1000', ...apiEnv },
         ROOT,
         log,
       ),

@@ -10,7 +10,7 @@ import { listClusters } from '@/lib/data.server';
 import { THEME_COOKIE } from '@/lib/theme.constant';
 
 // The signed-in shell: the sidebar lists the pages of the organization and each cluster's namespaces. Pages that
-// other features add (what-if, coverage, trends, alerts) get their own entries here as they land.
+// of a cluster (what-if, coverage and drift) are reached from the cluster's page.
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const [session, jar] = await Promise.all([requireSession(), cookies()]);
   const theme = jar.get(THEME_COOKIE)?.value;
@@ -38,6 +38,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <NavLink href="/findings">Findings</NavLink>
           <NavLink href="/audit-events">Audit events</NavLink>
           <span className="group">Organization</span>
+          <NavLink href="/alerts">Alerts</NavLink>
           <NavLink href="/settings">Settings</NavLink>
         </nav>
         <div style={{ marginTop: 'auto' }}>

@@ -8,7 +8,7 @@ import { FormField } from '@/components/form-field';
 import { apiSend } from '@/lib/api.client';
 import { formatTime } from '@/lib/format.util';
 import { zodFieldErrors } from '@/lib/form.util';
-import { useMutation } from './use-mutation';
+import { useMutation } from '@/lib/use-mutation';
 
 /** API tokens for scripts and CI: create (secret shown once), list, revoke. */
 export function ApiTokensSection({ tokens, orgId }: { tokens: ApiToken[]; orgId: string }) {

@@ -10,7 +10,7 @@ import { FormField } from '@/components/form-field';
 import { apiSend } from '@/lib/api.client';
 import { formatTime } from '@/lib/format.util';
 import { zodFieldErrors } from '@/lib/form.util';
-import { useMutation } from './use-mutation';
+import { useMutation } from '@/lib/use-mutation';
 
 /** Clusters: register one and get its agent token and install commands, shown this once. */
 export function ClustersSection({ clusters, orgId, canEdit }: { clusters: ClusterSummary[]; orgId: string; canEdit: boolean }) {

@@ -17,7 +17,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { NamespaceSummary, ReadinessStatus } from '@ratchet/contracts';
 
 import { Staircase } from '@/components/staircase';
-import { StatusBadge } from '@/components/status-badge';
+import { ReadinessBadge } from '@/components/status-badge';
 import { formatTime } from '@/lib/format.util';
 import { STATUS_ORDER, STATUS_TEXT, effectiveLevels, modeText } from '@/lib/psa.util';
 
@@ -39,15 +39,18 @@ function viewFromParams(params: { get(key: string): string | null }): View {
   return view;
 }
 
-const column = createColumnHelper<NamespaceSummary>();
+/** The fields the table shows (the page leaves the rest out of the browser's payload). */
+export type NamespaceRow = Omit<NamespaceSummary, 'clusterName' | 'uid' | 'lastSeenAt' | 'deletedAt'>;
 
-function enforceKey(namespace: NamespaceSummary): string {
+const column = createColumnHelper<NamespaceRow>();
+
+function enforceKey(namespace: NamespaceRow): string {
   if (namespace.labels.enforce === undefined) return 'unset';
   const enforce = effectiveLevels(namespace.labels).enforce;
   return enforce.invalid ? 'invalid' : enforce.level;
 }
 
-function lastChange(namespace: NamespaceSummary): string {
+function lastChange(namespace: NamespaceRow): string {
   const { baseline, restricted } = namespace.readiness;
   return [baseline.computedAt, restricted.computedAt, namespace.createdAt].filter((t): t is string => t !== null).sort().at(-1) ?? namespace.createdAt;
 }
@@ -85,7 +88,7 @@ const columns = [
       sortingFn: (a, b) => STATUS_ORDER[a.getValue<ReadinessStatus>(level)] - STATUS_ORDER[b.getValue<ReadinessStatus>(level)],
       cell: (info) => (
         <span>
-          <StatusBadge status={info.getValue()} />
+          <ReadinessBadge readiness={info.row.original.readiness[level]} />
           <span className="small muted"> @{info.row.original.readiness[level].version}</span>
         </span>
       ),
@@ -104,7 +107,7 @@ const columns = [
   column.accessor(lastChange, { id: 'lastChange', header: 'Last change', cell: (info) => <span className="small">{formatTime(info.getValue())}</span> }),
 ];
 
-export function NamespacesTable({ namespaces }: { namespaces: NamespaceSummary[] }) {
+export function NamespacesTable({ namespaces }: { namespaces: NamespaceRow[] }) {
   const searchParams = useSearchParams();
   const pathname = usePathname();
   const scroller = useRef<HTMLDivElement>(null);
