@@ -173,6 +173,11 @@ async function main(): Promise<void> {
   const api = new DemoApi(apiUrl, publicUrl);
   const account = await ensureDemoAccount({ api, email, password, databaseUrl, statePath: join(demoDir, 'state.json') });
   progress(`demo organization ready (cluster ${account.clusterId})`);
+  // The agent reports the cluster's PodSecurityConfiguration as a Helm value would: the simulator's own (its
+  // defaults exempt a break-glass user), so Ratchet does not flag that user's exemptions as unexpected.
+  const { PsaConfigurationSchema } = (await import(join(root, 'apps/cluster-sim/dist/config/simulator-options.js'))) as {
+    PsaConfigurationSchema: { parse: (input: unknown) => unknown };
+  };
 
   startChild({
     name: 'agent',
@@ -187,6 +192,7 @@ async function main(): Promise<void> {
       RATCHET_HEALTH_LISTEN: `127.0.0.1:${env.RATCHET_AGENT_HEALTH_PORT ?? '0'}`,
       RATCHET_AUDIT_WEBHOOK_LISTEN: `127.0.0.1:${auditPort}`,
       RATCHET_DELTA_WINDOW_MS: '1000',
+      RATCHET_PSA_CONFIGURATION: JSON.stringify(PsaConfigurationSchema.parse({})),
       RATCHET_LOG_LEVEL: env.RATCHET_LOG_LEVEL ?? 'info',
     },
   });

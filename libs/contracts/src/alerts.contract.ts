@@ -168,10 +168,14 @@ export type AlertRuleParams = z.infer<typeof AlertRuleParams>;
 export const OutboundUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
   .max(2048)
-  .refine((value) => {
-    const url = new URL(value);
-    return url.username === '' && url.password === '';
-  }, { message: 'must not carry a user name or password' });
+  .refine(
+    (value) => {
+      // zod runs refinements after a failed format check too: text that is no URL is already reported above.
+      const url = URL.parse(value);
+      return url === null || (url.username === '' && url.password === '');
+    },
+    { message: 'must not carry a user name or password' },
+  );
 
 /** A webhook signing secret: 32 to 256 printable ASCII characters. Generated when left out. */
 export const WebhookSecret = z.string().min(32).max(256).regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' });
