@@ -66,6 +66,8 @@ export class RatchetApiProcess {
         RATCHET_LOG_LEVEL: 'warn',
         RATCHET_INGEST_RATE_PER_MINUTE: '100000',
         RATCHET_LOGIN_RATE_PER_MINUTE: '1000',
+        // Any free port: the default 9464 is taken by whichever other API runs on this machine.
+        RATCHET_METRICS_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
