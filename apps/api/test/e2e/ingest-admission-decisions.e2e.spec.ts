@@ -4,22 +4,18 @@
 import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClusterSummary, INGEST_PATHS, IngestAccepted, JOB_NAMES, JOB_QUEUE, type AdmissionDecision } from '@ratchet/contracts';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { ClusterSummary, INGEST_PATHS, IngestAccepted, JOB_NAMES, type AdmissionDecision } from '@ratchet/contracts';
+import type { Queue } from 'bullmq';
 import request from 'supertest';
 
-import { createCluster } from '../factories/cluster.factory.js';
+import { createTenantCluster } from '../factories/cluster.factory.js';
 import type { TestCluster } from '../factories/cluster.factory.js';
-import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
+import { ownerClient } from '../factories/db.factory.js';
 import { auditEventBody } from '../factories/ingest-body.factory.js';
 import { createNamespace } from '../factories/inventory.factory.js';
-import { createTenant } from '../factories/tenant.factory.js';
-import type { TestTenant } from '../factories/tenant.factory.js';
 import { eventually } from '../support/eventually.util.js';
-import { startRedisServer } from '../support/redis-server.js';
-import type { TestRedisServer } from '../support/redis-server.js';
-import { startTestApp } from '../support/test-app.js';
+import { startQueuedTestApp } from '../support/queued-test-app.js';
+import type { QueuedTestApp } from '../support/queued-test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
 const HOUR = 3_600_000;
@@ -30,31 +26,19 @@ function decision(overrides: Partial<AdmissionDecision> = {}): AdmissionDecision
 }
 
 describe('ingest: Pod Security admission decisions', () => {
+  let stack: QueuedTestApp;
   let sut: TestApp;
-  let redis: TestRedisServer;
-  let queueConnection: Redis;
   let queue: Queue;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    sut = await startTestApp({ REDIS_URL: redis.url });
-    queueConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    queue = new Queue(JOB_QUEUE, { connection: queueConnection });
+    stack = await startQueuedTestApp();
+    ({ sut, queue } = stack);
   });
-  afterAll(async () => {
-    await queue.close();
-    queueConnection.disconnect();
-    await disconnectOwnerClients();
-    await sut.close();
-    await redis.stop();
-  });
+  afterAll(() => stack.close());
 
   const db = () => ownerClient(sut.database.url);
 
-  async function newCluster(): Promise<TestCluster & { tenant: TestTenant }> {
-    const tenant = await createTenant(sut.database.url);
-    return { ...(await createCluster(sut.database.url, tenant.orgId)), tenant };
-  }
+  const newCluster = () => createTenantCluster(sut.database.url);
 
   const post = (cluster: TestCluster, body: unknown, key: string = randomUUID()) =>
     request(sut.http).post(INGEST_PATHS.auditEvents).set(cluster.agentHeaders).set('Idempotency-Key', key).send(body as object);

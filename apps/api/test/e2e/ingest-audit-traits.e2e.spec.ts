@@ -10,25 +10,21 @@ import {
   INGEST_PATHS,
   IngestAccepted,
   JOB_NAMES,
-  JOB_QUEUE,
   batchJobId,
 } from '@ratchet/contracts';
 import type { AuditEvent, AuditEventSummary, PsaConfiguration } from '@ratchet/contracts';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import request from 'supertest';
 
-import { createCluster } from '../factories/cluster.factory.js';
+import { createTenantCluster } from '../factories/cluster.factory.js';
 import type { TestCluster } from '../factories/cluster.factory.js';
-import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
+import { ownerClient } from '../factories/db.factory.js';
 import { auditEventBody, heartbeatBody } from '../factories/ingest-body.factory.js';
-import { createTenant } from '../factories/tenant.factory.js';
 import type { TestTenant } from '../factories/tenant.factory.js';
 import { parseCsv } from '../support/csv.util.js';
 import { ingestState } from '../support/ingest-state.util.js';
-import { startRedisServer } from '../support/redis-server.js';
-import type { TestRedisServer } from '../support/redis-server.js';
-import { startTestApp } from '../support/test-app.js';
+import { startQueuedTestApp } from '../support/queued-test-app.js';
+import type { QueuedTestApp } from '../support/queued-test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
 // Issue 7 item 12 and issue 10: audit events as real apiservers emit them, carried from the ingest contract into
@@ -46,31 +42,19 @@ const DEPLOYMENT_VIOLATION =
   'would violate PodSecurity "restricted:latest": runAsNonRoot != true (pod or container "web" must set securityContext.runAsNonRoot=true)';
 
 describe('ingest: audit event traits of real apiservers', () => {
+  let stack: QueuedTestApp;
   let sut: TestApp;
-  let redis: TestRedisServer;
-  let queueConnection: Redis;
   let queue: Queue;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    sut = await startTestApp({ REDIS_URL: redis.url });
-    queueConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    queue = new Queue(JOB_QUEUE, { connection: queueConnection });
+    stack = await startQueuedTestApp();
+    ({ sut, queue } = stack);
   });
-  afterAll(async () => {
-    await queue.close();
-    queueConnection.disconnect();
-    await disconnectOwnerClients();
-    await sut.close();
-    await redis.stop();
-  });
+  afterAll(() => stack.close());
 
   const db = () => ownerClient(sut.database.url);
 
-  async function newCluster(): Promise<TestCluster & { tenant: TestTenant }> {
-    const tenant = await createTenant(sut.database.url);
-    return { ...(await createCluster(sut.database.url, tenant.orgId)), tenant };
-  }
+  const newCluster = () => createTenantCluster(sut.database.url);
 
   function post(cluster: TestCluster, path: string, body: unknown) {
     return request(sut.http).post(path).set(cluster.agentHeaders).set('Idempotency-Key', randomUUID()).send(body as object);

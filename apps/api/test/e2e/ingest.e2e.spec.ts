@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { INGEST_PATHS, IngestAccepted, JOB_NAMES, JOB_PAYLOAD_VERSION, JOB_QUEUE, batchJobId } from '@ratchet/contracts';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { INGEST_PATHS, IngestAccepted, JOB_NAMES, JOB_PAYLOAD_VERSION, batchJobId } from '@ratchet/contracts';
+import type { Queue } from 'bullmq';
 import request from 'supertest';
 
 import { TOKEN_PREFIX, issueToken } from '../../src/common/auth/token.util.js';
-import { createCluster } from '../factories/cluster.factory.js';
+import { createCluster, createTenantCluster } from '../factories/cluster.factory.js';
 import type { TestCluster } from '../factories/cluster.factory.js';
-import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
+import { ownerClient } from '../factories/db.factory.js';
 import {
   auditBatchBody,
   auditEventBody,
@@ -27,9 +26,8 @@ import { createTenant } from '../factories/tenant.factory.js';
 import type { TestUser } from '../factories/tenant.factory.js';
 import { eventually } from '../support/eventually.util.js';
 import { ingestState } from '../support/ingest-state.util.js';
-import { startRedisServer } from '../support/redis-server.js';
-import type { TestRedisServer } from '../support/redis-server.js';
-import { startTestApp } from '../support/test-app.js';
+import { startQueuedTestApp } from '../support/queued-test-app.js';
+import type { QueuedTestApp } from '../support/queued-test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
 const MAX_BYTES = 256 * 1024;
@@ -38,24 +36,15 @@ const MAX_BYTES = 256 * 1024;
 const raw = (body: unknown) => body as string;
 
 describe('ingest', () => {
+  let stack: QueuedTestApp;
   let sut: TestApp;
-  let redis: TestRedisServer;
-  let queueConnection: Redis;
   let queue: Queue;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    sut = await startTestApp({ REDIS_URL: redis.url, RATCHET_INGEST_MAX_BYTES: String(MAX_BYTES) });
-    queueConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    queue = new Queue(JOB_QUEUE, { connection: queueConnection });
+    stack = await startQueuedTestApp({ RATCHET_INGEST_MAX_BYTES: String(MAX_BYTES) });
+    ({ sut, queue } = stack);
   });
-  afterAll(async () => {
-    await queue.close();
-    queueConnection.disconnect();
-    await disconnectOwnerClients();
-    await sut.close();
-    await redis.stop();
-  });
+  afterAll(() => stack.close());
 
   const db = () => ownerClient(sut.database.url);
   // Outbox rows of enqueued jobs are deleted shortly after their batch: wait for that before comparing.
@@ -65,8 +54,8 @@ describe('ingest', () => {
   };
 
   async function newCluster(): Promise<TestCluster & { orgId: string; owner: TestUser }> {
-    const tenant = await createTenant(sut.database.url);
-    return { ...(await createCluster(sut.database.url, tenant.orgId)), orgId: tenant.orgId, owner: tenant.owner };
+    const { tenant, ...cluster } = await createTenantCluster(sut.database.url);
+    return { ...cluster, orgId: tenant.orgId, owner: tenant.owner };
   }
 
   // The cluster's queued inventory jobs, by name: nothing processes the queue here, so every job a batch enqueued

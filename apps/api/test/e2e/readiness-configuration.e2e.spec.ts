@@ -4,21 +4,19 @@
 import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ClusterCoverage, ClusterSummary, INGEST_PATHS, JOB_NAMES, JOB_QUEUE, NamespaceSummary, OrganizationSettings } from '@ratchet/contracts';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { ClusterCoverage, ClusterSummary, INGEST_PATHS, JOB_NAMES, NamespaceSummary, OrganizationSettings } from '@ratchet/contracts';
+import type { Queue } from 'bullmq';
 import request from 'supertest';
 
 import { createCluster } from '../factories/cluster.factory.js';
 import type { TestCluster } from '../factories/cluster.factory.js';
-import { disconnectOwnerClients, ownerClient } from '../factories/db.factory.js';
+import { ownerClient } from '../factories/db.factory.js';
 import { heartbeatBody } from '../factories/ingest-body.factory.js';
 import { createNamespace, createWorkload } from '../factories/inventory.factory.js';
 import { createMember, createTenant } from '../factories/tenant.factory.js';
 import { eventually } from '../support/eventually.util.js';
-import { startRedisServer } from '../support/redis-server.js';
-import type { TestRedisServer } from '../support/redis-server.js';
-import { startTestApp } from '../support/test-app.js';
+import { startQueuedTestApp } from '../support/queued-test-app.js';
+import type { QueuedTestApp } from '../support/queued-test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
 const SETTINGS = '/api/v1/organization/settings';
@@ -32,25 +30,16 @@ const BASELINE_DEFAULTS = {
 };
 
 describe('readiness configuration', () => {
+  let stack: QueuedTestApp;
   let sut: TestApp;
   // A private Redis: nothing consumes its queue, so the jobs a change enqueued can be read back.
-  let redis: TestRedisServer;
-  let queueConnection: Redis;
   let queue: Queue;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    sut = await startTestApp({ REDIS_URL: redis.url });
-    queueConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    queue = new Queue(JOB_QUEUE, { connection: queueConnection });
+    stack = await startQueuedTestApp();
+    ({ sut, queue } = stack);
   });
-  afterAll(async () => {
-    await queue.close();
-    queueConnection.disconnect();
-    await disconnectOwnerClients();
-    await sut.close();
-    await redis.stop();
-  });
+  afterAll(() => stack.close());
 
   const db = () => ownerClient(sut.database.url);
   const namespaceMarks = (orgId: string, clusterId: string) =>

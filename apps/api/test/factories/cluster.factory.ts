@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import { TOKEN_PREFIX, issueToken } from '../../src/common/auth/token.util.js';
 import { ownerClient } from './db.factory.js';
+import { createTenant } from './tenant.factory.js';
+import type { TestTenant } from './tenant.factory.js';
 
 export interface TestCluster {
   clusterId: string;
@@ -21,4 +23,10 @@ export async function createCluster(databaseUrl: string, orgId: string, override
     data: { orgId, clusterId: cluster.id, name: 'factory', tokenHash: token.hash, tokenPrefix: token.displayPrefix },
   });
   return { clusterId: cluster.id, name, agentToken: token.token, agentHeaders: { Authorization: `Bearer ${token.token}` } };
+}
+
+/** A new tenant (createTenant) with one cluster of its own (createCluster). */
+export async function createTenantCluster(databaseUrl: string): Promise<TestCluster & { tenant: TestTenant }> {
+  const tenant = await createTenant(databaseUrl);
+  return { ...(await createCluster(databaseUrl, tenant.orgId)), tenant };
 }

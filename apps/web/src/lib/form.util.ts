@@ -17,3 +17,17 @@ export function submitErrors(error: unknown): { fields: Record<string, string>; 
   if (error instanceof ApiError) return { fields: fieldIssues(error), message: error.message };
   return { fields: {}, message: error instanceof Error ? error.message : 'the request failed' };
 }
+
+/** A form's fields read and checked: the body to send, or the errors to show by form field id. */
+export type CheckedForm<T> = { data: T } | { fields: Record<string, string> };
+
+/**
+ * A zod result as a CheckedForm; `rename` maps the contract's field paths to the form's own field ids
+ * (a form names its inputs apart from the body's keys where two sections share a page).
+ */
+export function checkedForm<T>(
+  parsed: { success: true; data: T } | { success: false; error: z.ZodError },
+  rename: (errors: Record<string, string>) => Record<string, string> = (errors) => errors,
+): CheckedForm<T> {
+  return parsed.success ? { data: parsed.data } : { fields: rename(zodFieldErrors(parsed.error)) };
+}

@@ -1,9 +1,9 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 
-import { submitErrors } from '@/lib/form.util';
+import { submitErrors, type CheckedForm } from '@/lib/form.util';
 
 /** Runs a change through the API, then re-renders the server data; keeps the API's message and field issues. */
 export function useMutation() {
@@ -28,5 +28,23 @@ export function useMutation() {
       setBusy(false);
     }
   }
-  return { busy, message, fields, setFields, run };
+  /**
+   * A create form's submit: `check` reads the form (field errors stop it here), `action` sends the body; the
+   * form is emptied once the change succeeded. Answers the action's result, undefined when nothing was saved.
+   */
+  async function submitForm<B, T>(event: FormEvent<HTMLFormElement>, check: (form: FormData) => CheckedForm<B>, action: (body: B) => Promise<T>): Promise<T | undefined> {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const checked = check(new FormData(formElement));
+    if ('fields' in checked) {
+      setFields(checked.fields);
+      return undefined;
+    }
+    const result = await run(() => action(checked.data));
+    if (result) formElement.reset();
+    return result;
+  }
+  return { busy, message, fields, setFields, run, submitForm };
 }
+
+export type Mutation = ReturnType<typeof useMutation>;

@@ -4,11 +4,13 @@ import { useState, type FormEvent } from 'react';
 import { AlertChannelSaved, AlertDelivery, CreateAlertChannelRequest, type AlertChannel, type AlertChannelType } from '@ratchet/contracts';
 
 import { CodeBlock } from '@/components/copy-button';
+import { DeleteButton } from '@/components/delete-button';
 import { FormErrors } from '@/components/form-errors';
 import { FormField } from '@/components/form-field';
+import { TableHead } from '@/components/table-head';
 import { apiSend } from '@/lib/api.client';
 import { formatTime } from '@/lib/format.util';
-import { zodFieldErrors } from '@/lib/form.util';
+import { checkedForm } from '@/lib/form.util';
 import { useMutation } from '@/lib/use-mutation';
 import { lines } from '../settings/psa-configuration-fields';
 
@@ -69,27 +71,22 @@ export function ChannelsSection({ channels, orgId, canEdit }: { channels: AlertC
   const [tests, setTests] = useState<Record<string, AlertDelivery>>({});
 
   async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
-    // The contract's URL refinement parses the URL without guarding, so an unparsable one is refused here first,
-    // in the contract's own words.
-    const url = form.get('url');
-    if (type !== 'email' && (typeof url !== 'string' || !URL.canParse(url.trim()))) {
-      mutation.setFields({ url: 'must be an http:// or https:// URL' });
-      return;
-    }
-    const parsed = CreateAlertChannelRequest.safeParse(channelBody(form, type));
-    if (!parsed.success) {
-      const fields = zodFieldErrors(parsed.error);
-      mutation.setFields({ ...fields, channelName: fields.name ?? '', url: fields['config.url'] ?? fields['config.webhookUrl'] ?? '' });
-      return;
-    }
-    const saved = await mutation.run(async () => AlertChannelSaved.parse(await apiSend('POST', '/api/v1/alert-channels', parsed.data, orgId)));
-    if (saved) {
-      formElement.reset();
-      setSecret(saved.signingSecret);
-    }
+    const saved = await mutation.submitForm(
+      event,
+      (form) => {
+        // The contract's URL refinement parses the URL without guarding, so an unparsable one is refused here first,
+        // in the contract's own words.
+        const url = form.get('url');
+        if (type !== 'email' && (typeof url !== 'string' || !URL.canParse(url.trim()))) return { fields: { url: 'must be an http:// or https:// URL' } };
+        return checkedForm(CreateAlertChannelRequest.safeParse(channelBody(form, type)), (fields) => ({
+          ...fields,
+          channelName: fields.name ?? '',
+          url: fields['config.url'] ?? fields['config.webhookUrl'] ?? '',
+        }));
+      },
+      async (body) => AlertChannelSaved.parse(await apiSend('POST', '/api/v1/alert-channels', body, orgId)),
+    );
+    if (saved) setSecret(saved.signingSecret);
   }
 
   async function test(channel: AlertChannel) {
@@ -112,17 +109,7 @@ export function ChannelsSection({ channels, orgId, canEdit }: { channels: AlertC
         <p className="muted">No channel yet: add one to send alerts somewhere.</p>
       ) : (
         <table className="data" aria-label="Alert channels">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Destination</th>
-              <th scope="col">Health</th>
-              <th scope="col">
-                <span className="skip-text">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Type', 'Destination', 'Health']} />
           <tbody>
             {channels.map((channel) => {
               const state = health(channel);
@@ -151,15 +138,9 @@ export function ChannelsSection({ channels, orgId, canEdit }: { channels: AlertC
                         <button type="button" className="btn small" disabled={mutation.busy} onClick={() => void test(channel)} aria-label={`Send test to ${channel.name}`}>
                           Send test
                         </button>
-                        <button
-                          type="button"
-                          className="btn small danger"
-                          disabled={mutation.busy}
-                          aria-label={`Delete channel ${channel.name}`}
-                          onClick={() => void mutation.run(() => apiSend('DELETE', `/api/v1/alert-channels/${channel.id}`, undefined, orgId))}
-                        >
+                        <DeleteButton mutation={mutation} path={`/api/v1/alert-channels/${channel.id}`} orgId={orgId} label={`Delete channel ${channel.name}`}>
                           Delete
-                        </button>
+                        </DeleteButton>
                       </span>
                     ) : null}
                   </td>

@@ -3,10 +3,13 @@
 import { useState, type FormEvent } from 'react';
 import { AlertRule, AlertTrigger, CreateAlertRuleRequest, LEVEL_TRIGGERS, UpdateAlertRuleRequest, type AlertRule as AlertRuleType } from '@ratchet/contracts';
 
+import { AlertMessage } from '@/components/alert-message';
+import { DeleteButton } from '@/components/delete-button';
 import { FormErrors } from '@/components/form-errors';
 import { FormField } from '@/components/form-field';
+import { TableHead } from '@/components/table-head';
 import { apiSend } from '@/lib/api.client';
-import { zodFieldErrors } from '@/lib/form.util';
+import { checkedForm } from '@/lib/form.util';
 import { useMutation } from '@/lib/use-mutation';
 import { lines } from '../settings/psa-configuration-fields';
 
@@ -58,15 +61,13 @@ function RuleForm({ rule, channels, clusters, orgId, onDone }: { rule: AlertRule
   const id = rule ? `rule-${rule.id}` : 'rule-new';
 
   async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const fields = ruleFields(new FormData(event.currentTarget), trigger);
-    const parsed = rule ? UpdateAlertRuleRequest.safeParse(fields) : CreateAlertRuleRequest.safeParse({ ...fields, trigger });
-    if (!parsed.success) {
-      mutation.setFields(zodFieldErrors(parsed.error));
-      return;
-    }
-    const saved = await mutation.run(async () =>
-      AlertRule.parse(await apiSend(rule ? 'PATCH' : 'POST', rule ? `/api/v1/alert-rules/${rule.id}` : '/api/v1/alert-rules', parsed.data, orgId)),
+    const saved = await mutation.submitForm(
+      event,
+      (form) => {
+        const fields = ruleFields(form, trigger);
+        return checkedForm<unknown>(rule ? UpdateAlertRuleRequest.safeParse(fields) : CreateAlertRuleRequest.safeParse({ ...fields, trigger }));
+      },
+      async (body) => AlertRule.parse(await apiSend(rule ? 'PATCH' : 'POST', rule ? `/api/v1/alert-rules/${rule.id}` : '/api/v1/alert-rules', body, orgId)),
     );
     if (saved) onDone();
   }
@@ -187,18 +188,7 @@ export function RulesSection({ rules, channels, clusters, orgId, canEdit }: { ru
         <p className="muted">No rule yet: a rule says which changes to send to which channels.</p>
       ) : (
         <table className="data" aria-label="Alert rules">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Min severity</th>
-              <th scope="col">Channels</th>
-              <th scope="col">
-                <span className="skip-text">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Trigger', 'Scope', 'Min severity', 'Channels']} />
           <tbody>
             {rules.map((rule) => (
               <tr key={rule.id} data-rule={rule.name}>
@@ -224,15 +214,9 @@ export function RulesSection({ rules, channels, clusters, orgId, canEdit }: { ru
                       <button type="button" className="btn small" aria-label={`Edit rule ${rule.name}`} onClick={() => setEditing(editing === rule.id ? null : rule.id)}>
                         Edit
                       </button>
-                      <button
-                        type="button"
-                        className="btn small danger"
-                        disabled={mutation.busy}
-                        aria-label={`Delete rule ${rule.name}`}
-                        onClick={() => void mutation.run(() => apiSend('DELETE', `/api/v1/alert-rules/${rule.id}`, undefined, orgId))}
-                      >
+                      <DeleteButton mutation={mutation} path={`/api/v1/alert-rules/${rule.id}`} orgId={orgId} label={`Delete rule ${rule.name}`}>
                         Delete
-                      </button>
+                      </DeleteButton>
                     </span>
                   ) : null}
                 </td>
@@ -250,7 +234,7 @@ export function RulesSection({ rules, channels, clusters, orgId, canEdit }: { ru
           <RuleForm key={formKey} rule={null} channels={channels} clusters={clusters} orgId={orgId} onDone={() => setFormKey((k) => k + 1)} />
         </>
       ) : null}
-      <FormErrors fields={{}} message={mutation.message} />
+      <AlertMessage message={mutation.message} />
     </section>
   );
 }

@@ -3,11 +3,14 @@
 import { useState, type FormEvent } from 'react';
 import { ApiTokenCreated, CreateApiTokenRequest, type ApiToken } from '@ratchet/contracts';
 
+import { AlertMessage } from '@/components/alert-message';
 import { CodeBlock } from '@/components/copy-button';
+import { DeleteButton } from '@/components/delete-button';
 import { FormField } from '@/components/form-field';
+import { TableHead } from '@/components/table-head';
 import { apiSend } from '@/lib/api.client';
 import { formatTime } from '@/lib/format.util';
-import { zodFieldErrors } from '@/lib/form.util';
+import { checkedForm } from '@/lib/form.util';
 import { useMutation } from '@/lib/use-mutation';
 
 /** API tokens for scripts and CI: create (secret shown once), list, revoke. */
@@ -16,22 +19,17 @@ export function ApiTokensSection({ tokens, orgId }: { tokens: ApiToken[]; orgId:
   const [secret, setSecret] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
-    const daysField = form.get('expiresInDays');
-    const days = typeof daysField === 'string' ? daysField : '';
-    const parsed = CreateApiTokenRequest.safeParse({ name: form.get('tokenName'), access: form.get('access'), ...(days ? { expiresInDays: Number(days) } : {}) });
-    if (!parsed.success) {
-      const errors = zodFieldErrors(parsed.error);
-      mutation.setFields({ ...errors, tokenName: errors.name ?? '' });
-      return;
-    }
-    const result = await mutation.run(async () => ApiTokenCreated.parse(await apiSend('POST', '/api/v1/api-tokens', parsed.data, orgId)));
-    if (result) {
-      formElement.reset();
-      setSecret(result.secret);
-    }
+    const result = await mutation.submitForm(
+      event,
+      (form) => {
+        const daysField = form.get('expiresInDays');
+        const days = typeof daysField === 'string' ? daysField : '';
+        const parsed = CreateApiTokenRequest.safeParse({ name: form.get('tokenName'), access: form.get('access'), ...(days ? { expiresInDays: Number(days) } : {}) });
+        return checkedForm(parsed, (errors) => ({ ...errors, tokenName: errors.name ?? '' }));
+      },
+      async (body) => ApiTokenCreated.parse(await apiSend('POST', '/api/v1/api-tokens', body, orgId)),
+    );
+    if (result) setSecret(result.secret);
   }
 
   return (
@@ -47,18 +45,7 @@ export function ApiTokensSection({ tokens, orgId }: { tokens: ApiToken[]; orgId:
       ) : null}
       {tokens.length > 0 ? (
         <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Access</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">
-                <span className="skip-text">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Access', 'Prefix', 'Last used', 'Expires']} />
           <tbody>
             {tokens.map((token) => (
               <tr key={token.id}>
@@ -69,15 +56,9 @@ export function ApiTokensSection({ tokens, orgId }: { tokens: ApiToken[]; orgId:
                 <td>{token.revokedAt ? `revoked ${formatTime(token.revokedAt)}` : formatTime(token.expiresAt)}</td>
                 <td>
                   {token.revokedAt ? null : (
-                    <button
-                      type="button"
-                      className="btn small danger"
-                      disabled={mutation.busy}
-                      aria-label={`Revoke token ${token.name}`}
-                      onClick={() => void mutation.run(() => apiSend('DELETE', `/api/v1/api-tokens/${token.id}`, undefined, orgId))}
-                    >
+                    <DeleteButton mutation={mutation} path={`/api/v1/api-tokens/${token.id}`} orgId={orgId} label={`Revoke token ${token.name}`}>
                       Revoke
-                    </button>
+                    </DeleteButton>
                   )}
                 </td>
               </tr>
@@ -101,11 +82,7 @@ export function ApiTokensSection({ tokens, orgId }: { tokens: ApiToken[]; orgId:
           Create token
         </button>
       </form>
-      {mutation.message ? (
-        <div className="alert" role="alert">
-          {mutation.message}
-        </div>
-      ) : null}
+      <AlertMessage message={mutation.message} />
     </section>
   );
 }

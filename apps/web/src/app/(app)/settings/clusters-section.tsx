@@ -5,11 +5,12 @@ import { Dialog } from 'radix-ui';
 import { useState, type FormEvent } from 'react';
 import { ClusterCreated, CreateClusterRequest, type ClusterSummary } from '@ratchet/contracts';
 
+import { AlertMessage } from '@/components/alert-message';
 import { CodeBlock } from '@/components/copy-button';
 import { FormField } from '@/components/form-field';
 import { apiSend } from '@/lib/api.client';
 import { formatTime } from '@/lib/format.util';
-import { zodFieldErrors } from '@/lib/form.util';
+import { checkedForm } from '@/lib/form.util';
 import { useMutation } from '@/lib/use-mutation';
 
 /** Clusters: register one and get its agent token and install commands, shown this once. */
@@ -18,18 +19,12 @@ export function ClustersSection({ clusters, orgId, canEdit }: { clusters: Cluste
   const [created, setCreated] = useState<ClusterCreated | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const parsed = CreateClusterRequest.safeParse({ name: new FormData(formElement).get('name') });
-    if (!parsed.success) {
-      mutation.setFields(zodFieldErrors(parsed.error));
-      return;
-    }
-    const result = await mutation.run(async () => ClusterCreated.parse(await apiSend('POST', '/api/v1/clusters', parsed.data, orgId)));
-    if (result) {
-      formElement.reset();
-      setCreated(result);
-    }
+    const result = await mutation.submitForm(
+      event,
+      (form) => checkedForm(CreateClusterRequest.safeParse({ name: form.get('name') })),
+      async (body) => ClusterCreated.parse(await apiSend('POST', '/api/v1/clusters', body, orgId)),
+    );
+    if (result) setCreated(result);
   }
 
   return (
@@ -75,11 +70,7 @@ export function ClustersSection({ clusters, orgId, canEdit }: { clusters: Cluste
       ) : (
         <p className="small muted">Only owners and admins register clusters.</p>
       )}
-      {mutation.message ? (
-        <div className="alert" role="alert">
-          {mutation.message}
-        </div>
-      ) : null}
+      <AlertMessage message={mutation.message} />
       <Dialog.Root open={created !== null} onOpenChange={(open) => (open ? undefined : setCreated(null))}>
         <Dialog.Portal>
           <Dialog.Overlay className="dialog-overlay" />

@@ -3,11 +3,14 @@
 import { useState, type FormEvent } from 'react';
 import { CreateInvitationRequest, InvitationCreated, OrgRole, type Invitation, type Member } from '@ratchet/contracts';
 
+import { AlertMessage } from '@/components/alert-message';
 import { CodeBlock } from '@/components/copy-button';
+import { DeleteButton } from '@/components/delete-button';
 import { FormField } from '@/components/form-field';
+import { TableHead } from '@/components/table-head';
 import { apiSend } from '@/lib/api.client';
 import { formatTime } from '@/lib/format.util';
-import { zodFieldErrors } from '@/lib/form.util';
+import { checkedForm } from '@/lib/form.util';
 import { useMutation } from '@/lib/use-mutation';
 
 const ROLES = OrgRole.options;
@@ -30,20 +33,12 @@ export function MembersSection({
   const [invited, setInvited] = useState<InvitationCreated | null>(null);
 
   async function invite(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
-    const parsed = CreateInvitationRequest.safeParse({ email: form.get('inviteEmail'), role: form.get('inviteRole') });
-    if (!parsed.success) {
-      const errors = zodFieldErrors(parsed.error);
-      mutation.setFields({ inviteEmail: errors.email ?? '' });
-      return;
-    }
-    const result = await mutation.run(async () => InvitationCreated.parse(await apiSend('POST', '/api/v1/invitations', parsed.data, orgId)));
-    if (result) {
-      formElement.reset();
-      setInvited(result);
-    }
+    const result = await mutation.submitForm(
+      event,
+      (form) => checkedForm(CreateInvitationRequest.safeParse({ email: form.get('inviteEmail'), role: form.get('inviteRole') }), (errors) => ({ inviteEmail: errors.email ?? '' })),
+      async (body) => InvitationCreated.parse(await apiSend('POST', '/api/v1/invitations', body, orgId)),
+    );
+    if (result) setInvited(result);
   }
 
   return (
@@ -52,17 +47,7 @@ export function MembersSection({
         Members
       </h2>
       <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Joined</th>
-            <th scope="col">
-              <span className="skip-text">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Email', 'Role', 'Joined']} />
         <tbody>
           {members.map((member) => (
             <tr key={member.id}>
@@ -89,15 +74,9 @@ export function MembersSection({
               <td>{formatTime(member.joinedAt)}</td>
               <td>
                 {canManage && member.userId !== selfId ? (
-                  <button
-                    type="button"
-                    className="btn small danger"
-                    aria-label={`Remove ${member.email}`}
-                    disabled={mutation.busy}
-                    onClick={() => void mutation.run(() => apiSend('DELETE', `/api/v1/members/${member.id}`, undefined, orgId))}
-                  >
+                  <DeleteButton mutation={mutation} path={`/api/v1/members/${member.id}`} orgId={orgId} label={`Remove ${member.email}`}>
                     Remove
-                  </button>
+                  </DeleteButton>
                 ) : null}
               </td>
             </tr>
@@ -115,17 +94,7 @@ export function MembersSection({
           ) : null}
           {invitations.length > 0 ? (
             <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">
-                    <span className="skip-text">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Email', 'Role', 'Status', 'Expires']} />
               <tbody>
                 {invitations.map((invitation) => (
                   <tr key={invitation.id}>
@@ -135,15 +104,9 @@ export function MembersSection({
                     <td>{formatTime(invitation.expiresAt)}</td>
                     <td>
                       {invitation.status === 'pending' && canManage ? (
-                        <button
-                          type="button"
-                          className="btn small danger"
-                          aria-label={`Revoke invitation of ${invitation.email}`}
-                          disabled={mutation.busy}
-                          onClick={() => void mutation.run(() => apiSend('DELETE', `/api/v1/invitations/${invitation.id}`, undefined, orgId))}
-                        >
+                        <DeleteButton mutation={mutation} path={`/api/v1/invitations/${invitation.id}`} orgId={orgId} label={`Revoke invitation of ${invitation.email}`}>
                           Revoke
-                        </button>
+                        </DeleteButton>
                       ) : null}
                     </td>
                   </tr>
@@ -173,11 +136,7 @@ export function MembersSection({
           ) : null}
         </>
       ) : null}
-      {mutation.message ? (
-        <div className="alert" role="alert">
-          {mutation.message}
-        </div>
-      ) : null}
+      <AlertMessage message={mutation.message} />
     </section>
   );
 }

@@ -1,50 +1,26 @@
 'use client';
 
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
 import { LoginRequest } from '@ratchet/contracts';
 
+import { AlertMessage } from '@/components/alert-message';
 import { FormField } from '@/components/form-field';
 import { apiSend } from '@/lib/api.client';
-import { submitErrors, zodFieldErrors } from '@/lib/form.util';
+import { checkedForm } from '@/lib/form.util';
+import { useNavigatingSubmit } from '@/lib/use-navigating-submit';
 
 export function LoginForm() {
-  const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const parsed = LoginRequest.safeParse({ email: form.get('email'), password: form.get('password') });
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setBusy(true);
-    setErrors({});
-    setMessage('');
-    try {
-      await apiSend('POST', '/api/v1/auth/login', parsed.data);
-      router.push('/');
-      router.refresh();
-    } catch (error) {
-      const { fields, message: text } = submitErrors(error);
-      setErrors(fields);
-      setMessage(text);
-      setBusy(false);
-    }
-  }
+  const { errors, message, busy, onSubmit } = useNavigatingSubmit(
+    (form) => checkedForm(LoginRequest.safeParse({ email: form.get('email'), password: form.get('password') })),
+    async (body) => {
+      await apiSend('POST', '/api/v1/auth/login', body);
+      return '/';
+    },
+  );
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate>
-      {message ? (
-        <div className="alert" role="alert">
-          {message}
-        </div>
-      ) : null}
+    <form onSubmit={onSubmit} noValidate>
+      <AlertMessage message={message} />
       <FormField id="email" label="Email" type="email" autoComplete="email" required error={errors.email} />
       <FormField id="password" label="Password" type="password" autoComplete="current-password" required error={errors.password} />
       <p>

@@ -1,50 +1,26 @@
 'use client';
 
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
 import { SignUpRequest } from '@ratchet/contracts';
 
+import { AlertMessage } from '@/components/alert-message';
 import { FormField } from '@/components/form-field';
 import { apiSend } from '@/lib/api.client';
-import { submitErrors, zodFieldErrors } from '@/lib/form.util';
+import { checkedForm } from '@/lib/form.util';
+import { useNavigatingSubmit } from '@/lib/use-navigating-submit';
 
 export function SignUpForm() {
-  const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const parsed = SignUpRequest.safeParse(Object.fromEntries(['name', 'email', 'password', 'organizationName'].map((key) => [key, form.get(key)])));
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setBusy(true);
-    setErrors({});
-    setMessage('');
-    try {
-      await apiSend('POST', '/api/v1/auth/signup', parsed.data);
-      router.push('/');
-      router.refresh();
-    } catch (error) {
-      const { fields, message: text } = submitErrors(error);
-      setErrors(fields);
-      setMessage(text);
-      setBusy(false);
-    }
-  }
+  const { errors, message, busy, onSubmit } = useNavigatingSubmit(
+    (form) => checkedForm(SignUpRequest.safeParse(Object.fromEntries(['name', 'email', 'password', 'organizationName'].map((key) => [key, form.get(key)])))),
+    async (body) => {
+      await apiSend('POST', '/api/v1/auth/signup', body);
+      return '/';
+    },
+  );
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate>
-      {message ? (
-        <div className="alert" role="alert">
-          {message}
-        </div>
-      ) : null}
+    <form onSubmit={onSubmit} noValidate>
+      <AlertMessage message={message} />
       <FormField id="name" label="Your name" autoComplete="name" required error={errors.name} />
       <FormField id="email" label="Email" type="email" autoComplete="email" required error={errors.email} />
       <FormField id="password" label="Password (at least 12 characters)" type="password" autoComplete="new-password" required error={errors.password} />

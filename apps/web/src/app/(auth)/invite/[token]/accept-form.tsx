@@ -1,52 +1,29 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
 import { AcceptInvitationRequest, InvitationAccepted } from '@ratchet/contracts';
 
+import { AlertMessage } from '@/components/alert-message';
 import { FormField } from '@/components/form-field';
 import { apiSend } from '@/lib/api.client';
-import { submitErrors, zodFieldErrors } from '@/lib/form.util';
+import { checkedForm } from '@/lib/form.util';
+import { useNavigatingSubmit } from '@/lib/use-navigating-submit';
 import { ORG_COOKIE } from '@/lib/org.constant';
 
 /** Accepts an invitation: a signed-in user with the token alone, someone new with an account to create. */
 export function AcceptForm({ token, signedInAs }: { token: string; signedInAs: string | null }) {
-  const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const body = signedInAs ? { token } : { token, email: form.get('email'), name: form.get('name'), password: form.get('password') };
-    const parsed = AcceptInvitationRequest.safeParse(body);
-    if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error));
-      return;
-    }
-    setBusy(true);
-    setMessage('');
-    try {
-      const accepted = InvitationAccepted.parse(await apiSend('POST', '/api/v1/invitations/accept', parsed.data));
+  const { errors, message, busy, onSubmit } = useNavigatingSubmit(
+    (form) =>
+      checkedForm(AcceptInvitationRequest.safeParse(signedInAs ? { token } : { token, email: form.get('email'), name: form.get('name'), password: form.get('password') })),
+    async (body) => {
+      const accepted = InvitationAccepted.parse(await apiSend('POST', '/api/v1/invitations/accept', body));
       document.cookie = `${ORG_COOKIE}=${accepted.organization.id}; path=/; max-age=31536000; samesite=lax`;
-      router.push(accepted.accountCreated && !signedInAs ? '/login?joined=1' : '/');
-      router.refresh();
-    } catch (error) {
-      const { fields, message: text } = submitErrors(error);
-      setErrors(fields);
-      setMessage(text);
-      setBusy(false);
-    }
-  }
+      return accepted.accountCreated && !signedInAs ? '/login?joined=1' : '/';
+    },
+  );
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate>
-      {message ? (
-        <div className="alert" role="alert">
-          {message}
-        </div>
-      ) : null}
+    <form onSubmit={onSubmit} noValidate>
+      <AlertMessage message={message} />
       {errors.token ? <div className="alert">{errors.token}</div> : null}
       {signedInAs ? (
         <p>
