@@ -4,7 +4,6 @@ import { join } from 'node:path';
 
 import { INGEST_PATHS, PsaConfiguration } from '@ratchet/contracts';
 import type { Heartbeat } from '@ratchet/contracts';
-import type { KubeConfig } from '@kubernetes/client-node';
 
 import { AuditForwarder } from './audit/audit-forwarder.js';
 import { AuditLogFollower } from './audit/audit-log.follower.js';
@@ -22,13 +21,15 @@ import { InventoryTracker } from './inventory/inventory-tracker.js';
 import { Reflector } from './inventory/reflector.js';
 import { WATCHED_RESOURCES } from './inventory/watched-resources.constant.js';
 import { KubeApiClient } from './kube/kube-api.client.js';
+import type { KubeConnection } from './kube/kube-config.util.js';
 
 /** The agent's version, sent in heartbeats. */
 export const AGENT_VERSION = '0.1.0';
 
 export interface AgentDependencies {
   config: AgentConfig;
-  kubeConfig: KubeConfig;
+  /** How to reach the Kubernetes API (`loadKubeConnection`). */
+  kubeConnection: KubeConnection;
   clock: Clock;
   log: Logger;
   metrics?: AgentMetrics;
@@ -74,7 +75,7 @@ export class Agent {
     const { config, clock, log } = deps;
     this.metrics = deps.metrics ?? new AgentMetrics();
     this.startedAt = new Date(clock.now()).toISOString();
-    this.kube = new KubeApiClient(deps.kubeConfig);
+    this.kube = new KubeApiClient(deps.kubeConnection);
     this.api = new ApiClient(config.RATCHET_API_URL, config.token);
     this.inventory = new InventoryTracker(() => this.reflectors, (batches) => this.spool.add(batches), clock, config.RATCHET_DELTA_WINDOW_MS, log);
     this.reflectors = WATCHED_RESOURCES.map((resource) => new Reflector(resource, this.kube, this.inventory, clock, log, this.metrics, deps.listPageSize));
@@ -99,7 +100,7 @@ export class Agent {
   async start(): Promise<AgentPorts> {
     const { config, clock, log } = this.deps;
     this.spool = await Spool.open(config.RATCHET_SPOOL_DIR, config.RATCHET_SPOOL_MAX_BYTES, log, this.metrics, (batch) => {
-      const projections = (batch.body as { projections?: Record<string, unknown> }).projections;
+      const projections = (JSON.parse(batch.bodyJson) as { projections?: Record<string, unknown> }).projections;
       if (projections) this.inventory.forget(Object.keys(projections));
     });
     this.delivery = new DeliveryService(this.spool, this.api, this.token, (hash) => this.inventory.content(hash), clock, log, this.metrics, this.deps.random);

@@ -5,7 +5,7 @@ import { systemClock } from './common/clock.js';
 import { createLogger } from './common/logger.js';
 import { AgentMetrics } from './common/metrics.js';
 import { ConfigError, parseAgentEnv } from './config/agent-env.schema.js';
-import { loadKubeConfig } from './kube/kube-config.util.js';
+import { loadKubeConnection } from './kube/kube-config.util.js';
 
 let config;
 try {
@@ -18,7 +18,7 @@ try {
   throw error;
 }
 const log = createLogger(config.RATCHET_LOG_LEVEL);
-const agent = new Agent({ config, kubeConfig: loadKubeConfig(config.KUBECONFIG), clock: systemClock, log, metrics: new AgentMetrics(true) });
+const agent = new Agent({ config, kubeConnection: await loadKubeConnection(config.KUBECONFIG), clock: systemClock, log, metrics: new AgentMetrics(true) });
 await agent.start();
 
 let stopping = false;

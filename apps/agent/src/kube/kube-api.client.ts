@@ -1,6 +1,6 @@
-import { HttpMethod, RequestContext, Watch } from '@kubernetes/client-node';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+
+import type { KubeConnection } from './kube-config.util.js';
 
 /** An object as the Kubernetes API sends it: only `metadata` is relied on before stripping. */
 export interface KubeObject {
@@ -35,27 +35,31 @@ export interface WatchHandle {
   abort(): void;
 }
 
+/** A watch that sends nothing (not even a bookmark) for this long is presumed dead, as client-node's Watch does. */
+export const WATCH_IDLE_TIMEOUT_MS = 30_000;
+
 /**
- * The few Kubernetes API calls the agent makes, over @kubernetes/client-node's authentication (service account
- * token or kubeconfig user, cluster CA). Objects stay raw JSON: the agent strips them before keeping them, so it
- * never holds typed copies of whole pods.
+ * The few Kubernetes API calls the agent makes (paged lists, watches, the server version) over undici with the
+ * connection's CA and credentials. Objects stay raw JSON: the agent strips them before keeping them, so it never
+ * holds typed copies of whole pods.
  */
 export class KubeApiClient {
-  private readonly watcher: Watch;
+  constructor(
+    private readonly connection: KubeConnection,
+    private readonly watchIdleTimeoutMs = WATCH_IDLE_TIMEOUT_MS,
+  ) {}
 
-  constructor(private readonly kc: KubeConfig) {
-    this.watcher = new Watch(kc);
+  private url(path: string, query: Record<string, string | undefined>): URL {
+    const url = new URL(this.connection.server + path);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
+    return url;
   }
 
   private async get(path: string, query: Record<string, string | undefined> = {}): Promise<unknown> {
-    const cluster = this.kc.getCurrentCluster()!;
-    const url = new URL(cluster.server.replace(/\/$/, '') + path);
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
-    const ctx = new RequestContext(url.toString(), HttpMethod.GET);
-    await this.kc.applySecurityAuthentication(ctx);
+    const url = this.url(path, query);
     const response = await fetch(url, {
-      headers: { ...ctx.getHeaders(), Accept: 'application/json' },
-      dispatcher: ctx.getDispatcher(),
+      headers: { ...(await this.connection.headers()), Accept: 'application/json' },
+      dispatcher: this.connection.dispatcher,
       signal: AbortSignal.timeout(60_000),
     });
     const text = await response.text();
@@ -89,23 +93,66 @@ export class KubeApiClient {
     return body.gitVersion;
   }
 
-  /** Watches `path` from `resourceVersion`, with bookmarks; events go to `onEvent` in order. */
-  async watch(
-    path: string,
-    resourceVersion: string,
-    onEvent: (type: WatchEventType, object: KubeObject) => void,
-  ): Promise<WatchHandle> {
-    let settle!: (value: unknown) => void;
-    const done = new Promise<unknown>((resolve) => (settle = resolve));
-    const controller = await this.watcher.watch(
-      path,
-      { resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) },
-      (type: string, object: KubeObject) => onEvent(type as WatchEventType, object),
-      (error: unknown) => {
-        const status = (error as { statusCode?: number } | null)?.statusCode;
-        settle(status ? new KubeApiError(status, `watch ${path}: ${status}`) : error);
-      },
-    );
-    return { done, abort: () => controller.abort() };
+  /**
+   * Watches `path` from `resourceVersion`, with bookmarks; events go to `onEvent` in order, one JSON line at a
+   * time (never the whole stream). `done` resolves `null` when the server ends the stream, a `KubeApiError` for an
+   * HTTP error status (410 Gone included), a `TimeoutError` when the stream stays silent for the idle timeout, or
+   * the network error.
+   */
+  watch(path: string, resourceVersion: string, onEvent: (type: WatchEventType, object: KubeObject) => void): Promise<WatchHandle> {
+    const url = this.url(path, {
+      watch: 'true',
+      resourceVersion,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(300 + Math.floor(Math.random() * 300)),
+    });
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const resetIdle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(new DOMException('watch idle timeout', 'TimeoutError')), this.watchIdleTimeoutMs);
+      timer.unref();
+    };
+    const run = async (): Promise<unknown> => {
+      resetIdle();
+      const response = await fetch(url, { headers: await this.connection.headers(), dispatcher: this.connection.dispatcher, signal: controller.signal });
+      if (response.status !== 200 || !response.body) {
+        await response.body?.cancel();
+        throw new KubeApiError(response.status, `watch ${path}: ${response.status}`);
+      }
+      const decoder = new TextDecoder();
+      let pending = '';
+      const handle = (line: string) => {
+        if (line.trim() === '') return;
+        let event: { type?: WatchEventType; object?: KubeObject };
+        try {
+          event = JSON.parse(line) as typeof event;
+        } catch {
+          return; // a torn line: the watch resumes from the last resourceVersion anyway
+        }
+        if (event.type && event.object) onEvent(event.type, event.object);
+      };
+      for await (const chunk of response.body) {
+        resetIdle();
+        pending += decoder.decode(chunk as Uint8Array, { stream: true });
+        for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
+          const line = pending.slice(0, newline);
+          pending = pending.slice(newline + 1);
+          handle(line);
+          if (controller.signal.aborted) return null;
+        }
+      }
+      handle(pending + decoder.decode());
+      return null;
+    };
+    const done = run()
+      .catch((error: unknown) => {
+        const reason: unknown = controller.signal.reason;
+        if (controller.signal.aborted && reason instanceof DOMException && reason.name === 'TimeoutError') return reason;
+        if (controller.signal.aborted) return null;
+        return error;
+      })
+      .finally(() => clearTimeout(timer));
+    return Promise.resolve({ done, abort: () => controller.abort() });
   }
 }

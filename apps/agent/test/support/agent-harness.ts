@@ -8,7 +8,7 @@ import { Agent } from '../../src/agent.js';
 import { systemClock } from '../../src/common/clock.js';
 import type { Clock } from '../../src/common/clock.js';
 import { parseAgentEnv } from '../../src/config/agent-env.schema.js';
-import { loadKubeConfig } from '../../src/kube/kube-config.util.js';
+import { loadKubeConnection } from '../../src/kube/kube-config.util.js';
 import type { FakeKubeApiServer } from './fake-kube-apiserver.js';
 
 export interface AgentHarnessOptions {
@@ -55,7 +55,7 @@ export async function createAgent(options: AgentHarnessOptions): Promise<{ agent
   );
   const agent = new Agent({
     config,
-    kubeConfig: loadKubeConfig(config.KUBECONFIG),
+    kubeConnection: await loadKubeConnection(config.KUBECONFIG),
     clock: options.clock ?? systemClock,
     log: pino({ level: process.env.RATCHET_TEST_LOG_LEVEL ?? 'silent' }),
     listPageSize: 4,
