@@ -105,9 +105,10 @@ const simStartMs = performance.now() - t;
 const receiverPort = await freePort();
 await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
 const healthPort = await freePort();
-// RATCHET_BENCH_AGENT_NODE_FLAGS="--max-old-space-size=96" measures the agent under a V8 heap cap (peak RSS is
-// mostly collector slack above a ~130 MB floor that importing @kubernetes/client-node alone costs).
-const nodeFlags = (process.env.RATCHET_BENCH_AGENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+// The V8 flags the agent ships with (`npm run start:agent`, docker/agent.Dockerfile; why: docs/agent.md). Set
+// RATCHET_BENCH_AGENT_NODE_FLAGS to measure others, or to "" to measure V8's defaults.
+const SHIPPED_NODE_FLAGS = '--max-semi-space-size=1 --max-old-space-size=128';
+const nodeFlags = (process.env.RATCHET_BENCH_AGENT_NODE_FLAGS ?? SHIPPED_NODE_FLAGS).split(' ').filter(Boolean);
 const agent = spawn(process.execPath, [...nodeFlags, 'apps/agent/dist/main.js'], {
   env: {
     PATH: process.env.PATH,

@@ -27,4 +27,7 @@ COPY --from=build /repo/apps/agent/dist ./apps/agent/dist
 RUN mkdir -p /var/spool/ratchet-agent && chown 1000:1000 /var/spool/ratchet-agent
 USER 1000:1000
 EXPOSE 8080 8443
+# V8 heap sizing (why: docs/agent.md, Resources): a 1 MB young generation and a 96 MB old-space ceiling. An environment
+# variable rather than CMD flags, so a very large cluster can raise the ceiling with the pod's env alone.
+ENV NODE_OPTIONS="--max-semi-space-size=1 --max-old-space-size=128"
 CMD ["node", "apps/agent/dist/main.js"]

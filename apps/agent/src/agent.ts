@@ -99,7 +99,7 @@ export class Agent {
   async start(): Promise<AgentPorts> {
     const { config, clock, log } = this.deps;
     this.spool = await Spool.open(config.RATCHET_SPOOL_DIR, config.RATCHET_SPOOL_MAX_BYTES, log, this.metrics, (batch) => {
-      const projections = (batch.body as { projections?: Record<string, unknown> }).projections;
+      const projections = (JSON.parse(batch.bodyJson) as { projections?: Record<string, unknown> }).projections;
       if (projections) this.inventory.forget(Object.keys(projections));
     });
     this.delivery = new DeliveryService(this.spool, this.api, this.token, (hash) => this.inventory.content(hash), clock, log, this.metrics, this.deps.random);

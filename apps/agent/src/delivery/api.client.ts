@@ -14,6 +14,7 @@ export class ApiClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
+  /** `body` is sent as is when it is a string (already JSON), else serialized. */
   async post(path: string, idempotencyKey: string, body: unknown): Promise<ApiAnswer> {
     const response = await fetch(new URL(path, this.baseUrl), {
       method: 'POST',
@@ -23,7 +24,7 @@ export class ApiClient {
         [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
         'User-Agent': 'ratchet-agent',
       },
-      body: JSON.stringify(body),
+      body: typeof body === 'string' ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     const text = await response.text();

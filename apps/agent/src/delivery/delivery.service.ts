@@ -87,7 +87,7 @@ export class DeliveryService {
     const end = this.metrics.sendSeconds.startTimer({ kind: batch.kind });
     let answer;
     try {
-      answer = await this.api.post(batch.path, batch.idempotencyKey, batch.body);
+      answer = await this.api.post(batch.path, batch.idempotencyKey, batch.bodyJson);
     } catch (error) {
       end();
       this.metrics.batchesSent.inc({ kind: batch.kind, result: 'failed' });
@@ -129,7 +129,7 @@ export class DeliveryService {
   private async carryMissingProjections(batch: SpooledBatch, answer: unknown): Promise<boolean> {
     const details = UnknownProjectionsDetails.safeParse((answer as { details?: unknown }).details);
     const missing = details.success ? details.data.missingProjectionHashes : [];
-    const body = batch.body as { projections?: Record<string, ProjectionContent>; knownProjectionHashes?: string[] };
+    const body = JSON.parse(batch.bodyJson) as { projections?: Record<string, ProjectionContent>; knownProjectionHashes?: string[] };
     const projections = { ...body.projections };
     for (const hash of missing) {
       const content = this.projectionContent(hash);
@@ -143,7 +143,7 @@ export class DeliveryService {
       projections[hash] = content;
     }
     const known = (body.knownProjectionHashes ?? []).filter((hash) => !missing.includes(hash));
-    await this.spool.replace(batch, { ...batch.body, projections, knownProjectionHashes: known });
+    await this.spool.replace(batch, { ...body, projections, knownProjectionHashes: known });
     this.log.info({ kind: batch.kind, missing: missing.length }, 'resending the batch with the projections the API lacks');
     return false;
   }

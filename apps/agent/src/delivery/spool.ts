@@ -37,10 +37,10 @@ export class Spool {
       const path = join(dir, name);
       try {
         const text = await readFile(path, 'utf8');
-        const stored = JSON.parse(text) as Omit<SpooledBatch, 'seq' | 'bytes'>;
-        if (typeof stored.idempotencyKey !== 'string' || typeof stored.path !== 'string' || typeof stored.body !== 'object') throw new Error('not a spooled batch');
+        const { body, ...stored } = JSON.parse(text) as Omit<SpooledBatch, 'seq' | 'bytes' | 'bodyJson'> & { body: unknown };
+        if (typeof stored.idempotencyKey !== 'string' || typeof stored.path !== 'string' || typeof body !== 'object' || body === null) throw new Error('not a spooled batch');
         const seq = Number(FILE.exec(name)![1]);
-        spool.batches.push({ ...stored, seq, bytes: Buffer.byteLength(text) });
+        spool.batches.push({ ...stored, bodyJson: JSON.stringify(body), seq, bytes: Buffer.byteLength(text) });
         spool.bytes += Buffer.byteLength(text);
         spool.nextSeq = seq + 1;
       } catch (error) {
@@ -79,16 +79,14 @@ export class Spool {
   /** Writes batches to disk (each with a fresh idempotency key), making room first if the spool is full. */
   async add(batches: readonly OutgoingBatch[]): Promise<void> {
     for (const batch of batches) {
-      const stored = { kind: batch.kind, path: batch.path, idempotencyKey: randomUUID(), createdAt: new Date().toISOString(), body: batch.body };
-      const text = JSON.stringify(stored);
-      const spooled: SpooledBatch = { ...stored, seq: this.nextSeq++, bytes: Buffer.byteLength(text) };
+      const spooled = this.stored(batch.kind, batch.path, randomUUID(), new Date().toISOString(), JSON.stringify(batch.body), this.nextSeq++);
       await this.makeRoom(spooled.bytes);
       if (spooled.bytes > this.maxBytes) {
         this.dropped(spooled, 'larger than the whole spool');
         continue;
       }
       const file = this.fileOf(spooled);
-      await writeFile(`${file}.tmp`, text);
+      await writeFile(`${file}.tmp`, this.fileText(spooled));
       await rename(`${file}.tmp`, file);
       this.batches.push(spooled);
       this.bytes += spooled.bytes;
@@ -99,11 +97,9 @@ export class Spool {
 
   /** Rewrites a batch in place under a new idempotency key (a changed body must not reuse the old key). */
   async replace(batch: SpooledBatch, body: Record<string, unknown>): Promise<SpooledBatch> {
-    const stored = { kind: batch.kind, path: batch.path, idempotencyKey: randomUUID(), createdAt: batch.createdAt, body };
-    const text = JSON.stringify(stored);
-    const next: SpooledBatch = { ...stored, seq: batch.seq, bytes: Buffer.byteLength(text) };
+    const next = this.stored(batch.kind, batch.path, randomUUID(), batch.createdAt, JSON.stringify(body), batch.seq);
     const file = this.fileOf(next);
-    await writeFile(`${file}.tmp`, text);
+    await writeFile(`${file}.tmp`, this.fileText(next));
     await rename(`${file}.tmp`, file);
     const index = this.batches.findIndex((b) => b.seq === batch.seq);
     if (index >= 0) {
@@ -139,6 +135,19 @@ export class Spool {
     this.metrics.batchesDropped.inc({ kind: batch.kind });
     this.log.warn({ kind: batch.kind, seq: batch.seq, bytes: batch.bytes, why }, 'spooled batch dropped');
     this.onDrop(batch);
+  }
+
+  private stored(kind: BatchKind, path: string, idempotencyKey: string, createdAt: string, bodyJson: string, seq: number): SpooledBatch {
+    const batch: SpooledBatch = { kind, path, idempotencyKey, createdAt, bodyJson, seq, bytes: 0 };
+    batch.bytes = Buffer.byteLength(this.fileText(batch));
+    return batch;
+  }
+
+  // The file is `{kind, path, idempotencyKey, createdAt, body}` as JSON, spliced from the body's text so a large
+  // body is never serialized twice.
+  private fileText(batch: SpooledBatch): string {
+    const { kind, path, idempotencyKey, createdAt } = batch;
+    return `${JSON.stringify({ kind, path, idempotencyKey, createdAt }).slice(0, -1)},"body":${batch.bodyJson}}`;
   }
 
   private fileOf(batch: { seq: number; kind: BatchKind }): string {

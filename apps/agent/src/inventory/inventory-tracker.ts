@@ -45,8 +45,13 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
     return this.lastCounts;
   }
 
+  holdProjection({ hash, content }: NonNullable<Stripped['projection']>): void {
+    // Same hash, same content: keeping the first copy lets every later one be collected young.
+    if (!this.projections.has(hash)) this.projections.set(hash, content);
+  }
+
   upsert(stripped: Stripped): void {
-    if (stripped.projection) this.projections.set(stripped.projection.hash, stripped.projection.content);
+    if (stripped.projection) this.holdProjection(stripped.projection);
     this.scheduleDelta();
   }
 

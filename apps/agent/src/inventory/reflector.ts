@@ -13,6 +13,8 @@ export const LIST_PAGE_SIZE = 500;
 
 /** What a reflector tells its owner: an object added or changed, or gone. */
 export interface ReflectorListener {
+  /** Keeps a projection (once per hash) before the object referring to it is upserted. */
+  holdProjection(projection: NonNullable<Stripped['projection']>): void;
   upsert(stripped: Stripped): void;
   remove(object: StrippedObject): void;
 }
@@ -93,7 +95,9 @@ export class Reflector {
 
   private async relist(reason: string): Promise<void> {
     this.metrics.relists.inc({ resource: this.resource.resource, reason });
-    const seen = new Map<string, Stripped>();
+    // Only the stripped objects wait for the end of the list; their projections go to the listener at once (kept
+    // once per hash), so a 10,000-pod list does not hold 10,000 projection copies until its last page.
+    const seen = new Map<string, StrippedObject>();
     let continueToken: string | undefined;
     let resourceVersion = '';
     let restarted = false;
@@ -113,7 +117,9 @@ export class Reflector {
       }
       for (const item of page.items) {
         const stripped = this.strip(item);
-        if (stripped) seen.set(stripped.object.uid, stripped);
+        if (!stripped) continue;
+        if (stripped.projection) this.listener.holdProjection(stripped.projection);
+        seen.set(stripped.object.uid, stripped.object);
       }
       continueToken = page.continueToken;
       resourceVersion = page.resourceVersion;
@@ -126,9 +132,9 @@ export class Reflector {
         this.listener.remove(object);
       }
     }
-    for (const [uid, stripped] of seen) {
-      this.store.set(uid, stripped.object);
-      this.listener.upsert(stripped);
+    for (const [uid, object] of seen) {
+      this.store.set(uid, object);
+      this.listener.upsert({ object });
     }
     this.resourceVersion = resourceVersion;
     this.hasSynced = true;
