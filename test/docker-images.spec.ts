@@ -81,7 +81,9 @@ describe('Dockerfiles', () => {
       expect(text).toContain(entry);
       expect(existsSync(join(ROOT, entry))).toBe(true);
       const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-      if (scripts[`start:${app}`]) expect(scripts[`start:${app}`]).toBe(`node ${entry}`);
+      // Node flags an image sets (ENV NODE_OPTIONS, e.g. the agent's heap sizing) are the npm script's flags too.
+      const nodeOptions = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(text)?.[1];
+      if (scripts[`start:${app}`]) expect(scripts[`start:${app}`]).toBe(nodeOptions ? `node ${nodeOptions} ${entry}` : `node ${entry}`);
     }
   });
 });
