@@ -439,6 +439,31 @@ describe('dashboard', () => {
     await page.getByText('exempts this namespace: admission evaluates nothing here').waitFor();
   }, 60_000);
 
+  it('renders the first page of a large cluster on the server and loads the rest in the browser, sorting and filtering all of them', async () => {
+    // 1,205 namespaces: the server renders the first 100 by name; the browser fetches pages of 500 from both ends,
+    // which take two rounds to meet, so bulk-0700..0709 arrive only in the second ascending page.
+    const created = (await (await context.request.post('/api/v1/clusters', { headers: { origin: stack.webUrl }, data: { name: 'large' } })).json()) as {
+      cluster: { id: string };
+      agentToken: string;
+    };
+    const bulk: NamespaceSeed[] = Array.from({ length: 1205 }, (_, index) => ({
+      name: `bulk-${String(index).padStart(4, '0')}`,
+      labels: {},
+      workloads: [{ name: 'app', template: 'plain', pods: 1 }],
+    }));
+    await ingestCluster(stack.webUrl, created.agentToken, bulk);
+    const names = (): Promise<(string | null)[]> =>
+      page.locator('tbody tr[data-namespace]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-namespace')));
+    await page.goto(`/clusters/${created.cluster.id}?q=bulk-070&sort=name&order=desc`);
+    await page.getByText('10 of 1205 namespaces', { exact: true }).waitFor();
+    expect(await names()).toEqual(Array.from({ length: 10 }, (_, index) => `bulk-070${9 - index}`));
+    expect(page.url()).toMatch(/q=bulk-070&sort=name&order=desc/);
+    await page.getByLabel('Name contains').fill('');
+    await page.getByText('1205 of 1205 namespaces', { exact: true }).waitFor();
+    expect((await names())[0]).toBe('bulk-1204');
+    await expectAccessible('namespaces-large');
+  }, 60_000);
+
   it('renders the 404 page for an unknown cluster', async () => {
     const response = await page.goto('/clusters/00000000-0000-4000-8000-000000000000');
     expect(response?.status()).toBe(404);
