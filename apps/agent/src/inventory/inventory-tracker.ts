@@ -8,13 +8,23 @@ import type { OutgoingBatch } from '../delivery/outgoing-batch.types.js';
 import { deltaBatches, resyncBatches } from './inventory-batches.util.js';
 import type { InventoryDeletions, ProjectionLedger } from './inventory-batches.util.js';
 import { buildInventoryRecords } from './inventory-records.util.js';
-import type { InventoryRecords } from './inventory-records.util.js';
+import type { InventoryRecords, PreviousRecords } from './inventory-records.util.js';
 import type { Reflector, ReflectorListener } from './reflector.js';
 import type { Stripped } from './strip-object.util.js';
 
 type Enqueue = (batches: OutgoingBatch[]) => Promise<void>;
 
 const LISTS = ['namespaces', 'workloads', 'pods'] as const;
+
+type SentRecords = { [List in (typeof LISTS)[number]]: Map<string, InventoryRecords[List][number]> };
+
+function sentOf(records: InventoryRecords): SentRecords {
+  return {
+    namespaces: new Map(records.namespaces.map((r) => [r.uid, r])),
+    workloads: new Map(records.workloads.map((r) => [r.uid, r])),
+    pods: new Map(records.pods.map((r) => [r.uid, r])),
+  };
+}
 
 /**
  * Turns what the reflectors see into batches: a full resync when asked (at start and every resync interval),
@@ -25,8 +35,11 @@ const LISTS = ['namespaces', 'workloads', 'pods'] as const;
 export class InventoryTracker implements ReflectorListener, ProjectionLedger {
   private readonly projections = new Map<string, ProjectionContent>();
   private readonly carried = new Set<string>();
-  /** Per list, uid → the JSON of the record last enqueued. */
-  private sent: Record<(typeof LISTS)[number], Map<string, string>> | undefined;
+  /**
+   * Per list, uid → the record last enqueued. Rebuilding reuses a record whose fields are unchanged, so a changed
+   * record is one that is not the same object; nothing is kept as JSON text.
+   */
+  private sent: SentRecords | undefined;
   private deltaTimer: Promise<void> | undefined;
   private readonly windowAbort = new AbortController();
   private serial: Promise<unknown> = Promise.resolve();
@@ -79,15 +92,11 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
   /** Sends the whole inventory as one resync (in chunks). Deltas start after the first one. */
   resync(): Promise<void> {
     return this.exclusive(async () => {
-      const records = this.records();
+      const records = this.records(this.sent);
       this.collectProjections(records);
       const batches = resyncBatches(records, randomUUID(), this);
       await this.enqueue(batches);
-      this.sent = {
-        namespaces: new Map(records.namespaces.map((r) => [r.uid, JSON.stringify(r)])),
-        workloads: new Map(records.workloads.map((r) => [r.uid, JSON.stringify(r)])),
-        pods: new Map(records.pods.map((r) => [r.uid, JSON.stringify(r)])),
-      };
+      this.sent = sentOf(records);
       this.log.info({ ...this.lastCounts, chunks: batches.length }, 'inventory resync enqueued');
     });
   }
@@ -96,17 +105,13 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
   flushDelta(): Promise<void> {
     return this.exclusive(async () => {
       if (!this.sent) return;
-      const records = this.records();
+      const records = this.records(this.sent);
       const upserts: InventoryRecords = { namespaces: [], workloads: [], pods: [] };
       const deletes: InventoryDeletions = { namespaces: [], workloads: [], pods: [] };
-      const next = { namespaces: new Map<string, string>(), workloads: new Map<string, string>(), pods: new Map<string, string>() };
+      const next = sentOf(records);
       for (const list of LISTS) {
-        const before = this.sent[list];
-        for (const record of records[list]) {
-          const json = JSON.stringify(record);
-          next[list].set(record.uid, json);
-          if (before.get(record.uid) !== json) (upserts[list] as unknown[]).push(record);
-        }
+        const before: ReadonlyMap<string, unknown> = this.sent[list];
+        for (const record of records[list]) if (before.get(record.uid) !== record) (upserts[list] as unknown[]).push(record);
         for (const uid of before.keys()) if (!next[list].has(uid)) deletes[list].push(uid);
       }
       const batches = deltaBatches(upserts, deletes, this);
@@ -136,12 +141,13 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
     });
   }
 
-  private records(): InventoryRecords {
+  private records(previous: PreviousRecords | undefined): InventoryRecords {
     const byKind = (kinds: (k: string) => boolean) => this.reflectors().filter((r) => kinds(r.resource.kind)).flatMap((r) => [...r.store.values()]);
     const records = buildInventoryRecords(
       byKind((k) => k === 'Namespace'),
       byKind((k) => k !== 'Namespace' && k !== 'Pod'),
       byKind((k) => k === 'Pod'),
+      previous,
     );
     this.lastCounts = { namespaces: records.namespaces.length, workloads: records.workloads.length, pods: records.pods.length };
     return records;
