@@ -2,8 +2,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { SMTPServer } from 'smtp-server';
-
 /** One request a receiver got, and what it answered. */
 export interface ReceivedRequest {
   path: string;
@@ -128,37 +126,6 @@ export function teamsShape(json: unknown): string | null {
   return null;
 }
 
-export interface ReceivedMail {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-export interface SmtpReceiver {
-  host: string;
-  port: number;
-  received: ReceivedMail[];
-  close(): Promise<void>;
-}
-
-/** A real SMTP server on 127.0.0.1 (plain, no auth) keeping every message it accepts. */
-export async function startSmtpReceiver(): Promise<SmtpReceiver> {
-  const received: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
-        received.push({ from, to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: Buffer.concat(chunks).toString('utf8').replace(/=\r?\n/g, '') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { host: '127.0.0.1', port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+// The SMTP receiver is the workspace's shared one (the API's invitation tests use it too).
+export { startTestSmtpServer as startSmtpReceiver } from '../../../../test/support/test-smtp-server.js';
+export type { ReceivedMail, TestSmtpServer as SmtpReceiver } from '../../../../test/support/test-smtp-server.js';
