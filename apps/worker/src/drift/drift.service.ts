@@ -3,7 +3,7 @@ import { enforcePolicyOf } from '@ratchet/pss';
 
 import { EVALUATED_LEVELS, ensureVerdicts, verdictKey } from '../evaluation/evaluation.service.js';
 import { clusterReleaseVersion, concreteVersion } from '../evaluation/policy-version.util.js';
-import { readNamespacePods, readNamespaceWorkloads, readReadinessCluster, readReadinessNamespaces } from '../readiness/readiness-sources.repository.js';
+import { groupBy, type ReadinessSources } from '../readiness/readiness.service.js';
 import { replaceNamespaceDrift } from './drift.repository.js';
 import type { DriftedWorkload, NamespaceDriftRow } from './drift.repository.js';
 
@@ -15,11 +15,10 @@ import type { DriftedWorkload, NamespaceDriftRow } from './drift.repository.js';
  * reject what runs today. No drift is stored when `latest` is unknown (no heartbeat) or resolves to the pin.
  * Replaces the namespaces' rows in the same transaction; returns the rows stored.
  */
-export async function recomputeDrift(tx: Transaction, scope: ClusterScope, namespaceIds: readonly string[], now: Date): Promise<NamespaceDriftRow[]> {
-  const namespaces = await readReadinessNamespaces(tx, scope, namespaceIds);
-  if (namespaces.length === 0) return [];
+export async function recomputeDrift(tx: Transaction, scope: ClusterScope, sources: ReadinessSources, now: Date): Promise<NamespaceDriftRow[]> {
+  const { namespaceIds, namespaces, cluster } = sources;
+  if (namespaces.length === 0 || cluster === null) return [];
   // The pin is the effective enforce version, as readiness decides it: the label, else the cluster's PSA default.
-  const cluster = await readReadinessCluster(tx, scope);
   const { defaults, exemptions } = cluster.psaConfiguration.configuration;
   const latest = clusterReleaseVersion(cluster.kubernetesVersion);
   const plans = namespaces.flatMap((n) => {
@@ -31,9 +30,12 @@ export async function recomputeDrift(tx: Transaction, scope: ClusterScope, names
   });
   const rows: NamespaceDriftRow[] = [];
   if (plans.length > 0) {
-    const ids = plans.map((p) => p.namespace.id);
-    const workloads = await readNamespaceWorkloads(tx, scope, ids);
-    const pods = await readNamespacePods(tx, scope, ids);
+    // Readiness read the workloads and pods of every reported namespace: keep the pinned namespaces' ones, so only
+    // they are evaluated at the pinned and latest versions.
+    const pinnedIds = new Set(plans.map((p) => p.namespace.id));
+    const workloads = sources.workloads.filter((w) => pinnedIds.has(w.namespaceId));
+    const workloadUids = new Set(workloads.map((w) => w.uid));
+    const pods = sources.pods.filter((p) => workloadUids.has(p.topLevelWorkloadUid));
     const verdicts = await ensureVerdicts(
       tx,
       scope,
@@ -41,23 +43,13 @@ export async function recomputeDrift(tx: Transaction, scope: ClusterScope, names
       [...new Set(plans.flatMap((p) => [p.pinned, p.latest]))],
       now,
     );
-    const podsOf = new Map<string, string[]>();
-    for (const pod of pods) {
-      const list = podsOf.get(pod.topLevelWorkloadUid);
-      if (list) list.push(pod.projectionId);
-      else podsOf.set(pod.topLevelWorkloadUid, [pod.projectionId]);
-    }
-    const workloadsOf = new Map<string, typeof workloads>();
-    for (const workload of workloads) {
-      const list = workloadsOf.get(workload.namespaceId);
-      if (list) list.push(workload);
-      else workloadsOf.set(workload.namespaceId, [workload]);
-    }
+    const podsOf = groupBy(pods, (p) => p.topLevelWorkloadUid);
+    const workloadsOf = groupBy(workloads, (w) => w.namespaceId);
     for (const { namespace, label, pinned, latest } of plans) {
       for (const level of EVALUATED_LEVELS) {
         const drifted: DriftedWorkload[] = [];
         for (const workload of workloadsOf.get(namespace.id) ?? []) {
-          const projections = [workload.projectionId, ...(podsOf.get(workload.uid) ?? [])];
+          const projections = [workload.projectionId, ...(podsOf.get(workload.uid) ?? []).map((pod) => pod.projectionId)];
           const failing = (version: string) => projections.flatMap((id) => verdicts.get(id)?.get(verdictKey(level, version))?.checks ?? []);
           const passedAtPin = new Set(failing(pinned).map((c) => c.id));
           const added = new Map<string, DriftedWorkload['checks'][number]>();

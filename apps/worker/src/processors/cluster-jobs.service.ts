@@ -12,7 +12,7 @@ import { evaluatePendingProjections } from '../evaluation/evaluation.service.js'
 import { evaluateVersionsChunk } from '../evaluation/evaluate-versions.service.js';
 import { refreshFindings } from '../findings/findings.service.js';
 import { recomputeDrift } from '../drift/drift.service.js';
-import { recomputeReadiness } from '../readiness/readiness.service.js';
+import { readReadinessSources, recomputeReadiness } from '../readiness/readiness.service.js';
 import { namespaceIdsByName } from '../readiness/readiness-sources.repository.js';
 
 /** How much one transaction takes on: chunks keep transactions short and a retried job redoes at most one. */
@@ -96,9 +96,10 @@ export class ClusterJobsService {
         scope.orgId,
         async (tx) => {
           const read = await readInventoryMarks(tx, scope, 'namespace', this.chunks.namespaces);
-          await recomputeReadiness(tx, scope, read.map((m) => m.subjectId), this.now());
-          // Drift reads the same inventory and verdicts; in the same transaction so the two never disagree.
-          await recomputeDrift(tx, scope, read.map((m) => m.subjectId), this.now());
+          // Drift reads the same inventory as readiness: read once, in the same transaction so the two never disagree.
+          const sources = await readReadinessSources(tx, scope, read.map((m) => m.subjectId));
+          await recomputeReadiness(tx, scope, sources, this.now());
+          await recomputeDrift(tx, scope, sources, this.now());
           await clearInventoryMarks(tx, scope, read);
           return read.length;
         },
@@ -117,7 +118,7 @@ export class ClusterJobsService {
       scope.orgId,
       async (tx) => {
         const ids = await namespaceIdsByName(tx, scope, names);
-        await recomputeReadiness(tx, scope, ids, this.now());
+        await recomputeReadiness(tx, scope, await readReadinessSources(tx, scope, ids), this.now());
         return ids.length;
       },
       TX,

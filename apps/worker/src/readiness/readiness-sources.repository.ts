@@ -106,12 +106,15 @@ export async function readNamespaceWorkloads(tx: Transaction, scope: ClusterScop
   return rows.map((r) => ({ id: r.id, uid: r.uid, namespaceId: r.namespace_id, kind: r.kind, name: r.name, projectionId: r.projection_id }));
 }
 
+/** A pod of a namespace with its top-level workload uid. */
+export interface NamespacePod {
+  name: string;
+  topLevelWorkloadUid: string;
+  projectionId: string;
+}
+
 /** The pods of these namespaces with their top-level workload uid. */
-export async function readNamespacePods(
-  tx: Transaction,
-  scope: ClusterScope,
-  namespaceIds: readonly string[],
-): Promise<{ name: string; topLevelWorkloadUid: string; projectionId: string }[]> {
+export async function readNamespacePods(tx: Transaction, scope: ClusterScope, namespaceIds: readonly string[]): Promise<NamespacePod[]> {
   if (namespaceIds.length === 0) return [];
   const rows = await tx.$queryRaw<{ name: string; top_level_workload_uid: string; projection_id: string }[]>`
     SELECT name, top_level_workload_uid, projection_id FROM pods

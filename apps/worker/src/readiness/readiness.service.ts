@@ -32,12 +32,16 @@ import {
   readReadinessCluster,
   readReadinessNamespaces,
   type ControllerAuditViolations,
+  type NamespacePod,
   type NamespaceWorkload,
+  type ReadinessCluster,
+  type ReadinessNamespace,
 } from './readiness-sources.repository.js';
 
 const DAY_MS = 86_400_000;
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+/** Items grouped by a key, in their order. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
@@ -178,6 +182,32 @@ export function isProvisional(observedSince: Date, auditSource: AuditSource | nu
 }
 
 /**
+ * What readiness and drift of a chunk of namespaces both read, read once: the namespaces, the cluster (null when none
+ * of the ids is a namespace of it), and the live top-level workloads and pods of the reported ones.
+ */
+export interface ReadinessSources {
+  namespaceIds: readonly string[];
+  namespaces: ReadinessNamespace[];
+  cluster: ReadinessCluster | null;
+  workloads: NamespaceWorkload[];
+  pods: NamespacePod[];
+}
+
+/** Reads the {@link ReadinessSources} of these namespaces of a cluster. */
+export async function readReadinessSources(tx: Transaction, scope: ClusterScope, namespaceIds: readonly string[]): Promise<ReadinessSources> {
+  const namespaces = await readReadinessNamespaces(tx, scope, namespaceIds);
+  if (namespaces.length === 0) return { namespaceIds, namespaces, cluster: null, workloads: [], pods: [] };
+  const ids = namespaces.filter((n) => n.reported).map((n) => n.id);
+  return {
+    namespaceIds,
+    namespaces,
+    cluster: await readReadinessCluster(tx, scope),
+    workloads: await readNamespaceWorkloads(tx, scope, ids),
+    pods: await readNamespacePods(tx, scope, ids),
+  };
+}
+
+/**
  * Recomputes and stores the readiness of these namespaces of a cluster for baseline and restricted, at each
  * namespace's effective enforce version (its valid enforce-version label, else the cluster's PSA default, PSA's
  * `latest` for an invalid label; `latest` = the cluster's release):
@@ -196,16 +226,13 @@ export function isProvisional(observedSince: Date, auditSource: AuditSource | nu
  *   audit source.
  * Returns the rows stored.
  */
-export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, namespaceIds: readonly string[], now: Date): Promise<NamespaceReadinessInput[]> {
-  const namespaces = await readReadinessNamespaces(tx, scope, namespaceIds);
-  if (namespaces.length === 0) return [];
-  const cluster = await readReadinessCluster(tx, scope);
+export async function recomputeReadiness(tx: Transaction, scope: ClusterScope, sources: ReadinessSources, now: Date): Promise<NamespaceReadinessInput[]> {
+  const { namespaces, cluster, workloads, pods } = sources;
+  if (namespaces.length === 0 || cluster === null) return [];
   const { defaults, exemptions } = cluster.psaConfiguration.configuration;
   const reported = namespaces.filter((n) => n.reported);
   const ids = reported.map((n) => n.id);
   const names = reported.map((n) => n.name);
-  const workloads = await readNamespaceWorkloads(tx, scope, ids);
-  const pods = await readNamespacePods(tx, scope, ids);
   const windowDays = cluster.readinessWindowDays;
   const since = new Date(now.getTime() - windowDays * DAY_MS);
   const audits = await countAuditViolations(tx, scope, names, since, now, exemptions.usernames);

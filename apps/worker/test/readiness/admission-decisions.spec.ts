@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrismaClient, withTenant, type ClusterScope, type PrismaClient } from '@ratchet/db';
 
-import { recomputeReadiness } from '../../src/readiness/readiness.service.js';
+import { readReadinessSources, recomputeReadiness } from '../../src/readiness/readiness.service.js';
 import { createOrganization, seedAuditViolation, seedCluster } from '../support/synthetic-cluster.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -60,7 +60,7 @@ async function decision(namespace: string, lastSeen: Date, fields: { exempt?: st
 async function contradictions(name: string) {
   return withTenant(prisma, orgId, async (tx) => {
     const ids = (await tx.namespace.findMany({ where: { orgId } })).map((n) => n.id);
-    await recomputeReadiness(tx, scope, ids, NOW);
+    await recomputeReadiness(tx, scope, await readReadinessSources(tx, scope, ids), NOW);
     const row = await tx.namespaceReadiness.findFirstOrThrow({ where: { orgId, level: 'baseline', namespace: { name } } });
     return { contradictions: row.psaContradictions, recomputeDueAt: row.recomputeDueAt, status: row.status };
   });

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 
 import { WorkerMetrics } from '../../src/infra/metrics.js';
 import { ReadinessExpiryService } from '../../src/readiness/readiness-expiry.service.js';
-import { recomputeReadiness } from '../../src/readiness/readiness.service.js';
+import { readReadinessSources, recomputeReadiness } from '../../src/readiness/readiness.service.js';
 import { startScheduleRuntime, type ScheduleRuntime } from '../../src/schedules/schedule.runtime.js';
 import { startWorkerRuntime } from '../../src/worker.runtime.js';
 import { createOrganization, seedAuditViolation, seedCluster } from '../support/synthetic-cluster.js';
@@ -74,7 +74,7 @@ async function stored(name: string, level: 'baseline' | 'restricted') {
 async function recomputeAll(now: Date): Promise<void> {
   await withTenant(prisma, orgId, async (tx) => {
     const ids = (await tx.namespace.findMany({ where: { orgId }, select: { id: true } })).map((n) => n.id);
-    await recomputeReadiness(tx, scope, ids, now);
+    await recomputeReadiness(tx, scope, await readReadinessSources(tx, scope, ids), now);
   });
 }
 
