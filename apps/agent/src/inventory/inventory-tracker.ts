@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
+import { buildInventoryRecords, deltaBatches, resyncBatches } from '@ratchet/collector';
+import type { InventoryDeletions, InventoryRecords, OutgoingBatch, PreviousRecords, ProjectionLedger, Stripped } from '@ratchet/collector';
 import type { InventoryCounts, ProjectionContent } from '@ratchet/contracts';
 
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
-import type { OutgoingBatch } from '../delivery/outgoing-batch.types.js';
-import { deltaBatches, resyncBatches } from './inventory-batches.util.js';
-import type { InventoryDeletions, ProjectionLedger } from './inventory-batches.util.js';
-import { buildInventoryRecords } from './inventory-records.util.js';
-import type { InventoryRecords, PreviousRecords } from './inventory-records.util.js';
 import type { Reflector, ReflectorListener } from './reflector.js';
-import type { Stripped } from './strip-object.util.js';
 
 type Enqueue = (batches: OutgoingBatch[]) => Promise<void>;
 

@@ -1,7 +1,7 @@
 import { INGEST_LIMITS, INGEST_PATHS } from '@ratchet/contracts';
 import type { InventoryPod, InventoryWorkload, ProjectionContent } from '@ratchet/contracts';
 
-import type { OutgoingBatch } from '../delivery/outgoing-batch.types.js';
+import type { OutgoingBatch } from '../batches/outgoing-batch.types.js';
 import type { InventoryRecords } from './inventory-records.util.js';
 
 /** How the batches refer to projections: carry the ones the API may not have, name the rest by hash. */
