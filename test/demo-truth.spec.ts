@@ -138,7 +138,8 @@ function expectedVerdicts(
 describe('the demo tells the truth', () => {
   const demo = new DemoRun();
 
-  beforeAll(() => demo.prepare());
+  // A day of history, replayed before the agent starts: the truth is checked on the state the replay led to.
+  beforeAll(() => demo.prepare({ RATCHET_DEMO_HISTORY_DAYS: '1' }));
   afterAll(() => demo.cleanup());
 
   it('every namespace: ready exactly when nothing in it would be rejected (at-risk when it already enforces the level), for baseline and restricted', async () => {

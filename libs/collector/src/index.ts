@@ -10,6 +10,6 @@ export type { OwnerRef, Stripped, StrippedObject } from './inventory/strip-objec
 export { buildInventoryRecords } from './inventory/inventory-records.util.js';
 export type { InventoryRecords, PreviousRecords } from './inventory/inventory-records.util.js';
 export { deltaBatches, resyncBatches } from './inventory/inventory-batches.util.js';
-export type { InventoryDeletions, ProjectionLedger } from './inventory/inventory-batches.util.js';
+export type { BatchOptions, InventoryDeletions, ProjectionLedger } from './inventory/inventory-batches.util.js';
 export { mapAuditEvent } from './audit/audit-event.mapper.js';
 export type { AdmissionDecisionSeen, AuditMapping } from './audit/audit-event.mapper.js';

@@ -35,13 +35,14 @@ export class RollupsService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async run(granularity: TrendBucket['granularity']): Promise<RollupSummary> {
+  /** Rebuilds what bucketsToBuild names for every organization; `rebuildFrom` rebuilds from that time's bucket too. */
+  async run(granularity: TrendBucket['granularity'], rebuildFrom?: Date): Promise<RollupSummary> {
     const now = this.now();
     const orgIds = await withSystem(this.prisma, (tx) => listOrganizationIds(tx));
     const summary: RollupSummary = { organizations: orgIds.length, buckets: 0, rows: 0, failed: [] };
     for (const orgId of orgIds) {
       try {
-        const built = await this.rollupOrganization(orgId, granularity, now);
+        const built = await this.rollupOrganization(orgId, granularity, now, rebuildFrom);
         summary.buckets += built.buckets;
         summary.rows += built.rows;
       } catch (error) {
@@ -53,9 +54,11 @@ export class RollupsService {
   }
 
   /** Rebuilds the buckets bucketsToBuild names for one organization; returns how many buckets and rows. */
-  async rollupOrganization(orgId: string, granularity: TrendBucket['granularity'], now: Date): Promise<{ buckets: number; rows: number }> {
+  async rollupOrganization(orgId: string, granularity: TrendBucket['granularity'], now: Date, rebuildFrom?: Date): Promise<{ buckets: number; rows: number }> {
     const scope = { orgId };
-    const latest = await withTenant(this.prisma, orgId, (tx) => latestTrendBucket(tx, scope, granularity));
+    const stored = await withTenant(this.prisma, orgId, (tx) => latestTrendBucket(tx, scope, granularity));
+    // Starting from an earlier "newest stored" bucket is exactly a rebuild from there (bounded by the catch-up).
+    const latest = rebuildFrom !== undefined && (stored === null || rebuildFrom < stored) ? rebuildFrom : stored;
     const buckets = bucketsToBuild(granularity, latest, now);
     let rows = 0;
     for (const bucket of buckets) {
