@@ -1,4 +1,5 @@
 import {
+  earliestTrendData,
   latestTrendBucket,
   listOrganizationIds,
   readTrendNamespaces,
@@ -55,8 +56,12 @@ export class RollupsService {
   /** Rebuilds the buckets bucketsToBuild names for one organization; returns how many buckets and rows. */
   async rollupOrganization(orgId: string, granularity: TrendBucket['granularity'], now: Date): Promise<{ buckets: number; rows: number }> {
     const scope = { orgId };
-    const latest = await withTenant(this.prisma, orgId, (tx) => latestTrendBucket(tx, scope, granularity));
-    const buckets = bucketsToBuild(granularity, latest, now);
+    // The first rollup catches up from the oldest data (bounded by ROLLUP_CATCH_UP); later ones from the newest bucket.
+    const { latest, earliest } = await withTenant(this.prisma, orgId, async (tx) => {
+      const stored = await latestTrendBucket(tx, scope, granularity);
+      return { latest: stored, earliest: stored === null ? await earliestTrendData(tx, scope) : null };
+    });
+    const buckets = bucketsToBuild(granularity, latest, now, earliest);
     let rows = 0;
     for (const bucket of buckets) {
       rows += await this.rebuild(orgId, bucket, now);
