@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 
 import { CommonModule } from './common/common.module.js';
 import type { ApiConfig } from './config/api-config.js';
+import { Clock } from './infra/clock.provider.js';
 import { InfraModule } from './infra/infra.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { MembersModule } from './modules/members/members.module.js';
@@ -28,11 +29,11 @@ import type { HostResolver } from '@ratchet/alerts';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ApiConfig, options: { alertResolver?: HostResolver } = {}): DynamicModule {
+  static forRoot(config: ApiConfig, options: { alertResolver?: HostResolver; now?: () => Date } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        InfraModule.forRoot(config),
+        InfraModule.forRoot(config, new Clock(options.now)),
         CommonModule,
         MetricsModule,
         HealthModule,

@@ -30,6 +30,8 @@ export interface CreateAppOptions {
   logDestination?: DestinationStream;
   /** Replaces the system DNS resolver of the alert destination check (tests play DNS rebinding with it). */
   alertResolver?: HostResolver;
+  /** Replaces the API's clock (tests fix it to check ingest's time bounds). */
+  now?: () => Date;
 }
 
 // Every API answer is per-caller data, and several hold secrets shown once (session cookies, API and agent
@@ -46,7 +48,11 @@ function noStore(_req: Request, res: Response, next: NextFunction): void {
 export async function createApp(config: ApiConfig, options: CreateAppOptions = {}): Promise<{ app: INestApplication; routes: Route[] }> {
   await checkDatabaseAtBoot(config.DATABASE_URL);
   const logger = createLogger(config.RATCHET_LOG_LEVEL, options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.alertResolver ? { alertResolver: options.alertResolver } : {}), {
+  const root = AppModule.forRoot(config, {
+    ...(options.alertResolver ? { alertResolver: options.alertResolver } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });

@@ -17,6 +17,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 const REDIS_URL = process.env['RATCHET_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 /** The injected clock: every job of a test runs "now" here. */
 const NOW = new Date('2026-11-30T12:00:00.000Z');
+/** When the seeded inventory was observed (the batches' observedAt). */
+const OBSERVED = new Date('2026-11-30T11:00:00.000Z');
 const DAY = 86_400_000;
 
 const NAMESPACES: NamespaceSpec[] = [
@@ -153,7 +155,8 @@ describe('worker', () => {
   let v130: ClusterScope;
 
   beforeAll(async () => {
-    v130 = await seedCluster(prisma, orgId, 'v130', 'v1.30.4-eks-a737599', NAMESPACES);
+    // Observed an hour before the worker's clock: findings are dated by the observation, not by the worker.
+    v130 = await seedCluster(prisma, orgId, 'v130', 'v1.30.4-eks-a737599', NAMESPACES, OBSERVED);
     await seedAudits(v130);
     await runJobs((producer) => enqueueCluster(producer, v130));
   });
@@ -175,7 +178,8 @@ describe('worker', () => {
         status: 'open',
         message: 'forbidden sysctls (net.ipv4.tcp_rmem)',
         detail: { template: true, pods: ['tuned-0', 'tuned-1'], failingPods: 2, details: ['net.ipv4.tcp_rmem'], injectedContainers: [] },
-        firstSeenAt: NOW.toISOString(),
+        firstSeenAt: OBSERVED.toISOString(),
+        lastSeenAt: OBSERVED.toISOString(),
       }),
       expect.objectContaining({ workload: 'Deployment/tuned', level: 'restricted', version: 'latest', status: 'open' }),
     ]);
@@ -432,13 +436,14 @@ describe('worker', () => {
       await withTenant(prisma, orgId, async (tx) => {
         const namespaces = await tx.namespace.findMany({ where: { orgId, clusterId: scope.clusterId }, select: { name: true } });
         const workloads = await tx.workload.findMany({ where: { orgId, clusterId: scope.clusterId }, select: { uid: true } });
-        await markInventory(tx, scope, { namespaceNames: namespaces.map((n) => n.name), workloadUids: workloads.map((w) => w.uid) });
+        await markInventory(tx, scope, { namespaceNames: namespaces.map((n) => n.name), workloadUids: workloads.map((w) => w.uid) }, OBSERVED);
       });
     }
 
     it('a job killed mid-way and retried leaves exactly the state of one run, and running it again changes nothing', async () => {
-      const single = await seedCluster(prisma, orgId, 'single-run', 'v1.30.1', NAMESPACES);
-      const crashed = await seedCluster(prisma, orgId, 'crashed-run', 'v1.30.1', NAMESPACES);
+      // Both observed at one time: findings are dated by it, so the two clusters compare equal.
+      const single = await seedCluster(prisma, orgId, 'single-run', 'v1.30.1', NAMESPACES, OBSERVED);
+      const crashed = await seedCluster(prisma, orgId, 'crashed-run', 'v1.30.1', NAMESPACES, OBSERVED);
       const chunks = { projections: 2, workloads: 2, namespaces: 2 };
       const service = new ClusterJobsService(prisma, () => NOW, chunks);
       await service.evaluateProjections(single);

@@ -27,6 +27,26 @@ export const INGEST_PATHS = {
 /** The request header carrying the agent's idempotency key: a retried batch keeps its key. */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
+/**
+ * How long the API keeps ingest batch records (idempotency keys and their answers, resync progress), in days; the
+ * worker's retention deletes older ones. A batch observed longer ago than this is refused: its key may be forgotten,
+ * so a late retry of it could be applied twice.
+ */
+export const INGEST_BATCH_RETENTION_DAYS = 14;
+
+/**
+ * Bounds of an inventory batch's `observedAt` against the API's clock. Ahead by more than `aheadMs` is a node clock
+ * that is wrong (times in the future would make objects look seen before they were); older than `maxAgeDays`
+ * (INGEST_BATCH_RETENTION_DAYS) could be a retry the API no longer recognizes.
+ */
+export const OBSERVED_AT_BOUNDS = { aheadMs: 5 * 60_000, maxAgeDays: INGEST_BATCH_RETENTION_DAYS } as const;
+
+// The agent's observation time of an inventory batch; what it means differs between resync chunks and deltas.
+const observedAt = (meaning: string) =>
+  Timestamp.optional().meta({
+    description: `${meaning} (RFC 3339 with an offset). Objects take it as their first-seen, last-seen (never moved back) and deleted-at times, and findings follow it, so batches spooled during an outage keep the times they happened. At most ${OBSERVED_AT_BOUNDS.aheadMs / 60_000} minutes ahead of the API's clock and at most ${OBSERVED_AT_BOUNDS.maxAgeDays} days old (400 otherwise). Absent: the time the API received the batch.`,
+  });
+
 /** Size limits of ingestion batches; the agent splits its work to stay under them. */
 export const INGEST_LIMITS = {
   /** Namespaces, workloads and pods (upserted or deleted) in one inventory batch. */
@@ -276,7 +296,8 @@ function projectionReferrers(
  * numbered from 1, and sends them under one `syncId`. When the API has committed every chunk of a sync, the
  * cluster's objects not seen in that sync are marked deleted. Chunks may arrive in any order; a chunk that
  * repeats (same `syncId` and `chunk`) is a retry. A namespace name, and a workload's namespace, kind and name,
- * appear once per chunk.
+ * appear once per chunk. `observedAt` is when the listing started (default: when the API received the chunk);
+ * the sweep deletes, at the sync's observation time, what no batch observed since.
  */
 export const InventoryResyncChunk = z
   .strictObject({
@@ -296,6 +317,9 @@ export const InventoryResyncChunk = z
     pods: objectList(InventoryPod).default([]).meta({ description: podsDescription }),
     projections: ProjectionMap.default({}).meta({ description: projectionsDescription }),
     knownProjectionHashes: KnownProjectionHashes.default([]).meta({ description: knownProjectionHashesDescription }),
+    observedAt: observedAt(
+      "When the agent started the listing this sync's chunks come from; every chunk of a sync should carry the same. The sweep after the last chunk deletes, at the sync's observedAt (the earliest of its chunks'), what no batch has seen since then",
+    ),
   })
   .superRefine((batch, ctx) => {
     if (batch.chunk > batch.totalChunks) {
@@ -335,7 +359,7 @@ export type InventoryDeletes = z.infer<typeof InventoryDeletes>;
 /**
  * Changes since the last batch. An object is upserted or deleted in one delta, not both; a uid appears once
  * per list, and an upserted namespace name or workload identity once. Projections follow the same rule as in a
- * resync chunk.
+ * resync chunk. `observedAt` is when the agent observed the changes (default: when the API received the delta).
  */
 export const InventoryDelta = z
   .strictObject({
@@ -343,6 +367,7 @@ export const InventoryDelta = z
     deletes: InventoryDeletes.prefault({}).meta({ description: 'Objects deleted since the last batch, by uid. Default {}.' }),
     projections: ProjectionMap.default({}).meta({ description: projectionsDescription }),
     knownProjectionHashes: KnownProjectionHashes.default([]).meta({ description: knownProjectionHashesDescription }),
+    observedAt: observedAt("When the agent observed the changes of this delta's window (the end of the window)"),
   })
   .superRefine((batch, ctx) => {
     const { upserts, deletes } = batch;

@@ -192,6 +192,29 @@ describe('InventoryDelta', () => {
   });
 });
 
+describe('observedAt of inventory batches', () => {
+  const batches = [
+    ['InventoryResyncChunk', (observedAt: unknown) => issuePaths(InventoryResyncChunk, { ...resyncChunk(), observedAt }), InventoryResyncChunk, resyncChunk],
+    ['InventoryDelta', (observedAt: unknown) => issuePaths(InventoryDelta, { ...inventoryDelta(), observedAt }), InventoryDelta, inventoryDelta],
+  ] as const;
+
+  for (const [name, pathsWith, schema, valid] of batches) {
+    it(`${name}: is optional and keeps an RFC 3339 time with any offset as sent`, () => {
+      expect((schema.parse(valid()) as { observedAt?: string }).observedAt).toBeUndefined();
+      for (const time of ['2026-11-30T09:00:00Z', '2026-11-30T09:00:00.123Z', '2026-11-30T11:00:00+02:00', '2026-11-30T04:30:00-04:30']) {
+        expect(pathsWith(time)).toEqual([]);
+        expect((schema.parse({ ...valid(), observedAt: time }) as { observedAt?: string }).observedAt).toBe(time);
+      }
+    });
+
+    it(`${name}: refuses a time without an offset, a date, a number, null and text, naming observedAt`, () => {
+      for (const bad of ['2026-11-30T09:00:00', '2026-11-30', 1764493200000, null, 'yesterday', '', '2026-13-01T00:00:00Z']) {
+        expect({ bad, paths: pathsWith(bad) }).toEqual({ bad, paths: ['observedAt'] });
+      }
+    });
+  }
+});
+
 describe('AuditEventBatch', () => {
   it('parses a valid batch', () => {
     expect(AuditEventBatch.parse({ events: [auditEvent()] }).events[0]!.violations!.checks[0]!.id).toBe(

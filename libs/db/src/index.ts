@@ -70,6 +70,7 @@ export {
 } from './readiness/namespace-readiness.repository.js';
 export {
   TREND_LEVELS,
+  earliestTrendData,
   latestTrendBucket,
   pruneTrendRollups,
   readTrendNamespaces,

@@ -151,6 +151,49 @@ describe('inventory repository', () => {
     expect(await marks(scope)).toEqual({ namespaces: ['old'], workloads: ['gone'] });
   });
 
+  it('dates rows and marks by the observation time: first seen the earliest, last seen and marks the newest, deletes and sweeps at theirs', async () => {
+    const scope = await newCluster();
+    const at = (hoursAgo: number) => new Date(Date.UTC(2026, 10, 30, 12) - hoursAgo * 3_600_000);
+    const web = workload('shop', 'Deployment', 'web');
+    const api = workload('shop', 'Deployment', 'api');
+    const shop = namespace('shop');
+    const web1 = pod('shop', 'web-1', web.uid);
+    await tenantTx((tx) => upsertInventory(tx, scope, { namespaces: [shop], workloads: [web, api], pods: [web1] }, at(72)));
+    // Delivered late, observed earlier: first seen moves back, last seen and the marks stay.
+    await tenantTx((tx) => upsertInventory(tx, scope, { namespaces: [], workloads: [web], pods: [] }, at(96)));
+    const rows = () =>
+      tenantTx(async (tx) => {
+        const where = { orgId: scope.orgId, clusterId: scope.clusterId };
+        const times = (r: { name: string; firstSeenAt: Date; lastSeenAt: Date; deletedAt?: Date | null }) => [r.name, r.firstSeenAt, r.lastSeenAt, r.deletedAt ?? null];
+        return [...(await tx.namespace.findMany({ where })).map(times), ...(await tx.workload.findMany({ where, orderBy: { name: 'asc' } })).map(times), ...(await tx.pod.findMany({ where })).map(times)];
+      });
+    expect(await rows()).toEqual([
+      ['shop', at(72), at(72), null],
+      ['api', at(72), at(72), null],
+      ['web', at(96), at(72), null],
+      ['web-1', at(72), at(72), null],
+    ]);
+    const markTimes = async () => (await tenantTx((tx) => readInventoryMarks(tx, scope, 'workload', 10))).map((mark) => mark.markedAt);
+    expect(await markTimes()).toEqual([at(72), at(72)]);
+
+    // A resync observed 48 hours ago lists shop and web only: api, last seen 72 hours ago, is swept at 48.
+    await tenantTx((tx) => upsertInventory(tx, scope, { namespaces: [shop], workloads: [web], pods: [web1] }, at(48)));
+    const swept = await tenantTx((tx) => sweepInventory(tx, scope, at(48)));
+    expect(swept).toMatchObject({ namespaces: 0, workloads: 1, pods: 0 });
+    expect(await rows()).toEqual([
+      ['shop', at(72), at(48), null],
+      ['api', at(72), at(72), at(48)],
+      ['web', at(96), at(48), null],
+      ['web-1', at(72), at(48), null],
+    ]);
+    expect(await markTimes()).toEqual([at(48), at(48)]);
+
+    // A delta observed 24 hours ago deletes web: at that time.
+    await tenantTx((tx) => deleteInventory(tx, scope, { namespaces: [], workloads: [web.uid], pods: [] }, at(24)));
+    expect((await rows())[2]).toEqual(['web', at(96), at(48), at(24)]);
+    expect(await markTimes()).toEqual([at(48), at(24)]);
+  });
+
   it('keeps a mark renewed after the worker read it (no lost update)', async () => {
     const scope = await newCluster();
     await tenantTx((tx) => upsertInventory(tx, scope, { namespaces: [namespace('shop'), namespace('billing')], workloads: [], pods: [] }));

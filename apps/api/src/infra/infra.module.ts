@@ -3,18 +3,19 @@ import { Global, Module } from '@nestjs/common';
 
 import { API_CONFIG } from '../config/api-config.js';
 import type { ApiConfig } from '../config/api-config.js';
+import { Clock } from './clock.provider.js';
 import { Database } from './database.provider.js';
 import { RedisConnection } from './redis.provider.js';
 
-/** Configuration and connections, global so feature modules only import what they own. */
+/** Configuration, the clock and connections, global so feature modules only import what they own. */
 @Global()
 @Module({})
 export class InfraModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  static forRoot(config: ApiConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: InfraModule,
-      providers: [{ provide: API_CONFIG, useValue: config }, Database, RedisConnection],
-      exports: [API_CONFIG, Database, RedisConnection],
+      providers: [{ provide: API_CONFIG, useValue: config }, { provide: Clock, useValue: clock }, Database, RedisConnection],
+      exports: [API_CONFIG, Clock, Database, RedisConnection],
     };
   }
 }

@@ -151,7 +151,11 @@ const SCENARIOS: Record<string, (world: World) => Promise<Call> | Call> = {
   },
   'POST /api/v1/ingest/inventory/resync': (world) => {
     const shop = inventoryOf('shop');
-    return { path: INGEST_PATHS.inventoryResync, headers: agent(world), body: resyncChunkBody({ namespaces: [shop.namespace], workloads: [shop.workload], pods: shop.pods }) };
+    return {
+      path: INGEST_PATHS.inventoryResync,
+      headers: agent(world),
+      body: resyncChunkBody({ namespaces: [shop.namespace], workloads: [shop.workload], pods: shop.pods, observedAt: new Date(Date.now() - 60_000).toISOString() }),
+    };
   },
   'POST /api/v1/ingest/inventory/delta': (world) => {
     const billing = inventoryOf('billing');
@@ -161,6 +165,7 @@ const SCENARIOS: Record<string, (world: World) => Promise<Call> | Call> = {
       body: deltaBody({
         upserts: { namespaces: [billing.namespace], workloads: [billing.workload], pods: billing.pods },
         projections: { [billing.projection.hash]: billing.projection.content },
+        observedAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '+00:00'),
       }),
     };
   },
@@ -274,6 +279,14 @@ function failingCalls(world: World, route: Route, valid: Call): { label: string;
     const body = typeof valid.body === 'object' && valid.body !== null ? valid.body : {};
     const headers = spec.auth === 'agent' ? agent(world) : valid.headers;
     calls.push({ label: 'an unknown body field', call: { ...valid, headers, body: { ...body, notAField: 1 } }, status: 400, path: 'body.notAField' });
+  }
+  if (route.path === INGEST_PATHS.inventoryResync || route.path === INGEST_PATHS.inventoryDelta) {
+    // The observation time: checked by its contract (an offset is required), then against the API's clock.
+    const body = valid.body as Record<string, unknown>;
+    const observed = (observedAt: unknown) => ({ ...valid, headers: agent(world), body: { ...body, observedAt } });
+    calls.push({ label: 'an observedAt without an offset', call: observed('2026-11-30T12:00:00'), status: 400, path: 'body.observedAt' });
+    calls.push({ label: 'an observedAt an hour ahead', call: observed(new Date(Date.now() + 3_600_000).toISOString()), status: 400, path: 'body.observedAt' });
+    calls.push({ label: 'an observedAt 15 days old', call: observed(new Date(Date.now() - 15 * 86_400_000).toISOString()), status: 400, path: 'body.observedAt' });
   }
   if (spec.auth === 'agent') {
     const { 'Idempotency-Key': _key, ...withoutKey } = valid.headers;

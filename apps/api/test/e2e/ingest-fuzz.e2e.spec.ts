@@ -49,11 +49,13 @@ describe('ingest fuzzing', () => {
   it('answers thousands of malformed bodies with a 4xx, never a 5xx, and writes nothing', async () => {
     const shop = inventoryOf('shop');
     const event = auditEventBody();
+    // Inventory batches carry when the agent observed them, so the mutations reach that field too.
+    const observedAt = new Date(Date.now() - 60_000).toISOString();
     const valid: ValidRequest[] = [
       { path: INGEST_PATHS.auditEvents, body: { events: [event, auditEventBody({ namespace: 'billing', objectRef: { resource: 'pods' } })] } },
       {
         path: INGEST_PATHS.inventoryResync,
-        body: { ...resyncChunkBody({ namespaces: [shop.namespace], workloads: [shop.workload], pods: shop.pods }) },
+        body: { ...resyncChunkBody({ namespaces: [shop.namespace], workloads: [shop.workload], pods: shop.pods, observedAt }) },
       },
       {
         path: INGEST_PATHS.inventoryDelta,
@@ -62,6 +64,7 @@ describe('ingest fuzzing', () => {
             upserts: { namespaces: [shop.namespace], workloads: [shop.workload], pods: shop.pods },
             deletes: { pods: [randomUUID()] },
             projections: { [shop.projection.hash]: shop.projection.content },
+            observedAt,
           }),
         },
       },
@@ -96,6 +99,16 @@ describe('ingest fuzzing', () => {
           events: [{ ...event, time: new Date(Date.now() + days * 24 * 3600_000).toISOString() }],
         }),
       ),
+      // Past the API's bounds on observedAt: more than 5 minutes ahead of its clock, or older than the batch retention.
+      fc.tuple(
+        fc.constantFrom(INGEST_PATHS.inventoryResync, INGEST_PATHS.inventoryDelta),
+        fc.oneof(fc.integer({ min: 6, max: 500_000 }), fc.integer({ min: -5_000_000, max: -15 * 1440 })),
+      ).map(([path, minutes]) => {
+        const at = new Date(Date.now() + minutes * 60_000).toISOString();
+        return agent(path, `observedAt ${minutes} minutes off`, path === INGEST_PATHS.inventoryResync
+          ? resyncChunkBody({ namespaces: [shop.namespace], workloads: [], pods: [], projections: {}, observedAt: at })
+          : deltaBody({ upserts: { namespaces: [shop.namespace] }, observedAt: at }));
+      }),
       fc.constantFrom(INGEST_PATHS.inventoryResync, INGEST_PATHS.inventoryDelta).map((path) =>
         agent(path, 'projection under another hash', path === INGEST_PATHS.inventoryResync
           ? resyncChunkBody({ namespaces: [], workloads: [shop.workload], pods: [], projections: { [shop.projection.hash]: otherContent } })

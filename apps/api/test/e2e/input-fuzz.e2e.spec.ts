@@ -250,6 +250,36 @@ describe('bad input is a 4xx everywhere, never a 500, and writes nothing', () =>
       expect(issuePaths(response)).toEqual(['body.upserts.workloads[0].replicas']);
       expect(await databaseChecksums(sut.database.url)).toEqual(before);
     });
+
+    it('refuses a bad observedAt in an inventory delta and resync chunk, by its contract or the API clock, with its path', async () => {
+      const shop = inventoryOf('shop');
+      const before = await databaseChecksums(sut.database.url);
+      const minute = 60_000;
+      const bad: unknown[] = [
+        `2026-11-30T12:00:00${NUL}Z`,
+        '2026-11-30T12:00:00',
+        '0000-12-31T23:59:59Z',
+        INT32_OVERFLOW,
+        { at: 'now' },
+        new Date(Date.now() + 6 * minute).toISOString(),
+        new Date(Date.now() - 15 * 24 * 60 * minute).toISOString(),
+      ];
+      const problems: string[] = [];
+      for (const observedAt of bad) {
+        const bodies = {
+          [INGEST_PATHS.inventoryDelta]: deltaBody({ upserts: { namespaces: [shop.namespace] }, observedAt: observedAt as string }),
+          [INGEST_PATHS.inventoryResync]: { syncId: randomUUID(), chunk: 1, totalChunks: 1, namespaces: [shop.namespace], observedAt },
+        };
+        for (const [path, body] of Object.entries(bodies)) {
+          const response = await request(sut.http).post(path).set({ ...cluster.agentHeaders, 'Idempotency-Key': randomUUID() }).send(body);
+          if (response.status !== 400 || JSON.stringify(issuePaths(response)) !== JSON.stringify(['body.observedAt'])) {
+            problems.push(`${path} observedAt=${JSON.stringify(observedAt)}: ${response.status} ${response.text.slice(0, 200)}`);
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+      expect(await databaseChecksums(sut.database.url)).toEqual(before);
+    });
   });
 
   describe('fuzzing from the route table', () => {

@@ -2,6 +2,7 @@ import { JOB_QUEUE } from '@ratchet/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
+import type { CreateAppOptions } from '../../src/create-app.js';
 import { disconnectOwnerClients } from '../factories/db.factory.js';
 import { startRedisServer } from './redis-server.js';
 import type { TestRedisServer } from './redis-server.js';
@@ -18,10 +19,13 @@ export interface QueuedTestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real API (startTestApp, `env` overrides) on a private Redis, with the job queue opened on it. */
-export async function startQueuedTestApp(env: Record<string, string> = {}): Promise<QueuedTestApp> {
+/**
+ * Boots the real API (startTestApp, `env` overrides, `options` such as a fixed clock) on a private Redis, with the
+ * job queue opened on it.
+ */
+export async function startQueuedTestApp(env: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<QueuedTestApp> {
   const redis = await startRedisServer();
-  const sut = await startTestApp({ REDIS_URL: redis.url, ...env });
+  const sut = await startTestApp({ REDIS_URL: redis.url, ...env }, options);
   const queueConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const queue = new Queue(JOB_QUEUE, { connection: queueConnection });
   return {

@@ -6,18 +6,30 @@ import { readReadinessCluster } from '../readiness/readiness-sources.repository.
 import { readPodsOfWorkloads, readProjectionContainers, readTopLevelWorkloads } from './workload-sources.repository.js';
 import { workloadFailures } from './workload-failures.util.js';
 
+/** A top-level workload to refresh, with the observation time of the inventory the refresh reads (its mark's marked-at). */
+export interface WorkloadToRefresh {
+  id: string;
+  observedAt: Date;
+}
+
 /**
  * Refreshes the findings of these top-level workloads of a cluster at every level and at the versions their
  * namespace names (enforce, audit and warn versions, the cluster's PSA default version for a mode without its label,
  * and `latest` = the cluster's release once known): a check
  * fails when the workload's template or any pod behind it fails it. A deleted workload (or one in a deleted
- * namespace) has its open findings resolved. Returns the summed changes.
+ * namespace) has its open findings resolved at its deletion time. Findings are dated by the workload's
+ * `observedAt` (first seen, last seen, resolved), when the agent observed what is evaluated, not by the worker's
+ * clock: a batch the agent spooled during an outage opens its findings when they happened. `now` dates the
+ * verdicts only. Returns the summed changes.
  */
-export async function refreshFindings(tx: Transaction, scope: ClusterScope, workloadIds: readonly string[], now: Date): Promise<FindingChanges> {
+export async function refreshFindings(tx: Transaction, scope: ClusterScope, toRefresh: readonly WorkloadToRefresh[], now: Date): Promise<FindingChanges> {
   const total: FindingChanges = { opened: 0, stillOpen: 0, resolved: 0 };
-  const workloads = await readTopLevelWorkloads(tx, scope, workloadIds);
+  const observedAt = new Map(toRefresh.map((w) => [w.id, w.observedAt]));
+  const workloads = await readTopLevelWorkloads(tx, scope, toRefresh.map((w) => w.id));
   const live = workloads.filter((w) => !w.deleted);
-  for (const gone of workloads.filter((w) => w.deleted)) total.resolved += await resolveWorkloadFindings(tx, scope, gone.id, now);
+  for (const gone of workloads.filter((w) => w.deleted)) {
+    total.resolved += await resolveWorkloadFindings(tx, scope, gone.id, gone.deletedAt ?? observedAt.get(gone.id)!);
+  }
   if (live.length === 0) return total;
 
   const pods = await readPodsOfWorkloads(tx, scope, live.map((w) => w.uid));
@@ -68,7 +80,7 @@ export async function refreshFindings(tx: Transaction, scope: ClusterScope, work
       workloadId: plan.workload.id,
       versions: plan.versions.map((v) => v.label),
       failing: plan.versions.flatMap((v) => EVALUATED_LEVELS.flatMap((level) => workloadFailures(plan.sources, verdicts, level, v.label, v.concrete, containers))),
-      seenAt: now,
+      seenAt: observedAt.get(plan.workload.id)!,
     })),
   );
   total.opened += changes.opened;

@@ -9,6 +9,8 @@ export interface TopLevelWorkload {
   namespaceId: string;
   projectionId: string;
   deleted: boolean;
+  /** When it was deleted: its own deletion or its namespace's, whichever came first; null while live. */
+  deletedAt: Date | null;
   enforceVersion: string | null;
   auditVersion: string | null;
   warnVersion: string | null;
@@ -34,6 +36,7 @@ export async function readTopLevelWorkloads(tx: Transaction, scope: ClusterScope
       namespace_id: string;
       projection_id: string;
       deleted: boolean;
+      deleted_at: Date | null;
       enforce_version: string | null;
       audit_version: string | null;
       warn_version: string | null;
@@ -41,7 +44,7 @@ export async function readTopLevelWorkloads(tx: Transaction, scope: ClusterScope
     }[]
   >`
     SELECT w.id, w.uid, w.kind::text AS kind, w.name, w.namespace_id, w.projection_id,
-           (w.deleted_at IS NOT NULL OR n.deleted_at IS NOT NULL) AS deleted,
+           (w.deleted_at IS NOT NULL OR n.deleted_at IS NOT NULL) AS deleted, LEAST(w.deleted_at, n.deleted_at) AS deleted_at,
            n.enforce_version, n.audit_version, n.warn_version, c.kubernetes_version
     FROM workloads w
     JOIN namespaces n ON n.org_id = w.org_id AND n.id = w.namespace_id
@@ -55,6 +58,7 @@ export async function readTopLevelWorkloads(tx: Transaction, scope: ClusterScope
     namespaceId: r.namespace_id,
     projectionId: r.projection_id,
     deleted: r.deleted,
+    deletedAt: r.deleted_at,
     enforceVersion: r.enforce_version,
     auditVersion: r.audit_version,
     warnVersion: r.warn_version,

@@ -59,7 +59,8 @@ export class ClusterJobsService {
         scope.orgId,
         async (tx) => {
           const read = await readInventoryMarks(tx, scope, 'workload', this.chunks.workloads);
-          const changes = await refreshFindings(tx, scope, read.map((m) => m.subjectId), this.now());
+          // Findings are dated by the marks (when the agent observed what changed), verdicts by the worker's clock.
+          const changes = await refreshFindings(tx, scope, read.map((m) => ({ id: m.subjectId, observedAt: m.markedAt })), this.now());
           summary.findings.opened += changes.opened;
           summary.findings.stillOpen += changes.stillOpen;
           summary.findings.resolved += changes.resolved;

@@ -1,3 +1,4 @@
+import { INGEST_BATCH_RETENTION_DAYS } from '@ratchet/contracts';
 import {
   deleteAuditEventsBefore,
   dropAuditPartitionsBefore,
@@ -22,7 +23,7 @@ const TX: TransactionOptions = { maxWait: 10_000, timeout: 60_000 };
 export interface RetentionPolicy {
   /** Monthly audit partitions made ahead of the current month, so ingest never has to create one. */
   auditPartitionsAheadMonths: number;
-  /** Ingest batch records (idempotency answers, resync progress) are kept this long. */
+  /** Ingest batch records (idempotency answers, resync progress) are kept this long; ingest refuses batches observed longer ago. */
   ingestBatchDays: number;
   /** Trend rollups (hourly and daily) are kept this long. */
   rollupDays: number;
@@ -30,7 +31,7 @@ export interface RetentionPolicy {
   deleteChunk: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { auditPartitionsAheadMonths: 2, ingestBatchDays: 14, rollupDays: 400, deleteChunk: 5000 };
+export const DEFAULT_RETENTION: RetentionPolicy = { auditPartitionsAheadMonths: 2, ingestBatchDays: INGEST_BATCH_RETENTION_DAYS, rollupDays: 400, deleteChunk: 5000 };
 
 /** Reads an organization's audit retention in days (default: the organization setting, readAuditRetentionDays). */
 export type AuditRetentionReader = (tx: Transaction, scope: TenantScope) => Promise<number>;

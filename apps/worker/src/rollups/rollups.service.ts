@@ -1,4 +1,5 @@
 import {
+  earliestTrendData,
   latestTrendBucket,
   listOrganizationIds,
   readTrendNamespaces,
@@ -56,10 +57,15 @@ export class RollupsService {
   /** Rebuilds the buckets bucketsToBuild names for one organization; returns how many buckets and rows. */
   async rollupOrganization(orgId: string, granularity: TrendBucket['granularity'], now: Date, rebuildFrom?: Date): Promise<{ buckets: number; rows: number }> {
     const scope = { orgId };
-    const stored = await withTenant(this.prisma, orgId, (tx) => latestTrendBucket(tx, scope, granularity));
-    // Starting from an earlier "newest stored" bucket is exactly a rebuild from there (bounded by the catch-up).
-    const latest = rebuildFrom !== undefined && (stored === null || rebuildFrom < stored) ? rebuildFrom : stored;
-    const buckets = bucketsToBuild(granularity, latest, now);
+    // The first rollup catches up from the oldest data (bounded by ROLLUP_CATCH_UP); later ones from the newest bucket,
+    // or from `rebuildFrom` when it is earlier (a rebuild asked for: data that arrived late, or a replay).
+    const { stored, earliest } = await withTenant(this.prisma, orgId, async (tx) => {
+      const newest = await latestTrendBucket(tx, scope, granularity);
+      return { stored: newest, earliest: newest === null ? await earliestTrendData(tx, scope) : null };
+    });
+    const since = stored ?? earliest;
+    const start = rebuildFrom !== undefined && (since === null || rebuildFrom < since) ? rebuildFrom : since;
+    const buckets = bucketsToBuild(granularity, start, now);
     let rows = 0;
     for (const bucket of buckets) {
       rows += await this.rebuild(orgId, bucket, now);

@@ -75,7 +75,8 @@ export async function createOrganization(prisma: PrismaClient, windowDays = 7): 
 /**
  * Writes a cluster's inventory with the write model the API's ingest uses (insertProjections, upsertInventory),
  * which marks every namespace and top-level workload it writes. `kubernetesVersion` is what the heartbeat would
- * have stored (null: no heartbeat yet). Returns the scope.
+ * have stored (null: no heartbeat yet). `observedAt` is the batch's observation time (default: the database's
+ * now()); findings the worker opens from it are dated by it. Returns the scope.
  */
 export async function seedCluster(
   prisma: PrismaClient,
@@ -83,6 +84,7 @@ export async function seedCluster(
   name: string,
   kubernetesVersion: string | null,
   namespaces: NamespaceSpec[],
+  observedAt?: Date,
 ): Promise<ClusterScope> {
   return withTenant(prisma, orgId, async (tx) => {
     const cluster = await tx.cluster.create({ data: { orgId, name, kubernetesVersion } });
@@ -101,7 +103,7 @@ export async function seedCluster(
         w.pods.forEach((p, i) => pods.push({ uid: randomUUID(), namespace: ns.name, name: `${w.name}-${i}`, workloadUid: uid, projectionHash: hashOf(p), phase: 'Running' }));
       }
     }
-    await upsertInventory(tx, scope, { namespaces: nsRows, workloads, pods });
+    await upsertInventory(tx, scope, { namespaces: nsRows, workloads, pods }, observedAt);
     return scope;
   });
 }

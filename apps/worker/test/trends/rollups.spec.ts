@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrismaClient, withTenant, type ClusterScope, type PrismaClient } from '@ratchet/db';
 
+import { ROLLUP_CATCH_UP } from '../../src/rollups/rollup-buckets.util.js';
 import { RollupsService } from '../../src/rollups/rollups.service.js';
 import { createOrganization, seedCluster } from '../support/synthetic-cluster.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -157,11 +158,15 @@ describe('trend rollups', () => {
 
   it('rolls up hours: the figures as of each hour end, the hour in progress as of now', async () => {
     await sut().rollupOrganization(scope.orgId, 'hour', NOW);
-    // Only the previous hour and the hour in progress exist: nothing stored before, so no catch-up further back.
+    // The first hourly rollup catches up from the oldest namespace (seen on the 1st), at most ROLLUP_CATCH_UP hours.
     const built = await withTenant(prisma, scope.orgId, (tx) =>
       tx.trendRollup.findMany({ where: { orgId: scope.orgId, granularity: 'hour' }, distinct: ['bucketStart'], select: { bucketStart: true } }),
     );
-    expect(built.map((b) => b.bucketStart.toISOString()).sort()).toEqual(['2026-11-30T09:00:00.000Z', '2026-11-30T10:00:00.000Z']);
+    const starts = built.map((b) => b.bucketStart.toISOString()).sort();
+    expect(starts).toHaveLength(ROLLUP_CATCH_UP.hour + 1);
+    expect([starts[0], starts.at(-1)]).toEqual(['2026-11-28T10:00:00.000Z', '2026-11-30T10:00:00.000Z']);
+    // The runAsNonRoot finding resolved at 12:30 on the 29th: open at the end of 12:00's hour no longer.
+    expect((await rows(scope.orgId, 'hour', at('2026-11-29T11:00:00Z')))['shop/restricted']).toMatchObject({ openFindings: 3, resolvedFindings: 0 });
     // legacy's restricted finding opened at 09:00.
     expect((await rows(scope.orgId, 'hour', at('2026-11-30T09:00:00Z')))['pinned/restricted']).toMatchObject({ failingWorkloads: 1, openedFindings: 1 });
     expect((await rows(scope.orgId, 'hour', at('2026-11-30T10:00:00Z')))['pinned/restricted']).toMatchObject({ failingWorkloads: 1, openedFindings: 0 });

@@ -30,8 +30,9 @@ beforeAll(async () => {
   prisma = createPrismaClient({ connectionString: database.url, poolSize: 4 });
   orgId = await createOrganization(prisma);
   await seedCluster(prisma, orgId, 'prod', 'v1.31.0', [{ name: 'shop', workloads: [] }, { name: 'web', workloads: [] }]);
-  // Seen before the injected clock's hours.
-  await withTenant(prisma, orgId, (tx) => tx.namespace.updateMany({ where: { orgId }, data: { firstSeenAt: new Date('2026-11-01T00:00:00Z') } }));
+  // Seen during the hour before the injected clock's first: the first rollup (which catches up from the oldest data)
+  // builds the previous and the current hour like every later one, so each run takes as long as the next.
+  await withTenant(prisma, orgId, (tx) => tx.namespace.updateMany({ where: { orgId }, data: { firstSeenAt: new Date('2026-11-29T23:45:00Z') } }));
 });
 
 afterAll(async () => {

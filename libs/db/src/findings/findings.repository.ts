@@ -21,7 +21,11 @@ export interface WorkloadFindingsRefresh {
   /** The versions evaluated: open findings at these versions that are not failing any more are resolved. */
   versions: readonly string[];
   failing: readonly FailedCheck[];
-  /** The evaluation's time: last-seen of what fails, resolved-at of what does not. */
+  /**
+   * When the evaluated state was observed (the worker passes the inventory's observation time, not its own clock):
+   * first-seen of new findings, last-seen of what fails (never moved back), resolved-at of what does not (never
+   * before the finding was last seen failing).
+   */
   seenAt: Date;
 }
 
@@ -96,7 +100,7 @@ export async function refreshWorkloadsFindings(tx: Transaction, scope: ClusterSc
     ORDER BY r.fingerprint, r.version
     ON CONFLICT (org_id, fingerprint, version) DO UPDATE
     SET namespace_id = EXCLUDED.namespace_id, workload_id = EXCLUDED.workload_id, status = 'open', message = EXCLUDED.message,
-        detail = EXCLUDED.detail, last_seen_at = EXCLUDED.last_seen_at, resolved_at = NULL, updated_at = now()
+        detail = EXCLUDED.detail, last_seen_at = GREATEST(f.last_seen_at, EXCLUDED.last_seen_at), resolved_at = NULL, updated_at = now()
     RETURNING (f.xmax = 0) AS inserted,
               (SELECT old.status = 'resolved' FROM findings old WHERE old.org_id = f.org_id AND old.id = f.id) AS was_resolved`;
   const evaluated = known.flatMap((refresh) =>
@@ -105,7 +109,7 @@ export async function refreshWorkloadsFindings(tx: Transaction, scope: ClusterSc
   // The constant list of workload ids is what the index on (org_id, workload_id) is searched by: joined only to the
   // recordset, a planner with stale statistics read every finding of the organization once per evaluated version.
   const resolved = await tx.$executeRaw`
-    UPDATE findings f SET status = 'resolved', resolved_at = e.seen_at, updated_at = now()
+    UPDATE findings f SET status = 'resolved', resolved_at = GREATEST(e.seen_at, f.last_seen_at), updated_at = now()
     FROM json_to_recordset(${JSON.stringify(evaluated)}::json) AS e(workload_id uuid, version text, seen_at timestamptz)
     WHERE f.org_id = ${scope.orgId}::uuid AND f.workload_id = ANY(${known.map((refresh) => refresh.workloadId)}::uuid[])
       AND f.workload_id = e.workload_id AND f.version = e.version AND f.status = 'open'
@@ -116,9 +120,12 @@ export async function refreshWorkloadsFindings(tx: Transaction, scope: ClusterSc
   return { opened, stillOpen: upserted.length - opened, resolved };
 }
 
-/** Resolves every open finding of a workload (it was deleted), at `resolvedAt`; returns how many. */
+/**
+ * Resolves every open finding of a workload (it was deleted), at `resolvedAt` (its deletion time; never before a
+ * finding was last seen failing); returns how many.
+ */
 export async function resolveWorkloadFindings(tx: Transaction, scope: ClusterScope, workloadId: string, resolvedAt: Date): Promise<number> {
   return tx.$executeRaw`
-    UPDATE findings SET status = 'resolved', resolved_at = ${resolvedAt}::timestamptz, updated_at = now()
+    UPDATE findings SET status = 'resolved', resolved_at = GREATEST(${resolvedAt}::timestamptz, last_seen_at), updated_at = now()
     WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND workload_id = ${workloadId}::uuid AND status = 'open'`;
 }

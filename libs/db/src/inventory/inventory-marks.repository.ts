@@ -27,6 +27,11 @@ export interface InventoryMark {
   subjectId: string;
   /** The mark's generation when read: clearing it at this generation keeps a mark written since. */
   generation: number;
+  /**
+   * The newest observation time among the batches that marked it (their observedAt, else their receipt time), or
+   * when a change of configuration marked it: what a refresh reflects, so the time of the findings it writes.
+   */
+  markedAt: Date;
 }
 
 export const NO_MARKS: MarkCounts = { namespaces: 0, workloads: 0 };
@@ -35,9 +40,10 @@ export const NO_MARKS: MarkCounts = { namespaces: 0, workloads: 0 };
  * Marks what a batch touched, in the batch's transaction: the named namespaces, and the top-level workload of each
  * workload uid (a uid that is not stored, such as a pod's workload the agent has not reported yet, marks nothing;
  * that workload is marked when it arrives). A thing marked already gets its generation bumped, so a worker that
- * read the older mark does not clear this one. Call it after the rows it names are written.
+ * read the older mark does not clear this one, and keeps the later of the two marked-at times. `observedAt` is
+ * when the batch was observed (default: the transaction's now()). Call it after the rows it names are written.
  */
-export async function markInventory(tx: Transaction, scope: ClusterScope, touch: InventoryTouch): Promise<MarkCounts> {
+export async function markInventory(tx: Transaction, scope: ClusterScope, touch: InventoryTouch, observedAt?: Date): Promise<MarkCounts> {
   const names = [...new Set(touch.namespaceNames ?? [])];
   const uids = [...new Set(touch.workloadUids ?? [])];
   if (names.length === 0 && uids.length === 0) return NO_MARKS;
@@ -61,10 +67,12 @@ export async function markInventory(tx: Transaction, scope: ClusterScope, touch:
       SELECT 'workload'::inventory_mark_subject, coalesce(tops.id, named.id) FROM named
       LEFT JOIN tops ON tops.uid = named.top_level_uid
     )
-    INSERT INTO inventory_marks AS m (org_id, cluster_id, subject, subject_id)
-    SELECT ${scope.orgId}::uuid, ${scope.clusterId}::uuid, s.subject, s.subject_id FROM subjects s
+    INSERT INTO inventory_marks AS m (org_id, cluster_id, subject, subject_id, marked_at)
+    SELECT ${scope.orgId}::uuid, ${scope.clusterId}::uuid, s.subject, s.subject_id, coalesce(${observedAt?.toISOString() ?? null}::timestamptz, now())
+    FROM subjects s
     ORDER BY s.subject, s.subject_id
-    ON CONFLICT (org_id, cluster_id, subject, subject_id) DO UPDATE SET generation = m.generation + 1, marked_at = now()
+    ON CONFLICT (org_id, cluster_id, subject, subject_id) DO UPDATE
+    SET generation = m.generation + 1, marked_at = GREATEST(m.marked_at, EXCLUDED.marked_at)
     RETURNING m.subject`;
   return {
     namespaces: rows.filter((row) => row.subject === 'namespace').length,
@@ -83,12 +91,12 @@ export async function readInventoryMarks(
   subject: InventoryMarkSubject,
   limit: number,
 ): Promise<InventoryMark[]> {
-  const rows = await tx.$queryRaw<{ subject_id: string; generation: number }[]>`
-    SELECT subject_id, generation FROM inventory_marks
+  const rows = await tx.$queryRaw<{ subject_id: string; generation: number; marked_at: Date }[]>`
+    SELECT subject_id, generation, marked_at FROM inventory_marks
     WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND subject = ${subject}::inventory_mark_subject
     ORDER BY marked_at, subject_id
     LIMIT ${limit}::integer`;
-  return rows.map((row) => ({ subject, subjectId: row.subject_id, generation: row.generation }));
+  return rows.map((row) => ({ subject, subjectId: row.subject_id, generation: row.generation, markedAt: row.marked_at }));
 }
 
 /**
@@ -121,7 +129,7 @@ export async function markClusterInventory(tx: Transaction, scope: ClusterScope)
     INSERT INTO inventory_marks AS m (org_id, cluster_id, subject, subject_id)
     SELECT ${scope.orgId}::uuid, ${scope.clusterId}::uuid, s.subject, s.subject_id FROM subjects s
     ORDER BY s.subject, s.subject_id
-    ON CONFLICT (org_id, cluster_id, subject, subject_id) DO UPDATE SET generation = m.generation + 1, marked_at = now()
+    ON CONFLICT (org_id, cluster_id, subject, subject_id) DO UPDATE SET generation = m.generation + 1, marked_at = GREATEST(m.marked_at, now())
     RETURNING m.subject`;
   return {
     namespaces: rows.filter((row) => row.subject === 'namespace').length,
@@ -139,5 +147,5 @@ export async function markClusterNamespaces(tx: Transaction, scope: ClusterScope
     SELECT ${scope.orgId}::uuid, ${scope.clusterId}::uuid, 'namespace'::inventory_mark_subject, n.id FROM namespaces n
     WHERE n.org_id = ${scope.orgId}::uuid AND n.cluster_id = ${scope.clusterId}::uuid AND n.deleted_at IS NULL
     ORDER BY n.id
-    ON CONFLICT (org_id, cluster_id, subject, subject_id) DO UPDATE SET generation = m.generation + 1, marked_at = now()`;
+    ON CONFLICT (org_id, cluster_id, subject, subject_id) DO UPDATE SET generation = m.generation + 1, marked_at = GREATEST(m.marked_at, now())`;
 }

@@ -146,6 +146,16 @@ export async function rebuildTrendBucket(
     ORDER BY ns.id, lv.level`;
 }
 
+/**
+ * The oldest first-seen time of the organization's namespaces (deleted ones included), or null without any: where
+ * its first rollup starts. Namespaces bound the data: a bucket has rows only for namespaces that existed in it.
+ */
+export async function earliestTrendData(tx: Transaction, scope: TenantScope): Promise<Date | null> {
+  const rows = await tx.$queryRaw<{ earliest: Date | null }[]>`
+    SELECT min(first_seen_at) AS earliest FROM namespaces WHERE org_id = ${scope.orgId}::uuid`;
+  return rows[0]?.earliest ?? null;
+}
+
 /** The start of the newest bucket of this granularity the organization has, or null. */
 export async function latestTrendBucket(tx: Transaction, scope: TenantScope, granularity: RollupGranularity): Promise<Date | null> {
   const rows = await tx.$queryRaw<{ latest: Date | null }[]>`

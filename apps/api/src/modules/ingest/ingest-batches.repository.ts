@@ -24,8 +24,11 @@ export interface SyncProgress {
   conflictingTotal?: number;
   /** This chunk is the last missing one: the sync is complete with it. */
   completes: boolean;
-  /** When the sync's first chunk was received: objects not seen since then are gone. */
-  startedAt: Date;
+  /**
+   * When the sync's listing started: the earliest observation time of its chunks (a chunk stored before batches
+   * kept one counts at its receipt time). Objects no batch has seen since then are gone.
+   */
+  observedAt: Date;
 }
 
 /** Ingest batches: idempotency, the batch's answer, its outbox jobs and the cluster's last-seen time. */
@@ -46,10 +49,11 @@ export class IngestBatchesRepository {
       async (tx) => {
         const batchId = randomUUID();
         const claimed = await tx.$queryRaw<{ id: string }[]>`
-          INSERT INTO ingest_batches (org_id, id, cluster_id, idempotency_key, request_hash, kind, sync_id, chunk, total_chunks, item_count)
+          INSERT INTO ingest_batches (org_id, id, cluster_id, idempotency_key, request_hash, kind, sync_id, chunk, total_chunks, item_count,
+                                      observed_at)
           VALUES (${orgId}::uuid, ${batchId}::uuid, ${clusterId}::uuid, ${header.idempotencyKey}, ${header.requestHash},
                   ${header.kind}::ingest_batch_kind, ${header.sync?.syncId ?? null}::uuid, ${header.sync?.chunk ?? null}::integer,
-                  ${header.sync?.totalChunks ?? null}::integer, ${header.itemCount}::integer)
+                  ${header.sync?.totalChunks ?? null}::integer, ${header.itemCount}::integer, ${header.observedAt ?? null}::timestamptz)
           ON CONFLICT (org_id, cluster_id, idempotency_key) DO NOTHING
           RETURNING id`;
         if (claimed.length === 0) return this.stored(tx, scope, header.idempotencyKey);
@@ -94,10 +98,10 @@ export class IngestBatchesRepository {
    * inventory lock, so two last chunks committing at once cannot both miss each other.
    */
   async syncProgress(tx: Transaction, scope: IngestScope, batchId: string, sync: NonNullable<BatchHeader['sync']>): Promise<SyncProgress> {
-    const rows = await tx.$queryRaw<{ chunks: number; repeated: boolean; started_at: Date; other_total: number | null }[]>`
+    const rows = await tx.$queryRaw<{ chunks: number; repeated: boolean; observed_at: Date; other_total: number | null }[]>`
       SELECT count(DISTINCT chunk)::integer AS chunks,
              coalesce(bool_or(chunk = ${sync.chunk}::integer AND id <> ${batchId}::uuid), false) AS repeated,
-             min(received_at) AS started_at,
+             min(coalesce(observed_at, received_at)) AS observed_at,
              max(total_chunks) FILTER (WHERE total_chunks <> ${sync.totalChunks}::integer) AS other_total
       FROM ingest_batches
       WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND sync_id = ${sync.syncId}::uuid
@@ -106,7 +110,7 @@ export class IngestBatchesRepository {
     return {
       ...(row.other_total === null ? {} : { conflictingTotal: row.other_total }),
       completes: row.chunks === sync.totalChunks && !row.repeated,
-      startedAt: row.started_at,
+      observedAt: row.observed_at,
     };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { INGEST_PATHS, JOB_NAMES, JOB_PAYLOAD_VERSION, UNKNOWN_PROJECTIONS_ERROR_CODE } from '@ratchet/contracts';
+import { INGEST_PATHS, JOB_NAMES, JOB_PAYLOAD_VERSION, OBSERVED_AT_BOUNDS, UNKNOWN_PROJECTIONS_ERROR_CODE } from '@ratchet/contracts';
 import type {
   AdmissionDecision,
   AuditEventBatch,
@@ -29,6 +29,7 @@ import { z } from 'zod';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { AppError } from '../../common/errors/app-error.js';
+import { Clock } from '../../infra/clock.provider.js';
 import { ApiMetrics } from '../metrics/metrics.registry.js';
 import { AdmissionDecisionsRepository } from './admission-decisions.repository.js';
 import { AuditIngestRepository } from './audit-ingest.repository.js';
@@ -51,6 +52,7 @@ export interface IngestReply extends IngestAnswer {
 // sit in the default partition until retention deletes them); newer ones come from a clock that is wrong.
 const AUDIT_PAST_MS = 366 * 24 * 3600 * 1000;
 const AUDIT_FUTURE_MS = 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
 
 const METRIC_KINDS: Record<keyof IngestCounts, string> = {
   namespaces: 'namespace',
@@ -119,6 +121,30 @@ function decisionTimeIssues(decisions: readonly AdmissionDecision[], now: number
   });
 }
 
+/**
+ * When an inventory batch was observed: its `observedAt`, else `receivedAt` (the API's clock). Objects and marks
+ * take this time, so it must be plausible: ahead of the API's clock by more than OBSERVED_AT_BOUNDS.aheadMs is a
+ * wrong node clock (it would date objects in the future), older than the ingest batch retention a batch whose
+ * idempotency key may be forgotten (a late retry would be applied again). Issues name `body.observedAt`.
+ */
+function observationOf(observedAt: string | undefined, receivedAt: Date): { observedAt: Date; issues: FieldIssue[] } {
+  if (observedAt === undefined) return { observedAt: receivedAt, issues: [] };
+  const time = new Date(observedAt);
+  const path = 'body.observedAt';
+  if (time.getTime() > receivedAt.getTime() + OBSERVED_AT_BOUNDS.aheadMs) {
+    const minutes = OBSERVED_AT_BOUNDS.aheadMs / 60_000;
+    return { observedAt: time, issues: [{ path, message: `is more than ${minutes} minutes ahead of the API's clock: check the agent node's time` }] };
+  }
+  if (time.getTime() < receivedAt.getTime() - OBSERVED_AT_BOUNDS.maxAgeDays * DAY_MS) {
+    const days = OBSERVED_AT_BOUNDS.maxAgeDays;
+    return {
+      observedAt: time,
+      issues: [{ path, message: `is more than ${days} days old, past the ingest batch retention (${days} days): the API could not recognize a retry of it` }],
+    };
+  }
+  return { observedAt: time, issues: [] };
+}
+
 /** The minor of an apiserver gitVersion (`v1.30.4-eks-a737599` -> 30); null when absent or not a 1.x release. */
 function kubernetesMinor(gitVersion: string | null): number | null {
   const match = gitVersion === null ? null : /^v?1\.(0|[1-9][0-9]*)(?:[.+-]|$)/.exec(gitVersion.trim());
@@ -140,6 +166,7 @@ export class IngestService {
     private readonly queue: JobQueue,
     private readonly relay: OutboxRelayProvider,
     private readonly metrics: ApiMetrics,
+    private readonly clock: Clock,
   ) {}
 
   /** One chunk of a full resync; the chunk that completes the sync also marks what the sync did not see. */
@@ -147,9 +174,10 @@ export class IngestService {
     const scope = this.scopeOf(ctx);
     const sync = { syncId: chunk.syncId, chunk: chunk.chunk, totalChunks: chunk.totalChunks };
     const itemCount = chunk.namespaces.length + chunk.workloads.length + chunk.pods.length;
+    const { observedAt, issues } = observationOf(chunk.observedAt, this.clock.now());
     const { header, json } = this.header('resync', idempotencyKey, { ...chunk, projections: canonicalProjections(chunk.projections) }, itemCount, sync);
-    this.check([...unstorableText(chunk, 'body', json), ...projectionHashIssues(chunk.projections)]);
-    return this.record(scope, header, async (tx, batchId) => {
+    this.check([...unstorableText(chunk, 'body', json), ...projectionHashIssues(chunk.projections), ...issues]);
+    return this.record(scope, { ...header, observedAt }, async (tx, batchId) => {
       await lockClusterInventory(tx, scope);
       const progress = await this.batches.syncProgress(tx, scope, batchId, sync);
       if (progress.conflictingTotal !== undefined) {
@@ -158,8 +186,9 @@ export class IngestService {
           `sync ${chunk.syncId} was started with ${progress.conflictingTotal} chunks, this chunk says ${chunk.totalChunks}: start a new sync under a new syncId`,
         );
       }
-      const { marks, ...stored } = await this.upsert(tx, scope, chunk, chunk.knownProjectionHashes);
-      const swept = progress.completes ? await sweepInventory(tx, scope, progress.startedAt) : undefined;
+      const { marks, ...stored } = await this.upsert(tx, scope, chunk, chunk.knownProjectionHashes, observedAt);
+      // What the sync did not see is gone as of when its listing started, the earliest observation of its chunks.
+      const swept = progress.completes ? await sweepInventory(tx, scope, progress.observedAt) : undefined;
       return {
         ...stored,
         deleted: counts(swept ? { namespaces: swept.namespaces, workloads: swept.workloads, pods: swept.pods } : {}),
@@ -174,13 +203,14 @@ export class IngestService {
     const { upserts, deletes } = delta;
     const itemCount =
       upserts.namespaces.length + upserts.workloads.length + upserts.pods.length + deletes.namespaces.length + deletes.workloads.length + deletes.pods.length;
+    const { observedAt, issues } = observationOf(delta.observedAt, this.clock.now());
     const { header, json } = this.header('delta', idempotencyKey, { ...delta, projections: canonicalProjections(delta.projections) }, itemCount);
-    this.check([...unstorableText(delta, 'body', json), ...projectionHashIssues(delta.projections)]);
-    return this.record(scope, header, async (tx) => {
+    this.check([...unstorableText(delta, 'body', json), ...projectionHashIssues(delta.projections), ...issues]);
+    return this.record(scope, { ...header, observedAt }, async (tx) => {
       await lockClusterInventory(tx, scope);
       // Deletes first: a namespace or workload deleted and recreated under its name in one delta ends up live.
-      const deleted = await deleteInventory(tx, scope, deletes);
-      const { marks, ...stored } = await this.upsert(tx, scope, { ...upserts, projections: delta.projections }, delta.knownProjectionHashes);
+      const deleted = await deleteInventory(tx, scope, deletes, observedAt);
+      const { marks, ...stored } = await this.upsert(tx, scope, { ...upserts, projections: delta.projections }, delta.knownProjectionHashes, observedAt);
       return {
         ...stored,
         deleted: counts({ namespaces: deleted.namespaces, workloads: deleted.workloads, pods: deleted.pods }),
@@ -198,10 +228,11 @@ export class IngestService {
     const { header, json } = this.header('audit', idempotencyKey, batch, batch.events.length);
     const { readings, issues } = readAuditViolations(batch.events);
     const decisions = batch.admissionDecisions ?? [];
+    const now = this.clock.now().getTime();
     this.check([
       ...unstorableText(batch, 'body', json),
-      ...auditTimeIssues(batch.events, Date.now()),
-      ...decisionTimeIssues(decisions, Date.now()),
+      ...auditTimeIssues(batch.events, now),
+      ...decisionTimeIssues(decisions, now),
       ...issues,
     ]);
     const unparsed = readings.filter((reading) => reading.unparsed).length;
@@ -280,6 +311,7 @@ export class IngestService {
     scope: IngestScope,
     batch: InventoryUpsert & { projections: ProjectionMap },
     knownHashes: readonly string[],
+    observedAt: Date,
   ): Promise<Omit<BatchWrite, 'deleted' | 'jobs'> & { marks: MarkCounts }> {
     const missing = await missingProjections(tx, scope, knownHashes);
     if (missing.length > 0) {
@@ -292,7 +324,7 @@ export class IngestService {
     }
     const carried = Object.keys(batch.projections).length;
     const newProjections = await insertProjections(tx, scope, batch.projections);
-    const stored = await upsertInventory(tx, scope, batch);
+    const stored = await upsertInventory(tx, scope, batch, observedAt);
     return {
       accepted: counts({ namespaces: stored.namespaces, workloads: stored.workloads, pods: stored.pods, projections: newProjections }),
       duplicates: counts({ projections: carried - newProjections }),

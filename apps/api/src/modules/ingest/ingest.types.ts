@@ -18,6 +18,8 @@ export interface BatchHeader {
   requestHash: string;
   itemCount: number;
   sync?: { syncId: string; chunk: number; totalChunks: number };
+  /** Inventory batches: when the agent observed what the batch carries (its observedAt, else the receipt time). */
+  observedAt?: Date;
 }
 
 /** What a batch wrote, for the answer and the jobs. */
