@@ -58,8 +58,8 @@ async function readCluster(kubectl: string, kubeconfig: string): Promise<{ names
  * lists, by the rules of docs/readiness.md: every pod, and the template of every top-level controller (no
  * controller ownerReference: a Deployment's ReplicaSets and a CronJob's Jobs are judged by their owner's template),
  * evaluated at the namespace's enforce version (`latest`: the cluster's release); pods and templates of an exempt
- * runtime class never block; audit-mode violations of the level (a baseline one counts for restricted, an unparsed one at its prefix's level, or at both when that is unreadable too
- * one for both) block, except dry runs and exempt users.
+ * runtime class never block; audit-mode violations of the level (a baseline one counts for restricted; an unparsed
+ * one at its readable prefix's level, else for both) block, except dry runs and exempt users.
  */
 function expectedVerdicts(
   cluster: Awaited<ReturnType<typeof readCluster>>,
