@@ -19,9 +19,10 @@ describe('cluster-sim: replaying history', () => {
     await sim.replay({
       stepMs: HOUR,
       until: () => START + 24 * HOUR + 30 * 60_000,
-      onStep: async (step) => {
+      onStep: (step) => {
         steps.push(step);
         snapshots.push(JSON.stringify(sim.snapshot().counts));
+        return Promise.resolve();
       },
     });
     return { sim, steps, snapshots };
@@ -60,6 +61,6 @@ describe('cluster-sim: replaying history', () => {
   it('refuses a step under a second', async () => {
     const sim = await startClusterSimulator({ seed: 1, namespaces: 3, pods: 10 });
     running.push(sim);
-    await expect(sim.replay({ stepMs: 10, until: () => Date.now(), onStep: async () => undefined })).rejects.toThrow('stepMs must be an integer >= 1000');
+    await expect(sim.replay({ stepMs: 10, until: () => Date.now(), onStep: () => Promise.resolve() })).rejects.toThrow('stepMs must be an integer >= 1000');
   });
 });
