@@ -18,7 +18,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^@ratchet/(pss|contracts|db|jobs|alerts)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@ratchet/(pss|contracts|db|jobs|alerts|collector)$': '<rootDir>/libs/$1/src/index.ts',
     '^@ratchet/pss/evaluator$': '<rootDir>/libs/pss/src/evaluator.ts',
     '^@ratchet/cluster-sim$': '<rootDir>/apps/cluster-sim/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -15,6 +15,8 @@ export interface DemoAccount {
   agentToken: string;
   /** `name=value` of the session cookie, for later reads. */
   cookie: string;
+  /** When the cluster's history replay finished, if it did: a restart continues live rather than replay again. */
+  historySeededAt?: string;
 }
 
 interface StoredState {
@@ -22,6 +24,7 @@ interface StoredState {
   database: string;
   clusterId: string;
   agentToken: string;
+  historySeededAt?: string;
 }
 
 export class DemoAccountError extends Error {
@@ -99,7 +102,15 @@ export async function ensureDemoAccount(options: { api: DemoApi; email: string; 
   if (listed.status !== 200) throw new DemoAccountError(`listing clusters answered ${listed.status}: ${JSON.stringify(listed.json)}`);
   const existing = (listed.json as { items: { id: string; name: string }[] }).items.find((c) => c.name === DEMO_CLUSTER_NAME);
   if (existing && state?.database === database && state.clusterId === existing.id) {
-    return { email, password, orgId: api.orgId, clusterId: existing.id, agentToken: state.agentToken, cookie: api.cookie };
+    return {
+      email,
+      password,
+      orgId: api.orgId,
+      clusterId: existing.id,
+      agentToken: state.agentToken,
+      cookie: api.cookie,
+      ...(state.historySeededAt ? { historySeededAt: state.historySeededAt } : {}),
+    };
   }
   if (existing) {
     // Its token was shown once and is not on this machine: start the demo cluster over rather than run blind.
@@ -113,6 +124,13 @@ export async function ensureDemoAccount(options: { api: DemoApi; email: string; 
   const next: StoredState = { database, clusterId: body.cluster.id, agentToken: body.agentToken };
   await writeFile(options.statePath, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
   return { email, password, orgId: api.orgId, clusterId: body.cluster.id, agentToken: body.agentToken, cookie: api.cookie };
+}
+
+/** Records in the state file that the demo cluster's history was replayed (a restart then goes straight to live). */
+export async function markHistorySeeded(statePath: string, at: Date): Promise<void> {
+  const state = await readState(statePath);
+  if (!state) throw new DemoAccountError(`${statePath} is gone: cannot record the history replay`);
+  await writeFile(statePath, `${JSON.stringify({ ...state, historySeededAt: at.toISOString() }, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** Namespaces of the demo cluster and how many have readiness computed at both levels. */

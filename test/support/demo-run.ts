@@ -51,9 +51,12 @@ export const alive = (pid: number): boolean => {
 export interface StartedDemo {
   npm: ChildProcess;
   output: () => string;
+  /** From `npm start` to "demo ready" (history replayed, agent started, readiness everywhere). */
   readyMs: number;
-  /** The children's pids as `npm start` printed them (api, worker, cluster-sim, web, agent). */
-  pids: Record<string, number>;
+  /** From `npm start` to "Ratchet is running" (the URL is printed once the namespaces are on the dashboard). */
+  runningMs: number;
+  /** The children's pids as `npm start` printed them so far (api, worker, web, agent; the simulator runs inside npm start). */
+  readonly pids: Record<string, number>;
 }
 
 /** A session through the dashboard's origin, as a browser holds it: the API's session cookie and the organization. */
@@ -113,15 +116,22 @@ export class DemoRun {
     if (this.demoDir) await rm(this.demoDir, { recursive: true, force: true });
   }
 
-  /** Starts `npm start` and resolves once it says the demo is ready, with what it printed. */
-  async start(timeoutMs = 150_000): Promise<StartedDemo> {
+  /**
+   * Starts `npm start` and resolves once it prints `until` (default: "demo ready"), with what it printed; the
+   * demo keeps running. The timeout covers a first start's history replay on a loaded machine.
+   */
+  async start(timeoutMs = 300_000, until = 'demo ready'): Promise<StartedDemo> {
     const startedAt = Date.now();
     // Its own process group, as a shell runs a foreground job, so the test can signal the group like Ctrl-C does.
     const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
-    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let runningMs = 0;
+    npm.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!runningMs && output.includes('Ratchet is running')) runningMs = Date.now() - startedAt;
+    });
     npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    while (!output.includes('demo ready')) {
+    while (!output.includes(until)) {
       if (npm.exitCode !== null) throw new Error(`npm start exited with ${npm.exitCode}:\n${output}`);
       if (Date.now() - startedAt > timeoutMs) {
         process.kill(-npm.pid!, 'SIGTERM');
@@ -129,10 +139,28 @@ export class DemoRun {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const pids = Object.fromEntries([...output.matchAll(/\b(api|worker|cluster-sim|web|agent)=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
-    const started: StartedDemo = { npm, output: () => output, readyMs: Date.now() - startedAt, pids };
+    const started: StartedDemo = {
+      npm,
+      output: () => output,
+      readyMs: Date.now() - startedAt,
+      runningMs,
+      // Read from the output each time: the agent's pid is printed after the history replay.
+      get pids() {
+        return Object.fromEntries([...output.matchAll(/\b(api|worker|web|agent)=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+      },
+    };
     this.running.add(started);
     return started;
+  }
+
+  /** Waits until a started demo prints `text` (e.g. "demo ready" after start(..., 'Ratchet is running')). */
+  async waitForOutput(demo: StartedDemo, text: string, timeoutMs = 300_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!demo.output().includes(text)) {
+      if (demo.npm.exitCode !== null) throw new Error(`npm start exited with ${demo.npm.exitCode}:\n${demo.output()}`);
+      if (Date.now() > deadline) throw new Error(`npm start did not print "${text}" in ${timeoutMs / 1000} s:\n${demo.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** Every live process that belongs to this demo: its command line or its environment names the directory. */

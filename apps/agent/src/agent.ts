@@ -20,7 +20,7 @@ import { Spool } from './delivery/spool.js';
 import { HealthServer } from './http/health.server.js';
 import { InventoryTracker } from './inventory/inventory-tracker.js';
 import { Reflector } from './inventory/reflector.js';
-import { WATCHED_RESOURCES } from './inventory/watched-resources.constant.js';
+import { WATCHED_RESOURCES } from '@ratchet/collector';
 import { KubeApiClient } from './kube/kube-api.client.js';
 
 /** The agent's version, sent in heartbeats. */

@@ -1,4 +1,4 @@
-export type { AdvanceResult, ChurnOptions, ClusterSimulator, ClusterSnapshot } from './simulator.js';
+export type { AdvanceResult, ChurnOptions, ClusterSimulator, ClusterSnapshot, HistoryStep, ReplayOptions } from './simulator.js';
 export { startClusterSimulator } from './simulator.js';
 export type { SimulatorOptions, ResolvedSimulatorOptions } from './config/simulator-options.js';
 export { SimulatorOptionsSchema } from './config/simulator-options.js';

@@ -44,6 +44,24 @@ export interface AdvanceResult {
   auditEventsPosted: number;
 }
 
+/** One step of a replayed history: the simulated time it ran at, what changed and the audit events it produced. */
+export interface HistoryStep {
+  /** The simulated time, ms since the epoch. */
+  at: number;
+  changes: ScenarioChange[];
+  /** What the apiserver audited during the step, oldest first (not sent to the webhook). */
+  auditEvents: AuditEvent[];
+}
+
+export interface ReplayOptions {
+  /** Simulated time between steps, in ms (coarser than stepIntervalMs: a week at 30 s would be 20,160 steps). */
+  stepMs: number;
+  /** Where history ends, ms since the epoch, read before each step (the demo passes `Date.now`). */
+  until: () => number;
+  /** Called after each step, awaited before the next one runs. */
+  onStep: (step: HistoryStep) => Promise<void>;
+}
+
 /** The running simulator: where it is, and the control API tests and the demo drive it with. */
 export interface ClusterSimulator {
   /** https://127.0.0.1:<port> */
@@ -61,6 +79,14 @@ export interface ClusterSimulator {
   stop(): Promise<void>;
   /** Moves the simulated clock forward, running every scenario step that falls due, then flushes audit events. */
   advance(ms: number): Promise<AdvanceResult>;
+  /**
+   * Replays history from the clock's current time: one scenario step every `stepMs` of simulated time until
+   * `until()`, each handed to `onStep` with its audit events; then the clock is moved to `until()` without a step,
+   * and scenario steps resume at stepIntervalMs. With the same seed and start time, the same history.
+   */
+  replay(options: ReplayOptions): Promise<{ steps: number }>;
+  /** Starts running scenarios in real time, as `evolve: true` does from the start (e.g. after replay). Idempotent. */
+  startEvolving(): void;
   /** Runs exactly one scenario step now (without moving the clock), then flushes audit events. */
   step(): Promise<AdvanceResult>;
   /** Starts real-time pod churn; returns a function that stops it. */
@@ -246,7 +272,24 @@ export async function startClusterSimulator(input: SimulatorOptions = {}): Promi
     return stopChurn;
   };
 
-  if (options.evolve) {
+  const replay = async ({ stepMs, until, onStep }: ReplayOptions): Promise<{ steps: number }> => {
+    if (!Number.isInteger(stepMs) || stepMs < 1000) throw new RangeError(`replay: stepMs must be an integer >= 1000, got ${stepMs}`);
+    let steps = 0;
+    while (clock.now() + stepMs <= until()) {
+      clock.advance(stepMs);
+      const changes = scenario.runStep();
+      steps += 1;
+      await onStep({ at: clock.now(), changes, auditEvents: audit.drain() });
+    }
+    clock.advance(Math.max(0, until() - clock.now()));
+    nextStepAt = clock.now() + options.stepIntervalMs;
+    return { steps };
+  };
+
+  let evolving = false;
+  const startEvolving = () => {
+    if (evolving) return;
+    evolving = true;
     let last = Date.now();
     const interval = setInterval(() => {
       const now = Date.now();
@@ -254,7 +297,8 @@ export async function startClusterSimulator(input: SimulatorOptions = {}): Promi
       last = now;
     }, 1000);
     timers.add(interval);
-  }
+  };
+  if (options.evolve) startEvolving();
 
   return {
     url,
@@ -274,6 +318,8 @@ export async function startClusterSimulator(input: SimulatorOptions = {}): Promi
       await closed;
     },
     advance,
+    replay,
+    startEvolving,
     async step() {
       const changes = scenario.runStep();
       return { steps: 1, changes, auditEventsPosted: await flushAudit() };

@@ -25,8 +25,19 @@ export type ScheduledJobName = (typeof SCHEDULED_JOB_NAMES)[keyof typeof SCHEDUL
 export const SCHEDULED_JOB_PAYLOAD_VERSION = 1;
 
 /**
- * The payload of every scheduled job: only its version. What to do follows from the job's name and the worker's
- * clock, and the tenants come from the database (ratchet_organization_ids), never from Redis.
+ * The payload of every scheduled job: its version and, for the rollups only, where a rebuild starts. What to do
+ * follows from the job's name and the worker's clock, and the tenants come from the database
+ * (ratchet_organization_ids), never from Redis. Ticks carry the version alone; `rebuildFrom` is for a one-off run
+ * added by hand (after inventory arrived late or was replayed with its observation times, as the demo does).
  */
-export const ScheduledJobPayload = z.strictObject({ version: z.literal(SCHEDULED_JOB_PAYLOAD_VERSION) });
+export const ScheduledJobPayload = z.strictObject({
+  version: z.literal(SCHEDULED_JOB_PAYLOAD_VERSION),
+  rebuildFrom: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({
+      description:
+        'rollup-hourly and rollup-daily only: rebuild every bucket from the one holding this time (still at most the catch-up bound back: 48 hours, 35 days), not only from the newest stored one.',
+    }),
+});
 export type ScheduledJobPayload = z.infer<typeof ScheduledJobPayload>;

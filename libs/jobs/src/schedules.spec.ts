@@ -19,5 +19,8 @@ describe('scheduled jobs', () => {
     expect(() => parseScheduledJob('send-fax', { version: 1 })).toThrow(new JobPayloadError('send-fax', [{ path: '', message: 'is not a job of ratchet-schedule' }]));
     expect(() => parseScheduledJob('rollup-daily', { version: 2 })).toThrow(/invalid rollup-daily payload: version: /);
     expect(() => parseScheduledJob('rollup-daily', { version: 1, orgId: 'x' })).toThrow('invalid rollup-daily payload: (payload): Unrecognized key: "orgId"');
+    // A one-off rebuild names where it starts, as an RFC 3339 time.
+    expect(parseScheduledJob('rollup-hourly', { version: 1, rebuildFrom: '2026-11-23T00:00:00Z' }).payload).toEqual({ version: 1, rebuildFrom: '2026-11-23T00:00:00Z' });
+    expect(() => parseScheduledJob('rollup-hourly', { version: 1, rebuildFrom: 'last week' })).toThrow(/invalid rollup-hourly payload: rebuildFrom: /);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { AuditEvent, KubernetesAuditEvent } from '@ratchet/contracts';
 
 import { RESTRICTED_VIOLATIONS, auditEvent } from '../../test/support/audit-events.js';
-import { mapAuditEvent } from './audit-event.mapper.js';
+import { mapAuditEvent } from '@ratchet/collector';
 
 function forward(raw: Record<string, unknown>): AuditEvent {
   const sut = mapAuditEvent(KubernetesAuditEvent.parse(raw));

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 
 import { auditEvent, requestReceived } from '../../test/support/audit-events.js';
 import { AgentMetrics } from '../common/metrics.js';
-import type { OutgoingBatch } from '../delivery/outgoing-batch.types.js';
+import type { OutgoingBatch } from '@ratchet/collector';
 import { AuditForwarder, MAX_PENDING_DECISIONS } from './audit-forwarder.js';
 
 function forwarder() {

@@ -1,9 +1,8 @@
+import { mapAuditEvent, type AdmissionDecisionSeen, type OutgoingBatch } from '@ratchet/collector';
 import { ADMISSION_DECISIONS_MAX, AdmissionDecision, AuditEvent, INGEST_LIMITS, INGEST_PATHS, KubernetesAuditEvent } from '@ratchet/contracts';
 
 import type { Logger } from '../common/logger.js';
 import type { AgentMetrics } from '../common/metrics.js';
-import type { OutgoingBatch } from '../delivery/outgoing-batch.types.js';
-import { mapAuditEvent, type AdmissionDecisionSeen } from './audit-event.mapper.js';
 
 /** Where audit events came from, as the heartbeat reports it. */
 export type AuditSourceName = 'webhook' | 'file';

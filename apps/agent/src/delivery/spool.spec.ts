@@ -5,7 +5,9 @@ import { pino } from 'pino';
 
 import { tempDir } from '../../test/support/agent-harness.js';
 import { AgentMetrics } from '../common/metrics.js';
-import type { BatchKind, SpooledBatch } from './outgoing-batch.types.js';
+import type { BatchKind } from '@ratchet/collector';
+
+import type { SpooledBatch } from './outgoing-batch.types.js';
 import { Spool } from './spool.js';
 
 const log = pino({ level: 'silent' });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 
 import type { Logger } from '../common/logger.js';
 import type { AgentMetrics } from '../common/metrics.js';
-import type { BatchKind, OutgoingBatch, SpooledBatch } from './outgoing-batch.types.js';
+import type { BatchKind, OutgoingBatch } from '@ratchet/collector';
+
+import type { SpooledBatch } from './outgoing-batch.types.js';
 
 const FILE = /^(\d{12})\.(resync|delta|audit)\.json$/;
 

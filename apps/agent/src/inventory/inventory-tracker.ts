@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
+import { buildInventoryRecords, deltaBatches, resyncBatches } from '@ratchet/collector';
+import type { InventoryDeletions, InventoryRecords, OutgoingBatch, PreviousRecords, ProjectionLedger, Stripped } from '@ratchet/collector';
 import type { InventoryCounts, ProjectionContent } from '@ratchet/contracts';
 
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
-import type { OutgoingBatch } from '../delivery/outgoing-batch.types.js';
-import { deltaBatches, resyncBatches } from './inventory-batches.util.js';
-import type { InventoryDeletions, ProjectionLedger } from './inventory-batches.util.js';
-import { buildInventoryRecords } from './inventory-records.util.js';
-import type { InventoryRecords, PreviousRecords } from './inventory-records.util.js';
 import type { Reflector, ReflectorListener } from './reflector.js';
-import type { Stripped } from './strip-object.util.js';
 
 type Enqueue = (batches: OutgoingBatch[]) => Promise<void>;
 
@@ -92,9 +88,10 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
   /** Sends the whole inventory as one resync (in chunks). Deltas start after the first one. */
   resync(): Promise<void> {
     return this.exclusive(async () => {
+      const observedAt = this.observedNow();
       const records = this.records(this.sent);
       this.collectProjections(records);
-      const batches = resyncBatches(records, randomUUID(), this);
+      const batches = resyncBatches(records, randomUUID(), this, { observedAt });
       await this.enqueue(batches);
       this.sent = sentOf(records);
       this.log.info({ ...this.lastCounts, chunks: batches.length }, 'inventory resync enqueued');
@@ -105,6 +102,7 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
   flushDelta(): Promise<void> {
     return this.exclusive(async () => {
       if (!this.sent) return;
+      const observedAt = this.observedNow();
       const records = this.records(this.sent);
       const upserts: InventoryRecords = { namespaces: [], workloads: [], pods: [] };
       const deletes: InventoryDeletions = { namespaces: [], workloads: [], pods: [] };
@@ -114,7 +112,7 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
         for (const record of records[list]) if (before.get(record.uid) !== record) (upserts[list] as unknown[]).push(record);
         for (const uid of before.keys()) if (!next[list].has(uid)) deletes[list].push(uid);
       }
-      const batches = deltaBatches(upserts, deletes, this);
+      const batches = deltaBatches(upserts, deletes, this, { observedAt });
       if (batches.length > 0) {
         await this.enqueue(batches);
         this.log.debug({ batches: batches.length }, 'inventory delta enqueued');
@@ -139,6 +137,11 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
         this.log.error({ err: (error as Error).message }, 'inventory delta could not be spooled');
       }
     });
+  }
+
+  // The reflectors' stores are the cluster as of now: what the batches built from them carry was observed now.
+  private observedNow(): string {
+    return new Date(this.clock.now()).toISOString();
   }
 
   private records(previous: PreviousRecords | undefined): InventoryRecords {

@@ -1,12 +1,12 @@
+import { stripObject } from '@ratchet/collector';
+import type { KubeObject, Stripped, StrippedObject, WatchedResource } from '@ratchet/collector';
+
 import { backoffDelay } from '../common/backoff.util.js';
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import type { AgentMetrics } from '../common/metrics.js';
 import { KubeApiError } from '../kube/kube-api.client.js';
-import type { KubeApiClient, KubeObject, WatchEventType, WatchHandle } from '../kube/kube-api.client.js';
-import { stripObject } from './strip-object.util.js';
-import type { Stripped, StrippedObject } from './strip-object.util.js';
-import type { WatchedResource } from './watched-resources.constant.js';
+import type { KubeApiClient, WatchEventType, WatchHandle } from '../kube/kube-api.client.js';
 
 /** Items per list page (`limit`); a large cluster is listed in pages rather than one huge response. */
 export const LIST_PAGE_SIZE = 500;

@@ -1,12 +1,8 @@
 import { HttpMethod, RequestContext, Watch } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '@ratchet/collector';
 import { fetch } from 'undici';
 
-/** An object as the Kubernetes API sends it: only `metadata` is relied on before stripping. */
-export interface KubeObject {
-  metadata?: { uid?: string; name?: string; namespace?: string; resourceVersion?: string; [key: string]: unknown };
-  [key: string]: unknown;
-}
 
 /** One page of a list: its items, the `continue` token and the list's resourceVersion. */
 export interface KubeListPage {

@@ -9,7 +9,7 @@ import { PsaConfiguration } from '@ratchet/contracts';
 import { parseAllDocuments } from 'yaml';
 
 import { kubeBinary } from '../../../../scripts/kube-binaries.js';
-import { WATCHED_RESOURCES } from '../../src/inventory/watched-resources.constant.js';
+import { WATCHED_RESOURCES } from '@ratchet/collector';
 import { tempDir } from '../support/agent-harness.js';
 import { RatchetApiProcess } from '../support/ratchet-api.process.js';
 

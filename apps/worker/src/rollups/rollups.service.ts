@@ -36,13 +36,14 @@ export class RollupsService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async run(granularity: TrendBucket['granularity']): Promise<RollupSummary> {
+  /** Rebuilds what bucketsToBuild names for every organization; `rebuildFrom` rebuilds from that time's bucket too. */
+  async run(granularity: TrendBucket['granularity'], rebuildFrom?: Date): Promise<RollupSummary> {
     const now = this.now();
     const orgIds = await withSystem(this.prisma, (tx) => listOrganizationIds(tx));
     const summary: RollupSummary = { organizations: orgIds.length, buckets: 0, rows: 0, failed: [] };
     for (const orgId of orgIds) {
       try {
-        const built = await this.rollupOrganization(orgId, granularity, now);
+        const built = await this.rollupOrganization(orgId, granularity, now, rebuildFrom);
         summary.buckets += built.buckets;
         summary.rows += built.rows;
       } catch (error) {
@@ -54,14 +55,17 @@ export class RollupsService {
   }
 
   /** Rebuilds the buckets bucketsToBuild names for one organization; returns how many buckets and rows. */
-  async rollupOrganization(orgId: string, granularity: TrendBucket['granularity'], now: Date): Promise<{ buckets: number; rows: number }> {
+  async rollupOrganization(orgId: string, granularity: TrendBucket['granularity'], now: Date, rebuildFrom?: Date): Promise<{ buckets: number; rows: number }> {
     const scope = { orgId };
-    // The first rollup catches up from the oldest data (bounded by ROLLUP_CATCH_UP); later ones from the newest bucket.
-    const { latest, earliest } = await withTenant(this.prisma, orgId, async (tx) => {
-      const stored = await latestTrendBucket(tx, scope, granularity);
-      return { latest: stored, earliest: stored === null ? await earliestTrendData(tx, scope) : null };
+    // The first rollup catches up from the oldest data (bounded by ROLLUP_CATCH_UP); later ones from the newest bucket,
+    // or from `rebuildFrom` when it is earlier (a rebuild asked for: data that arrived late, or a replay).
+    const { stored, earliest } = await withTenant(this.prisma, orgId, async (tx) => {
+      const newest = await latestTrendBucket(tx, scope, granularity);
+      return { stored: newest, earliest: newest === null ? await earliestTrendData(tx, scope) : null };
     });
-    const buckets = bucketsToBuild(granularity, latest, now, earliest);
+    const since = stored ?? earliest;
+    const start = rebuildFrom !== undefined && (since === null || rebuildFrom < since) ? rebuildFrom : since;
+    const buckets = bucketsToBuild(granularity, start, now);
     let rows = 0;
     for (const bucket of buckets) {
       rows += await this.rebuild(orgId, bucket, now);

@@ -23,8 +23,11 @@ export function createScheduleProcessor(services: ScheduledServices, logger: Log
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let name: ScheduledJobName;
+    let rebuildFrom: Date | undefined;
     try {
-      name = parseScheduledJob(job.name, job.data).name;
+      const parsed = parseScheduledJob(job.name, job.data);
+      name = parsed.name;
+      if (parsed.payload.rebuildFrom !== undefined) rebuildFrom = new Date(parsed.payload.rebuildFrom);
     } catch (error) {
       if (!(error instanceof JobPayloadError)) throw error;
       logger.error({ job: job.name, jobId: job.id, reason: error.message }, 'scheduled job refused; not retried');
@@ -36,10 +39,10 @@ export function createScheduleProcessor(services: ScheduledServices, logger: Log
     try {
       switch (name) {
         case SCHEDULED_JOB_NAMES.rollupHourly:
-          result = await services.rollups.run('hour');
+          result = await services.rollups.run('hour', rebuildFrom);
           break;
         case SCHEDULED_JOB_NAMES.rollupDaily:
-          result = await services.rollups.run('day');
+          result = await services.rollups.run('day', rebuildFrom);
           break;
         case SCHEDULED_JOB_NAMES.retention:
           result = await services.retention.run();

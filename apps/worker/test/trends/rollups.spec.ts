@@ -199,6 +199,23 @@ describe('trend rollups', () => {
     expect(await withTenant(prisma, scope.orgId, (tx) => tx.trendRollup.count({ where: { orgId: scope.orgId, granularity: 'day', bucketStart: day } }))).toBe(4);
   });
 
+  it('rebuilds from rebuildFrom when asked (a replay or a late spool), never past the catch-up bound', async () => {
+    const hours = async () =>
+      (
+        await withTenant(prisma, scope.orgId, (tx) =>
+          tx.trendRollup.findMany({ where: { orgId: scope.orgId, granularity: 'hour' }, distinct: ['bucketStart'], select: { bucketStart: true }, orderBy: { bucketStart: 'asc' } }),
+        )
+      ).map((b) => b.bucketStart.toISOString());
+    const summary = await sut().run('hour', at('2026-11-29T20:30:00Z'));
+    expect(summary.failed).toEqual([]);
+    // 20:00 on the 29th through the hour in progress (10:00 on the 30th).
+    expect((await hours()).filter((h) => h >= '2026-11-29T20:00:00.000Z')).toHaveLength(15);
+    expect((await rows(scope.orgId, 'hour', at('2026-11-29T20:00:00Z')))['shop/restricted']).toMatchObject({ openFindings: 2, failingWorkloads: 2 });
+    // A month back is capped at 48 hours before the hour in progress.
+    await sut().run('hour', at('2026-11-01T00:00:00Z'));
+    expect((await hours())[0]).toBe('2026-11-28T10:00:00.000Z');
+  });
+
   it('keeps each organization to its own rows', async () => {
     const summary = await sut().run('day');
     expect(summary).toMatchObject({ organizations: 2, failed: [] });

@@ -2,7 +2,7 @@ import type { NamespacePsaLabels, PodPhase, ProjectionContent } from '@ratchet/c
 import { extractPodTemplates, projectPod, projectionHash } from '@ratchet/pss';
 import type { PodLike } from '@ratchet/pss';
 
-import type { KubeObject } from '../kube/kube-api.client.js';
+import type { KubeObject } from './kube-object.types.js';
 import type { WatchedResource } from './watched-resources.constant.js';
 
 /** A controller owner reference, as kept. */

@@ -1,7 +1,7 @@
 import { INGEST_LIMITS, INGEST_PATHS } from '@ratchet/contracts';
 import type { InventoryPod, InventoryWorkload, ProjectionContent } from '@ratchet/contracts';
 
-import type { OutgoingBatch } from '../delivery/outgoing-batch.types.js';
+import type { OutgoingBatch } from '../batches/outgoing-batch.types.js';
 import type { InventoryRecords } from './inventory-records.util.js';
 
 /** How the batches refer to projections: carry the ones the API may not have, name the rest by hash. */
@@ -44,12 +44,20 @@ function untag(items: Tagged[]): InventoryRecords {
   return records;
 }
 
+/** How batches are cut and stamped. */
+export interface BatchOptions {
+  /** When the state the batches carry was observed (RFC 3339): the API dates what it stores by it, so a batch
+   * delivered late (spooled through an API outage, or replayed) keeps its real time. */
+  observedAt: string;
+  /** Objects per batch; default `INGEST_LIMITS.inventoryObjects`. */
+  limit?: number;
+}
+
 /**
- * A full resync in chunks of at most `INGEST_LIMITS.inventoryObjects` objects, namespaces first, under one
- * `syncId`. A chunk holds at least one object, so an inventory
- * without objects yields no batch.
+ * A full resync in chunks of at most `limit` objects, namespaces first, under one `syncId`, every chunk stamped
+ * with the same `observedAt`. A chunk holds at least one object, so an inventory without objects yields no batch.
  */
-export function resyncBatches(records: InventoryRecords, syncId: string, ledger: ProjectionLedger, limit: number = INGEST_LIMITS.inventoryObjects): OutgoingBatch[] {
+export function resyncBatches(records: InventoryRecords, syncId: string, ledger: ProjectionLedger, { observedAt, limit = INGEST_LIMITS.inventoryObjects }: BatchOptions): OutgoingBatch[] {
   const all = tag(records);
   const totalChunks = Math.ceil(all.length / limit);
   const batches: OutgoingBatch[] = [];
@@ -58,7 +66,7 @@ export function resyncBatches(records: InventoryRecords, syncId: string, ledger:
     batches.push({
       kind: 'resync',
       path: INGEST_PATHS.inventoryResync,
-      body: { syncId, chunk, totalChunks, ...part, ...projectionsFor([...part.workloads, ...part.pods], ledger) },
+      body: { syncId, chunk, totalChunks, observedAt, ...part, ...projectionsFor([...part.workloads, ...part.pods], ledger) },
     });
   }
   return batches;
@@ -72,7 +80,12 @@ export interface InventoryDeletions {
 }
 
 /** Deltas of at most `limit` objects each; deletes go first so a recreated object's new uid lands after the old one left. */
-export function deltaBatches(upserts: InventoryRecords, deletes: InventoryDeletions, ledger: ProjectionLedger, limit: number = INGEST_LIMITS.inventoryObjects): OutgoingBatch[] {
+export function deltaBatches(
+  upserts: InventoryRecords,
+  deletes: InventoryDeletions,
+  ledger: ProjectionLedger,
+  { observedAt, limit = INGEST_LIMITS.inventoryObjects }: BatchOptions,
+): OutgoingBatch[] {
   const items: ({ op: 'delete'; list: keyof InventoryDeletions; uid: string } | ({ op: 'upsert' } & Tagged))[] = [
     ...(['pods', 'workloads', 'namespaces'] as const).flatMap((list) => deletes[list].map((uid) => ({ op: 'delete' as const, list, uid }))),
     ...tag(upserts).map((tagged) => ({ op: 'upsert' as const, ...tagged })),
@@ -86,7 +99,7 @@ export function deltaBatches(upserts: InventoryRecords, deletes: InventoryDeleti
     batches.push({
       kind: 'delta',
       path: INGEST_PATHS.inventoryDelta,
-      body: { upserts: up, deletes: del, ...projectionsFor([...up.workloads, ...up.pods], ledger) },
+      body: { observedAt, upserts: up, deletes: del, ...projectionsFor([...up.workloads, ...up.pods], ledger) },
     });
   }
   return batches;
