@@ -102,6 +102,8 @@ async function expectReplayedWeek(demo: DemoRun, session: WebSession, clusterId:
     expect(series.points.reduce((sum, p) => sum + p.openedFindings + p.resolvedFindings, 0)).toBeGreaterThan(0);
   }
   const restrictedDays = days.series.find((s) => s.level === 'restricted')!.points;
+  // The story of a staged rollout: over the week teams fixed more workloads than they broke.
+  expect(restrictedDays.at(-1)!.failingWorkloads).toBeLessThan(restrictedDays[0]!.failingWorkloads);
   expect(restrictedDays.filter((p) => Date.parse(p.bucketStart) < now - 2 * 24 * HOUR_MS).some((p) => p.auditViolations > 0)).toBe(true);
   for (const series of hours.series) expect(series.points.length).toBeGreaterThanOrEqual(47);
 

@@ -5,7 +5,7 @@ export { SimulatorOptionsSchema } from './config/simulator-options.js';
 export type { AuditCase, AuditEvent, AuditEventList } from './audit/audit-event.types.js';
 export type { RecordedEvent } from './audit/audit-log.js';
 export type { ScenarioChange } from './scenario/scenario-engine.js';
-export { SPECIAL_CASES } from './scenario/scenario-engine.js';
+export { BARE_POD_LIFETIME_STEPS, SPECIAL_CASES } from './scenario/scenario-engine.js';
 export type { PsaConfiguration } from './psa/namespace-policy.js';
 export { LABEL_STAGES, SYSTEM_NAMESPACES } from './cluster/generate-cluster.js';
 export { RECORDED_ANNOTATIONS } from './audit/recorded-annotations.js';

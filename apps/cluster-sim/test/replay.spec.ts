@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 
-import { startClusterSimulator, type ClusterSimulator, type HistoryStep } from '../src/index.js';
+import { BARE_POD_LIFETIME_STEPS, startClusterSimulator, type ClusterSimulator, type HistoryStep } from '../src/index.js';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-11-23T00:00:00Z');
@@ -48,6 +48,16 @@ describe('cluster-sim: replaying history', () => {
     const after = await sim.advance(0);
     expect(after.steps).toBe(0);
     expect(sim.snapshot().objects.namespaces.length).toBeGreaterThan(0);
+  });
+
+  it('deletes the pods the special cases create by hand after BARE_POD_LIFETIME_STEPS steps, so they do not pile up', async () => {
+    const { sim, steps } = await replayDay(3);
+    const cleanups = steps.flatMap((s) => s.changes).filter((c) => c.kind === 'cleanup');
+    expect(cleanups.length).toBeGreaterThan(5);
+    const end = START + 24 * HOUR;
+    const handMade = sim.snapshot().objects.pods.filter((p) => /^(denied|impersonated|webhook-prefixed|unparseable|exempt)-/.test(p.metadata.name));
+    expect(handMade.length).toBeGreaterThan(0);
+    for (const pod of handMade) expect(Date.parse(pod.metadata.creationTimestamp)).toBeGreaterThan(end - BARE_POD_LIFETIME_STEPS * HOUR);
   });
 
   it('is deterministic: the same seed and start time replay the same history', async () => {

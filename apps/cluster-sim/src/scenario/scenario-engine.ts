@@ -14,11 +14,17 @@ import { evaluatePodSecurity } from '../psa/pod-security-checks.js';
 /** One thing that happened in a scenario step, for logs, tests and the demo's narration. */
 export interface ScenarioChange {
   at: string;
-  kind: 'fix' | 'regression' | 'relabel' | 'cronjob-run' | 'debug' | 'special';
+  kind: 'fix' | 'regression' | 'relabel' | 'cronjob-run' | 'debug' | 'special' | 'cleanup';
   namespace: string;
   name: string;
   detail: string;
 }
+
+/**
+ * How many steps a pod created by hand (the special cases' bare pods) lives before someone deletes it: people clean up
+ * after a test or a debugging session, so these do not pile up and drown the teams' progress in the trends.
+ */
+export const BARE_POD_LIFETIME_STEPS = 6;
 
 /** Special audit cases, emitted one per step in this order so a short run sees each of them. */
 export const SPECIAL_CASES: readonly AuditCase[] = ['denied', 'dry-run', 'impersonated', 'webhook-prefixed', 'unparseable', 'exempt', 'recorded'];
@@ -51,6 +57,8 @@ const impersonator: AuditUser = { username: 'alice@example.com', groups: ['platf
 export class ScenarioEngine {
   private step = 0;
   private exemptTurn = 0;
+  /** Bare pods the special cases created, oldest first, with the step that created them. */
+  private readonly barePods: { namespace: string; name: string; step: number }[] = [];
   readonly changes: ScenarioChange[] = [];
 
   constructor(private readonly deps: ScenarioDeps) {}
@@ -62,18 +70,33 @@ export class ScenarioEngine {
   runStep(): ScenarioChange[] {
     const before = this.changes.length;
     const { random } = this.deps;
+    this.cleanUp();
     this.special(SPECIAL_CASES[this.step % SPECIAL_CASES.length]!);
     const actions = random.int(2, 4);
+    // Teams fix more than they break (a staged rollout that makes progress), with setbacks along the way.
     for (let i = 0; i < actions; i++) {
       const roll = random.int(1, 100);
-      if (roll <= 25) this.fixOne();
+      if (roll <= 30) this.fixOne();
       else if (roll <= 45) this.regressOne();
       else if (roll <= 60) this.relabelOne();
-      else if (roll <= 85) this.runCronJob();
+      else if (roll <= 90) this.runCronJob();
       else this.debugOne();
     }
     this.step += 1;
     return this.changes.slice(before);
+  }
+
+  private cleanUp(): void {
+    while (this.barePods.length && this.barePods[0]!.step <= this.step - BARE_POD_LIFETIME_STEPS) {
+      const { namespace, name } = this.barePods.shift()!;
+      if (this.deps.store.delete('pods', namespace, name)) this.note('cleanup', namespace, name, 'pod created by hand deleted');
+    }
+  }
+
+  /** Keeps a bare pod a special case stored, so cleanUp deletes it later. */
+  private created(pod: KubeObject | undefined): KubeObject | undefined {
+    if (pod) this.barePods.push({ namespace: pod.metadata.namespace!, name: pod.metadata.name, step: this.step });
+    return pod;
   }
 
   private note(kind: ScenarioChange['kind'], namespace: string, name: string, detail: string): void {
@@ -161,7 +184,7 @@ export class ScenarioEngine {
       case 'denied': {
         const ns = this.namespaceWith((l) => l['pod-security.kubernetes.io/enforce'] === 'restricted') ?? anyNs;
         admission.nextCase = 'denied';
-        const pod = builder.createBarePod(ns, name, violating.id, violating.template(name), random.pick(TEAM_USERS));
+        const pod = this.created(builder.createBarePod(ns, name, violating.id, violating.template(name), random.pick(TEAM_USERS)));
         this.note('special', ns, name, pod ? 'created (namespace not enforcing)' : 'denied by enforce');
         return;
       }
@@ -181,7 +204,7 @@ export class ScenarioEngine {
         const pod = builder.buildPod(ns, apparmor.template(name), { name });
         const impersonatedUser: AuditUser = { username: `system:serviceaccount:${ns}:deployer`, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'] };
         const stored = admission.admit({ verb: 'create', resource: 'pods', namespace: ns, name, object: pod, user: impersonator, impersonatedUser });
-        if (stored) this.deps.store.put('pods', pod);
+        if (stored) this.created(this.deps.store.put('pods', pod));
         this.note('special', ns, name, `created as ${impersonatedUser.username} by ${impersonator.username}`);
         return;
       }
@@ -190,7 +213,7 @@ export class ScenarioEngine {
         const previous = this.deps.setAdmissionMode('webhook');
         admission.nextCase = 'webhook-prefixed';
         const shape = TEAM_SHAPES.find((s) => s.id === 'defaults-only')!;
-        builder.createBarePod(ns, name, shape.id, shape.template(name), random.pick(TEAM_USERS));
+        this.created(builder.createBarePod(ns, name, shape.id, shape.template(name), random.pick(TEAM_USERS)));
         this.deps.setAdmissionMode(previous);
         this.note('special', ns, name, 'audited by the Pod Security webhook');
         return;
@@ -200,7 +223,7 @@ export class ScenarioEngine {
         admission.nextCase = 'unparseable';
         admission.corruptNext = true;
         const shape = TEAM_SHAPES.find((s) => s.id === 'defaults-only')!;
-        builder.createBarePod(ns, name, shape.id, shape.template(name), random.pick(TEAM_USERS));
+        this.created(builder.createBarePod(ns, name, shape.id, shape.template(name), random.pick(TEAM_USERS)));
         admission.corruptNext = false;
         this.note('special', ns, name, 'audit annotation truncated in transit');
         return;
@@ -218,16 +241,16 @@ export class ScenarioEngine {
         const restricted = this.namespaceWith((l) => l['pod-security.kubernetes.io/enforce'] === 'restricted') ?? anyNs;
         if (kind === 'user') {
           const user: AuditUser = { username: this.deps.exemptUser!, groups: ['system:authenticated'] };
-          builder.createBarePod(restricted, name, violating.id, violating.template(name), user);
+          this.created(builder.createBarePod(restricted, name, violating.id, violating.template(name), user));
           this.note('special', restricted, name, `exempt user ${user.username}`);
         } else if (kind === 'namespace') {
-          builder.createBarePod(this.deps.exemptNamespace!, name, violating.id, violating.template(name), random.pick(TEAM_USERS));
+          this.created(builder.createBarePod(this.deps.exemptNamespace!, name, violating.id, violating.template(name), random.pick(TEAM_USERS)));
           this.note('special', this.deps.exemptNamespace!, name, 'exempt namespace');
         } else {
           // A namespace that enforces something, so the pod is not short-circuited as fully privileged first.
           const template = violating.template(name) as { spec: Record<string, unknown> };
           template.spec = { ...template.spec, runtimeClassName: this.deps.exemptRuntimeClass };
-          builder.createBarePod(restricted, name, violating.id, template as ReturnType<typeof violating.template>, random.pick(TEAM_USERS));
+          this.created(builder.createBarePod(restricted, name, violating.id, template as ReturnType<typeof violating.template>, random.pick(TEAM_USERS)));
           this.note('special', restricted, name, `exempt runtime class ${this.deps.exemptRuntimeClass}`);
         }
         return;
