@@ -10,8 +10,9 @@ import { ClusterTrends, NamespaceTrends, type NamespaceSummary } from '@ratchet/
 
 import { DemoRun, type WebSession } from './support/demo-run.js';
 
-// Real processes on a shared, loaded machine; the demo's own deadline (the dashboard within a minute) is asserted below.
-jest.setTimeout(300_000);
+// Real processes on a shared, loaded machine, two starts, the first replaying a week; the demo's own deadline (the
+// dashboard within a minute) is asserted below.
+jest.setTimeout(480_000);
 
 const run = promisify(execFile);
 const CHILDREN = ['agent', 'api', 'web', 'worker'];
