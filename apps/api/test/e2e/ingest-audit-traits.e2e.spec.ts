@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AUDIT_EVENTS_CSV_COLUMNS,
@@ -8,7 +6,6 @@ import {
   ClustersPage,
   INGEST_LIMITS,
   INGEST_PATHS,
-  IngestAccepted,
   JOB_NAMES,
   batchJobId,
 } from '@ratchet/contracts';
@@ -22,6 +19,7 @@ import { ownerClient } from '../factories/db.factory.js';
 import { auditEventBody, heartbeatBody } from '../factories/ingest-body.factory.js';
 import type { TestTenant } from '../factories/tenant.factory.js';
 import { parseCsv } from '../support/csv.util.js';
+import { expectAccepted, postIngest } from '../support/agent-ingest.util.js';
 import { ingestState } from '../support/ingest-state.util.js';
 import { startQueuedTestApp } from '../support/queued-test-app.js';
 import type { QueuedTestApp } from '../support/queued-test-app.js';
@@ -56,15 +54,9 @@ describe('ingest: audit event traits of real apiservers', () => {
 
   const newCluster = () => createTenantCluster(sut.database.url);
 
-  function post(cluster: TestCluster, path: string, body: unknown) {
-    return request(sut.http).post(path).set(cluster.agentHeaders).set('Idempotency-Key', randomUUID()).send(body as object);
-  }
+  const post = (cluster: TestCluster, path: string, body: unknown, key?: string) => postIngest(sut.http, cluster, path, body, key);
 
-  async function accepted(cluster: TestCluster, path: string, body: unknown): Promise<IngestAccepted> {
-    const response = await post(cluster, path, body);
-    expect({ status: response.status, body: response.body as unknown }).toMatchObject({ status: 202 });
-    return IngestAccepted.parse(response.body);
-  }
+  const accepted = (cluster: TestCluster, path: string, body: unknown, key?: string) => expectAccepted(sut.http, cluster, path, body, key);
 
   async function listEvents(cluster: TestCluster & { tenant: TestTenant }, query: Record<string, string> = {}): Promise<AuditEventSummary[]> {
     const response = await request(sut.http).get(EVENTS).set(cluster.tenant.owner.headers).query({ clusterId: cluster.clusterId, ...query }).expect(200);

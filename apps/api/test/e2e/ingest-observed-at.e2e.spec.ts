@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { INGEST_PATHS, IngestAccepted, OBSERVED_AT_BOUNDS } from '@ratchet/contracts';
-import request from 'supertest';
+import { INGEST_PATHS, OBSERVED_AT_BOUNDS } from '@ratchet/contracts';
 
 import { createTenantCluster } from '../factories/cluster.factory.js';
 import type { TestCluster } from '../factories/cluster.factory.js';
 import { ownerClient } from '../factories/db.factory.js';
 import { deltaBody, inventoryOf, podBody, resyncChunkBody, workloadBody } from '../factories/ingest-body.factory.js';
+import { expectAccepted, postIngest } from '../support/agent-ingest.util.js';
 import { ingestState } from '../support/ingest-state.util.js';
 import { startQueuedTestApp } from '../support/queued-test-app.js';
 import type { QueuedTestApp } from '../support/queued-test-app.js';
@@ -40,15 +40,9 @@ describe('ingest observation times', () => {
     return { ...cluster, orgId: tenant.orgId };
   }
 
-  function post(cluster: TestCluster, path: string, body: unknown) {
-    return request(sut.http).post(path).set(cluster.agentHeaders).set('Idempotency-Key', randomUUID()).send(body as object);
-  }
+  const post = (cluster: TestCluster, path: string, body: unknown, key?: string) => postIngest(sut.http, cluster, path, body, key);
 
-  async function accepted(cluster: TestCluster, path: string, body: unknown): Promise<IngestAccepted> {
-    const response = await post(cluster, path, body);
-    expect({ status: response.status, body: response.body as unknown }).toMatchObject({ status: 202 });
-    return IngestAccepted.parse(response.body);
-  }
+  const accepted = (cluster: TestCluster, path: string, body: unknown, key?: string) => expectAccepted(sut.http, cluster, path, body, key);
 
   /** Each object's times by name: [first seen, last seen, deleted at]. */
   async function times(cluster: TestCluster) {

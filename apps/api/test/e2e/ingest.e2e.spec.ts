@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { INGEST_PATHS, IngestAccepted, JOB_NAMES, JOB_PAYLOAD_VERSION, batchJobId } from '@ratchet/contracts';
+import { INGEST_PATHS, JOB_NAMES, JOB_PAYLOAD_VERSION, batchJobId } from '@ratchet/contracts';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 
@@ -25,6 +25,7 @@ import {
 import { createTenant } from '../factories/tenant.factory.js';
 import type { TestUser } from '../factories/tenant.factory.js';
 import { eventually } from '../support/eventually.util.js';
+import { expectAccepted, postIngest } from '../support/agent-ingest.util.js';
 import { ingestState } from '../support/ingest-state.util.js';
 import { startQueuedTestApp } from '../support/queued-test-app.js';
 import type { QueuedTestApp } from '../support/queued-test-app.js';
@@ -79,15 +80,9 @@ describe('ingest', () => {
     return { namespaces: names('namespace'), workloads: names('workload') };
   }
 
-  function post(cluster: TestCluster, path: string, body: unknown, key: string = randomUUID()) {
-    return request(sut.http).post(path).set(cluster.agentHeaders).set('Idempotency-Key', key).send(body as object);
-  }
+  const post = (cluster: TestCluster, path: string, body: unknown, key?: string) => postIngest(sut.http, cluster, path, body, key);
 
-  async function accepted(cluster: TestCluster, path: string, body: unknown, key?: string): Promise<IngestAccepted> {
-    const response = await post(cluster, path, body, key);
-    expect({ status: response.status, body: response.body as unknown }).toMatchObject({ status: 202 });
-    return IngestAccepted.parse(response.body);
-  }
+  const accepted = (cluster: TestCluster, path: string, body: unknown, key?: string) => expectAccepted(sut.http, cluster, path, body, key);
 
   const zero = { namespaces: 0, workloads: 0, pods: 0, projections: 0, auditEvents: 0 };
 
