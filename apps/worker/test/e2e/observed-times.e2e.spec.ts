@@ -2,11 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrismaClient, withTenant, type PrismaClient } from '@ratchet/db';
 import pg from 'pg';
 
-import { startRedisServer, type TestRedisServer } from '../../../../test/support/redis-server.js';
 import { RollupsService } from '../../src/rollups/rollups.service.js';
 import { delta, namespace, workload } from '../support/agent-cluster.js';
-import { ApiClient, createTenant, startApi, startWorker, waitForIdle, type ApiProcess, type ServiceProcess, type Tenant } from '../support/pipeline.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { startPipelineStack, waitForIdle, type PipelineStack } from '../support/pipeline.js';
 
 // Findings are dated by when the agent observed the inventory they reflect (the batches' observedAt), not by when
 // the worker got to them: a delta observed three hours ago opens its finding three hours ago, although the worker
@@ -15,30 +13,17 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 const HOUR = 3_600_000;
 
-let database: TestDatabase;
-let redis: TestRedisServer;
-let api: ApiProcess;
-let worker: ServiceProcess;
-let tenant: Tenant;
-let client: ApiClient;
 let prisma: PrismaClient;
+let stack: PipelineStack;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  redis = await startRedisServer();
-  api = await startApi(database.url, redis.url);
-  worker = await startWorker(database.url, redis.url);
-  tenant = await createTenant(database.url);
-  client = new ApiClient(api.url, tenant);
-  prisma = createPrismaClient({ connectionString: database.url, poolSize: 2 });
+  stack = await startPipelineStack();
+  prisma = createPrismaClient({ connectionString: stack.database.url, poolSize: 2 });
 }, 60_000);
 
 afterAll(async () => {
   await prisma?.$disconnect();
-  await worker?.stop();
-  await api?.stop();
-  await redis?.stop();
-  await database?.drop();
+  await stack?.stop();
 });
 
 interface FindingRow {
@@ -52,13 +37,13 @@ interface FindingRow {
 }
 
 async function findingsOf(workloadName: string): Promise<FindingRow[]> {
-  const pgClient = new pg.Client({ connectionString: database.url });
+  const pgClient = new pg.Client({ connectionString: stack.database.url });
   await pgClient.connect();
   try {
     const { rows } = await pgClient.query<FindingRow>(
       `SELECT level, version, check_id, status, first_seen_at, last_seen_at, resolved_at FROM findings
        WHERE org_id = $1 AND workload_name = $2 ORDER BY level, version, check_id`,
-      [tenant.orgId, workloadName],
+      [stack.tenant.orgId, workloadName],
     );
     return rows;
   } finally {
@@ -71,7 +56,7 @@ describe('observation times through the pipeline', () => {
     const now = new Date();
     const threeHoursAgo = new Date(now.getTime() - 3 * HOUR);
     const hourAgo = new Date(now.getTime() - HOUR);
-    await client.ingest('heartbeat', {
+    await stack.client.ingest('heartbeat', {
       agentVersion: '1.0.0',
       kubernetesVersion: 'v1.30.4',
       counts: { namespaces: 1, workloads: 1, pods: 1 },
@@ -79,8 +64,8 @@ describe('observation times through the pipeline', () => {
       auditSource: 'webhook',
     });
     // A privileged container fails baseline (and so restricted), observed three hours ago.
-    await client.ingest('inventory/delta', { ...(delta([namespace('shop', {}, [workload('shop', 'Deployment', 'api', 'privileged', ['privileged'])])]) as object), observedAt: threeHoursAgo.toISOString() });
-    await waitForIdle(database.url, redis.url);
+    await stack.client.ingest('inventory/delta', { ...(delta([namespace('shop', {}, [workload('shop', 'Deployment', 'api', 'privileged', ['privileged'])])]) as object), observedAt: threeHoursAgo.toISOString() });
+    await waitForIdle(stack.database.url, stack.redis.url);
 
     const opened = await findingsOf('api');
     expect(opened.length).toBeGreaterThan(0);
@@ -89,12 +74,12 @@ describe('observation times through the pipeline', () => {
       expect({ status: finding.status, first: finding.first_seen_at, last: finding.last_seen_at }).toEqual({ status: 'open', first: threeHoursAgo, last: threeHoursAgo });
     }
     // The worker evaluated just now: its own verdicts carry its clock.
-    const evaluated = await prisma.$queryRaw<{ at: Date }[]>`SELECT max(evaluated_at) AS at FROM projection_evaluations WHERE org_id = ${tenant.orgId}::uuid`;
+    const evaluated = await prisma.$queryRaw<{ at: Date }[]>`SELECT max(evaluated_at) AS at FROM projection_evaluations WHERE org_id = ${stack.tenant.orgId}::uuid`;
     expect(evaluated[0]!.at.getTime()).toBeGreaterThanOrEqual(now.getTime() - 1000);
 
     // The same Deployment (same uids) with a hardened template and pod, observed an hour ago: every finding resolves then.
-    await client.ingest('inventory/delta', { ...(delta([namespace('shop', {}, [workload('shop', 'Deployment', 'api', 'hardened', ['hardened'])])]) as object), observedAt: hourAgo.toISOString() });
-    await waitForIdle(database.url, redis.url);
+    await stack.client.ingest('inventory/delta', { ...(delta([namespace('shop', {}, [workload('shop', 'Deployment', 'api', 'hardened', ['hardened'])])]) as object), observedAt: hourAgo.toISOString() });
+    await waitForIdle(stack.database.url, stack.redis.url);
     const resolved = await findingsOf('api');
     expect(resolved.map((f) => [f.level, f.version, f.check_id])).toEqual(opened.map((f) => [f.level, f.version, f.check_id]));
     for (const finding of resolved) {
@@ -103,12 +88,12 @@ describe('observation times through the pipeline', () => {
 
     // The worker process runs its own hourly rollup on a schedule, possibly between the batches: start over so this
     // is the organization's first rollup, which catches up from the namespace's first observation.
-    await withTenant(prisma, tenant.orgId, (tx) => tx.trendRollup.deleteMany({ where: { orgId: tenant.orgId } }));
+    await withTenant(prisma, stack.tenant.orgId, (tx) => tx.trendRollup.deleteMany({ where: { orgId: stack.tenant.orgId } }));
     const rollups = new RollupsService(prisma, () => now);
-    const built = await rollups.rollupOrganization(tenant.orgId, 'hour', now);
+    const built = await rollups.rollupOrganization(stack.tenant.orgId, 'hour', now);
     expect(built.buckets).toBe(4);
-    const rows = await withTenant(prisma, tenant.orgId, (tx) =>
-      tx.trendRollup.findMany({ where: { orgId: tenant.orgId, granularity: 'hour', level: 'baseline' }, orderBy: { bucketStart: 'asc' } }),
+    const rows = await withTenant(prisma, stack.tenant.orgId, (tx) =>
+      tx.trendRollup.findMany({ where: { orgId: stack.tenant.orgId, granularity: 'hour', level: 'baseline' }, orderBy: { bucketStart: 'asc' } }),
     );
     const hourStart = (time: Date) => new Date(Math.floor(time.getTime() / HOUR) * HOUR);
     const expected = [0, 1, 2, 3].map((n) => {

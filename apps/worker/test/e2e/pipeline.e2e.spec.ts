@@ -5,7 +5,6 @@ import type { Finding, NamespaceSummary } from '@ratchet/contracts';
 import { evaluatePod, violationMessage } from '@ratchet/pss';
 import pg from 'pg';
 
-import { startRedisServer, type TestRedisServer } from '../../../../test/support/redis-server.js';
 import {
   PROJECTIONS,
   auditEvent,
@@ -21,8 +20,7 @@ import {
   type ClusterModel,
   type ExpectedReadiness,
 } from '../support/agent-cluster.js';
-import { ApiClient, createTenant, startApi, startWorker, waitForIdle, type ApiProcess, type ServiceProcess, type Tenant } from '../support/pipeline.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { startPipelineStack, waitForIdle, type PipelineStack } from '../support/pipeline.js';
 
 // The whole pipeline through its real processes: the built API and worker, a private redis-server, a fresh
 // database. A synthetic cluster goes in over HTTP as the agent sends it (heartbeat, a resync in chunks, deltas,
@@ -60,34 +58,21 @@ const SPECIAL = [
 
 const CLUSTER: ClusterModel = { kubernetesVersion: 'v1.30.4-eks-a737599', namespaces: [...SPECIAL, ...generatedNamespaces(60, 3, 2)] };
 
-let database: TestDatabase;
-let redis: TestRedisServer;
-let api: ApiProcess;
-let worker: ServiceProcess;
-let tenant: Tenant;
-let client: ApiClient;
 /** When the audit events were made: the worker's clock is the real one, so times are relative to it. */
 let now: Date;
 let audits: AuditEventSpec[];
+let stack: PipelineStack;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  redis = await startRedisServer();
-  api = await startApi(database.url, redis.url);
-  worker = await startWorker(database.url, redis.url);
-  tenant = await createTenant(database.url);
-  client = new ApiClient(api.url, tenant);
+  stack = await startPipelineStack();
 }, 60_000);
 
 afterAll(async () => {
-  await worker?.stop();
-  await api?.stop();
-  await redis?.stop();
-  await database?.drop();
+  await stack?.stop();
 });
 
 async function readinessFromApi(): Promise<Map<string, NamespaceSummary>> {
-  const items = await client.list<NamespaceSummary>(`/api/v1/namespaces?clusterId=${tenant.clusterId}`);
+  const items = await stack.client.list<NamespaceSummary>(`/api/v1/namespaces?clusterId=${stack.tenant.clusterId}`);
   return new Map(items.map((ns) => [ns.name, ns]));
 }
 
@@ -105,7 +90,7 @@ function blockingKey(b: StoredBlockingWorkload): string {
 }
 
 async function readinessFromTables(): Promise<Map<string, { blocking: string[]; audit: number; version: string; controllers: string[] }>> {
-  const pgClient = new pg.Client({ connectionString: database.url });
+  const pgClient = new pg.Client({ connectionString: stack.database.url });
   await pgClient.connect();
   try {
     const { rows } = await pgClient.query<{
@@ -118,7 +103,7 @@ async function readinessFromTables(): Promise<Map<string, { blocking: string[]; 
     }>(
       `SELECT n.name, r.level, r.version, r.blocking_workloads AS blocking, r.audit_violation_count AS audit, r.audit_controller_blocks AS controllers
        FROM namespace_readiness r JOIN namespaces n ON n.org_id = r.org_id AND n.id = r.namespace_id WHERE r.org_id = $1`,
-      [tenant.orgId],
+      [stack.tenant.orgId],
     );
     return new Map(
       rows.map((r) => [
@@ -137,7 +122,7 @@ async function readinessFromTables(): Promise<Map<string, { blocking: string[]; 
 }
 
 async function findingKeys(status: 'open' | 'resolved'): Promise<string[]> {
-  const findings = await client.list<Finding>(`/api/v1/findings?clusterId=${tenant.clusterId}&status=${status}`);
+  const findings = await stack.client.list<Finding>(`/api/v1/findings?clusterId=${stack.tenant.clusterId}&status=${status}`);
   return findings.map((f) => `${f.namespace}|${f.workload.kind}/${f.workload.name}|${f.level}|${f.version}|${f.checkId}`).sort();
 }
 
@@ -195,15 +180,15 @@ async function expectNothingReadyThatWouldBeRejected(cluster: ClusterModel): Pro
 
 describe('pipeline end to end (API and worker processes)', () => {
   it('turns a heartbeat and a chunked resync into readiness and findings exactly as libs/pss evaluates them', async () => {
-    await client.ingest('heartbeat', {
+    await stack.client.ingest('heartbeat', {
       agentVersion: '1.0.0',
       kubernetesVersion: CLUSTER.kubernetesVersion,
       counts: { namespaces: CLUSTER.namespaces.length, workloads: 0, pods: 0 },
       startedAt: new Date().toISOString(),
       auditSource: 'webhook',
     });
-    for (const chunk of resyncChunks(CLUSTER, randomUUID(), 12)) await client.ingest('inventory/resync', chunk);
-    const progress = await waitForIdle(database.url, redis.url);
+    for (const chunk of resyncChunks(CLUSTER, randomUUID(), 12)) await stack.client.ingest('inventory/resync', chunk);
+    const progress = await waitForIdle(stack.database.url, stack.redis.url);
     expect(progress.failed).toBe(0);
 
     await expectReadiness(CLUSTER, expectedReadiness(CLUSTER, [], new Date(0)));
@@ -219,7 +204,7 @@ describe('pipeline end to end (API and worker processes)', () => {
   }, 60_000);
 
   it('findings carry PSA’s own reason, byte for byte', async () => {
-    const [finding] = await client.list<Finding>(`/api/v1/findings?clusterId=${tenant.clusterId}&namespace=tuning&level=baseline&version=latest`);
+    const [finding] = await stack.client.list<Finding>(`/api/v1/findings?clusterId=${stack.tenant.clusterId}&namespace=tuning&level=baseline&version=latest`);
     const evaluation = evaluatePod(PROJECTIONS.tcpTuned, 'baseline', 'v1.30');
     const reference = evaluation.checks[0]!;
     // PSA's item as the kubectl warning and the audit annotation print it: `reason (detail)`.
@@ -259,10 +244,10 @@ describe('pipeline end to end (API and worker processes)', () => {
       ],
     };
     const late = after.namespaces.at(-1)!;
-    await client.ingest('inventory/delta', delta([late], { workloads: [going.workloads[0]!.uid], pods: going.workloads[0]!.pods.map((p) => p.uid) }));
-    const answer = await client.ingest('audit-events', { events: audits.map(auditEvent) });
+    await stack.client.ingest('inventory/delta', delta([late], { workloads: [going.workloads[0]!.uid], pods: going.workloads[0]!.pods.map((p) => p.uid) }));
+    const answer = await stack.client.ingest('audit-events', { events: audits.map(auditEvent) });
     expect(answer).toMatchObject({ accepted: { auditEvents: audits.length }, unparsedAuditEvents: 1 });
-    const progress = await waitForIdle(database.url, redis.url);
+    const progress = await waitForIdle(stack.database.url, stack.redis.url);
     expect(progress.failed).toBe(0);
 
     await expectReadiness(after, expectedReadiness(after, audits, new Date(now.getTime() - WINDOW_DAYS * DAY)));

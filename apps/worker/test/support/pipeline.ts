@@ -9,6 +9,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
+import { startRedisServer, type TestRedisServer } from '../../../../test/support/redis-server.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
 // The pipeline as it runs in production, for end-to-end and fault tests: the built API and worker processes
 // (`npx nx run-many -t build -p @ratchet/api @ratchet/worker`), spawned, never imported (apps do not import apps),
 // talking over HTTP, a private Redis and a per-test database.
@@ -284,4 +287,39 @@ export async function activeJobs(redisUrl: string): Promise<{ id: string; name: 
     await queue.close().catch(() => undefined);
     connection.disconnect();
   }
+}
+
+/** What the pipeline e2e suites run against: their own database and redis-server, the built API and worker, a tenant. */
+export interface PipelineStack {
+  database: TestDatabase;
+  redis: TestRedisServer;
+  api: ApiProcess;
+  worker: ServiceProcess;
+  tenant: Tenant;
+  /** The API as the tenant's owner. */
+  client: ApiClient;
+  stop(): Promise<void>;
+}
+
+/** Starts a PipelineStack (needs the built apps: npx nx run-many -t build -p @ratchet/api @ratchet/worker). */
+export async function startPipelineStack(): Promise<PipelineStack> {
+  const database = await createTestDatabase();
+  const redis = await startRedisServer();
+  const api = await startApi(database.url, redis.url);
+  const worker = await startWorker(database.url, redis.url);
+  const tenant = await createTenant(database.url);
+  return {
+    database,
+    redis,
+    api,
+    worker,
+    tenant,
+    client: new ApiClient(api.url, tenant),
+    async stop() {
+      await worker.stop();
+      await api.stop();
+      await redis.stop();
+      await database.drop();
+    },
+  };
 }
