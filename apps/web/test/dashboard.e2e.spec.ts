@@ -6,8 +6,9 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-import { ingestAuditViolation, ingestCluster, type NamespaceSeed } from './support/agent.js';
+import { ClusterAgent, ingestAuditViolation, ingestCluster, type NamespaceSeed } from './support/agent.js';
 import { launchBrowser, screenshot, seriousAxeViolations } from './support/browser.js';
+import { rebuildTrends } from './support/rollups.js';
 import { startStack, type Stack } from './support/stack.js';
 
 // The dashboard in a real Chromium against the real web app, API, worker, Postgres and a private Redis. The tenant
@@ -254,6 +255,92 @@ describe('dashboard', () => {
     expect(await burnDown.innerText()).toMatch(/baseline: .*(not enough history|ready now|estimated ready|no progress)/);
     await expectAccessible('overview-trends');
   }, 60_000);
+
+  it('charts a week of history ingested with observation times, and estimates the ready date from its fixes', async () => {
+    // A cluster whose agent reports six days back (observedAt): seven Deployments failing restricted (baseline
+    // passes, and is enforced) observed at noon UTC six days ago, then one hardened a day at noon of each following
+    // day. Noon keeps every observation inside its UTC day whatever time the test runs.
+    const DAY_MS = 86_400_000;
+    const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const noon = (daysAgo: number) => new Date(today - daysAgo * DAY_MS + DAY_MS / 2).toISOString();
+    const day = (daysAgo: number) => new Date(today - daysAgo * DAY_MS).toISOString().slice(0, 10);
+    const fixed = ['api', 'cart', 'pricing', 'search', 'tax'];
+    const checkout: NamespaceSeed = {
+      name: 'checkout',
+      labels: { enforce: 'baseline' },
+      workloads: [...fixed, 'ledger', 'mailer'].map((name) => ({ name, template: 'plain' as const, pods: 2 })),
+    };
+    const created = await context.request.post('/api/v1/clusters', { headers: { origin: stack.webUrl }, data: { name: 'history-1' } });
+    expect(created.ok()).toBe(true);
+    const { cluster, agentToken: historyToken } = (await created.json()) as { cluster: { id: string }; agentToken: string };
+    type Readiness = { baseline: { blockingWorkloads: number; status: string }; restricted: { blockingWorkloads: number; status: string } };
+    const evaluated = (restricted: number) =>
+      waitFor(`${restricted} workloads failing restricted in checkout`, async () => {
+        const body = (await (await context.request.get(`/api/v1/namespaces?clusterId=${cluster.id}`)).json()) as { items: { name: string; readiness: Readiness }[] };
+        const readiness = body.items.find((n) => n.name === 'checkout')?.readiness;
+        return readiness?.restricted.blockingWorkloads === restricted && readiness.baseline.status === 'ready' ? true : undefined;
+      });
+
+    const agent = new ClusterAgent(stack.webUrl, historyToken);
+    // The heartbeat first, as an agent starts: the release (`latest`) is known when the worker evaluates the resync,
+    // so findings open at its observation time (a first heartbeat afterwards re-marks everything as of now).
+    await agent.heartbeat('webhook', { namespaces: 1, workloads: 7, pods: 14 });
+    await agent.resync([checkout], noon(6));
+    await evaluated(7);
+    // Each fix evaluated before the next is sent, as the agent's deltas arrive a day apart.
+    for (const [index, name] of fixed.entries()) {
+      await agent.rollOut('checkout', name, 'hardened', noon(5 - index));
+      await evaluated(6 - index);
+    }
+
+    // The daily buckets from seven days ago through yesterday (7), and the hourly ones (within their catch-up bound).
+    const rollups = await rebuildTrends(stack.redisUrl, new Date(Date.now() - 7 * DAY_MS));
+    expect(rollups.day).toMatchObject({ failed: [], buckets: 7 * rollups.day.organizations });
+    expect(rollups.hour.failed).toEqual([]);
+    expect(rollups.hour.buckets).toBeGreaterThan(0);
+
+    // Violating workloads at the end of each UTC day: 7 on the day of the resync, one fewer a day, 2 yesterday.
+    const expectedRows = [6, 5, 4, 3, 2, 1].map((daysAgo) => [day(daysAgo), '0', String(daysAgo + 1)]);
+    // Least squares through (0, 7) .. (5, 2): one workload a day, zero two days after yesterday ended.
+    const readyOn = day(-2);
+
+    await page.goto(`/clusters/${cluster.id}/namespaces/checkout`);
+    const trend = page.getByRole('region', { name: 'Violating workloads, last 30 days' });
+    const figure = trend.locator('figure');
+    expect(await figure.getAttribute('data-trend-days')).toBe('6');
+    expect(await figure.getAttribute('aria-label')).toBe(`Violating workloads in checkout: 6 days from ${day(6)} to ${day(1)}; latest baseline 0, restricted 2 violating workloads.`);
+    const rows = await figure.locator('table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual(expectedRows);
+    // The chart itself: one line per level through the six days, each day a tick on the time axis (Recharts draws
+    // the tick labels in a layer of their own, outside the axis group).
+    expect(await figure.locator('.recharts-line-curve').count()).toBe(2);
+    expect(await figure.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents()).toEqual(expectedRows.map((row) => row[0]));
+    const estimates = trend.getByRole('list', { name: 'Estimated ready dates' }).getByRole('listitem');
+    expect(await estimates.evaluateAll((items) => items.map((li) => [li.getAttribute('data-estimate'), li.textContent]))).toEqual([
+      ['ready', 'baseline: ready now (no violating workload)'],
+      ['on-track', `restricted: estimated ready ${readyOn} (1.0 workloads fixed a day, over 6 days)`],
+    ]);
+    // The recommendation (enforces baseline: fix restricted next) gives the same date in its reasoning.
+    const recommendation = page.getByRole('region', { name: 'Recommended next step' });
+    expect(await recommendation.locator('[data-stage]').getAttribute('data-stage')).toBe('fix-restricted');
+    expect(await recommendation.locator('li').allInnerTexts()).toContain(`At the pace of the last 6 day(s) (1 workload(s) fixed per day), restricted may be ready by ${readyOn}.`);
+    // The workloads still failing have failed since the resync's observation time, not since the API received it.
+    expect(await page.locator('article', { hasText: 'Deployment/ledger' }).first().innerText()).toContain(`fails restricted:latest since ${day(6)} 12:00 UTC`);
+    await expectAccessible('namespace-history');
+    await expectAccessibleInDark('namespace-history');
+
+    // The cluster's burn-down on the overview: its only namespace's figures, estimated in the browser.
+    await page.goto('/');
+    const overview = page.getByRole('region', { name: 'history-1' });
+    const clusterRows = await overview.locator('figure table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(clusterRows).toEqual(expectedRows);
+    const burnDown = overview.getByRole('list', { name: 'Burn-down of history-1' }).getByRole('listitem');
+    expect(await burnDown.evaluateAll((items) => items.map((li) => [li.getAttribute('data-estimate'), li.textContent]))).toEqual([
+      ['ready', `baseline: 0 violating on ${day(1)}; ready now (no violating workload)`],
+      ['on-track', `restricted: 2 violating on ${day(1)}; estimated ready ${readyOn} (1.0 workloads fixed a day, over 6 days)`],
+    ]);
+    await expectAccessible('overview-history');
+  }, 120_000);
 
   it('recommends the next label change for a namespace, as YAML and a kubectl command that copy', async () => {
     await page.goto(`/clusters/${clusterId}/namespaces/storefront`);
@@ -514,7 +601,9 @@ describe('dashboard', () => {
     expect(await otherPage.getByRole('button', { name: /Save organization settings|Save override/ }).count()).toBe(0);
     expect(await otherPage.getByLabel('Readiness window (days)').isDisabled()).toBe(true);
     await other.close();
-  });
+    // Six page loads of an organization holding the 1,205-namespace cluster: 25 s on this 2-core machine before the
+    // history cluster was added, so the default 30 s failed under load.
+  }, 60_000);
 
   it('raised no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);

@@ -22,6 +22,8 @@ export interface Stack {
   /** The web app's origin: the one the browser sees (RATCHET_PUBLIC_URL). */
   webUrl: string;
   apiUrl: string;
+  /** The stack's private redis-server, whose queues only this stack's API and worker use. */
+  redisUrl: string;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -119,7 +121,7 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<S
     children.push(run(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1'], { PORT: String(webPort), RATCHET_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' }, WEB_DIR, log));
     await until('the API', async () => (await fetch(`${apiUrl}/readyz`)).ok);
     await until('the web app', async () => (await fetch(`${webUrl}/login`)).ok);
-    return { webUrl, apiUrl, logs: () => log.join(''), stop };
+    return { webUrl, apiUrl, redisUrl, logs: () => log.join(''), stop };
   } catch (error) {
     await stop();
     throw error;
