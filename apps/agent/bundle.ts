@@ -64,6 +64,10 @@ const result = await build({
   conditions: ['@ratchet/source'],
   // CommonJS packages inside an ES module bundle call require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  // Whitespace and syntax only, not identifiers: stack traces keep the functions' names (the source map has the rest).
+  // A smaller source is less for V8 to scan and keep: about 2 MB less RSS at start (3.2 -> 2.2 MB of JavaScript).
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [oneUndici, sideEffectFree],
   // dist/main.js.map maps stack traces back to the TypeScript sources (mappings and names only; the sources are in
   // the repository). Node reads it only under --enable-source-maps, which costs about 5 MB of RSS, so the agent
