@@ -65,9 +65,10 @@ describe('Dockerfiles', () => {
     expect(copiedFromBuild('agent.Dockerfile')).toEqual(['apps/agent/package.json', 'apps/agent/dist']);
     expect(readdirSync(join(ROOT, 'apps/agent/dist')).sort()).toEqual(['main.js', 'main.js.map']);
     // What the bundle loads at run time are Node's own modules only: a `require` or `import` of a package would
-    // need the node_modules the image does not have.
+    // need the node_modules the image does not have. (The bundle is minified: `import{x as y}from"node:fs";`.)
     const bundle = readFileSync(join(ROOT, 'apps/agent/dist/main.js'), 'utf8');
-    const loaded = [...bundle.matchAll(/\brequire\("([^"]+)"\)|^import .* from "([^"]+)";$/gm)].map((m) => m[1] ?? m[2]!);
+    const specifier = '"([@\\w./:-]+)"';
+    const loaded = [...bundle.matchAll(new RegExp(`require\\(${specifier}\\)|\\bfrom ?${specifier}|\\bimport ?\\(?${specifier}`, 'g'))].map((m) => m[1] ?? m[2] ?? m[3]!);
     expect(loaded.length).toBeGreaterThan(0);
     expect(loaded.filter((name) => !name.startsWith('node:') && !builtinModules.includes(name))).toEqual([]);
   });
