@@ -105,13 +105,17 @@ const simStartMs = performance.now() - t;
 const receiverPort = await freePort();
 await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
 const healthPort = await freePort();
-// The V8 flags the agent ships with (`npm run start:agent`, docker/agent.Dockerfile; why: docs/agent.md). Set
-// RATCHET_BENCH_AGENT_NODE_FLAGS to measure others, or to "" to measure V8's defaults.
+// The V8 flags and allocator setting the agent ships with (`npm run start:agent`, docker/agent.Dockerfile; why:
+// docs/agent.md). Set RATCHET_BENCH_AGENT_NODE_FLAGS to measure other flags, or to "" to measure V8's defaults;
+// RATCHET_BENCH_AGENT_MALLOC_ARENA_MAX="" measures glibc's default arenas. The agent is its bundle, as shipped.
 const SHIPPED_NODE_FLAGS = '--max-semi-space-size=1 --max-old-space-size=128';
+const SHIPPED_MALLOC_ARENA_MAX = '1';
 const nodeFlags = (process.env.RATCHET_BENCH_AGENT_NODE_FLAGS ?? SHIPPED_NODE_FLAGS).split(' ').filter(Boolean);
+const mallocArenaMax = process.env.RATCHET_BENCH_AGENT_MALLOC_ARENA_MAX ?? SHIPPED_MALLOC_ARENA_MAX;
 const agent = spawn(process.execPath, [...nodeFlags, 'apps/agent/dist/main.js'], {
   env: {
     PATH: process.env.PATH,
+    ...(mallocArenaMax ? { MALLOC_ARENA_MAX: mallocArenaMax } : {}),
     RATCHET_API_URL: `http://127.0.0.1:${receiverPort}`,
     RATCHET_AGENT_TOKEN: 'rat_agent_bench_token',
     RATCHET_CLUSTER_NAME: 'bench',
@@ -152,6 +156,7 @@ try {
 
   const figures = {
     agentNodeFlags: nodeFlags.join(' '),
+    mallocArenaMax: mallocArenaMax || 'default',
     pods: counts.pods,
     namespaces: counts.namespaces,
     workloads: counts.deployments + counts.replicasets + counts.statefulsets + counts.daemonsets + counts.jobs + counts.cronjobs + counts.replicationcontrollers,

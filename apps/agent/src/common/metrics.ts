@@ -60,6 +60,9 @@ export class AgentMetrics {
   });
 
   constructor(defaults = false) {
-    if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'ratchet_agent_' });
+    // The event-loop lag histogram samples with a timer: prom-client's default of every 10 ms woke the idle agent
+    // 100 times a second, most of its idle CPU (docs/agent.md, Resources). Once a second still records any stall
+    // that spans a tick; the `..._eventloop_lag_seconds` gauge is measured at each scrape regardless.
+    if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'ratchet_agent_', eventLoopMonitoringPrecision: 1000 });
   }
 }

@@ -121,6 +121,23 @@ function copySeccomp(pod: PodLike, annotations: Record<string, string>, minor: n
 }
 
 /**
+ * Whether a pod names an AppArmor or seccomp profile anywhere, as an annotation or a field: without one, neither copy
+ * above can change it. Most pods name none, and this spares them a deep copy and two serializations (the agent
+ * runs this on every pod it lists: docs/agent.md, Resources).
+ */
+function namesAProfile(pod: PodLike): boolean {
+  for (const key of Object.keys(pod.metadata?.annotations ?? {})) {
+    if (key.startsWith(APPARMOR_PREFIX) || key === SECCOMP_POD_KEY || key.startsWith(SECCOMP_CONTAINER_PREFIX)) return true;
+  }
+  const spec = pod.spec!;
+  if (spec.securityContext?.appArmorProfile != null || spec.securityContext?.seccompProfile != null) return true;
+  for (const container of podContainers(spec)) {
+    if (container.securityContext?.appArmorProfile != null || container.securityContext?.seccompProfile != null) return true;
+  }
+  return false;
+}
+
+/**
  * A Pod as Pod Security sees it when a kube-apiserver of release `apiserverVersion` admits its creation:
  * hostPort defaulting, and the AppArmor and seccomp annotation/field copies of that release (see the list
  * above). Returns a copy when anything changes; never mutates.
@@ -140,7 +157,7 @@ export function defaultPodOnCreate(pod: PodLike, apiserverVersion: ApiserverVers
   if (spec == null || typeof spec !== 'object' || minor < 19) return withPorts;
   const appArmor = minor >= 30;
   const seccomp = minor <= 26;
-  if (!appArmor && !seccomp) return withPorts;
+  if ((!appArmor && !seccomp) || !namesAProfile(withPorts)) return withPorts;
 
   const copy = structuredClone(withPorts);
   const annotations: Record<string, string> = { ...copy.metadata?.annotations };
