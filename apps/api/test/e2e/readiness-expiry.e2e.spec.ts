@@ -81,6 +81,21 @@ describe('readiness read after audit violations left the window', () => {
     expect((await list('blocked')).sort()).toEqual(['by-workload', 'current', 'expired']);
   });
 
+  it("reads a ready level as provisional until it has been observed for the window, by the API's clock", async () => {
+    const tenant = await createTenant(sut.database.url);
+    const cluster = await createCluster(sut.database.url, tenant.orgId);
+    const scope = { orgId: tenant.orgId, clusterId: cluster.clusterId };
+    const ns = await createNamespace(sut.database.url, scope, { name: 'young' });
+    // Stored as not provisional: the read decides from observedSince and the window, not from this flag.
+    await db().namespaceReadiness.create({
+      data: { ...scope, namespaceId: ns.id, level: 'baseline', version: 'latest', status: 'ready', windowDays: 7, observedSince: at(-6 * DAY), auditSource: 'webhook', provisional: false },
+    });
+    const baseline = async () => NamespaceSummary.parse((await request(sut.http).get(`/api/v1/namespaces/${ns.id}`).set(tenant.owner.headers).expect(200)).body).readiness.baseline;
+    expect(await baseline()).toMatchObject({ status: 'ready', provisional: true });
+    clock = at(DAY + HOUR);
+    expect(await baseline()).toMatchObject({ status: 'ready', provisional: false });
+  });
+
   it("leaves out contradictions whose newest event has left the cluster's window", async () => {
     const tenant = await createTenant(sut.database.url);
     const cluster = await createCluster(sut.database.url, tenant.orgId);
