@@ -30,7 +30,7 @@ export interface CreateAppOptions {
   logDestination?: DestinationStream;
   /** Replaces the system DNS resolver of the alert destination check (tests play DNS rebinding with it). */
   alertResolver?: HostResolver;
-  /** Replaces the API's clock (tests fix it to check ingest's time bounds). */
+  /** Replaces the API's clock (tests fix it to check ingest's time bounds and the read-time windows). */
   now?: () => Date;
 }
 

@@ -19,7 +19,9 @@ import type { TestApp } from '../support/test-app.js';
 
 const EVENTS = '/api/v1/audit-events';
 const EXPORT = '/api/v1/audit-events/export.csv';
-const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+/** The API's clock: fixed, so the default range (the 7 days before now) is decided by the test. */
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
 const daysAgo = (days: number) => hoursAgo(days * 24);
 
 describe('audit events', () => {
@@ -31,6 +33,8 @@ describe('audit events', () => {
   // e1..e3, e6, e7 are within the last 7 days (e6 and e7 at the same instant); e4 is 10 days old, e5 100.
   const e: Record<string, AuditEvent> = {};
   let other: { tenant: TestTenant; event: AuditEvent };
+  /** What the API's clock reads; a test that moves it puts it back. */
+  let clock = NOW;
 
   const get = (path: string, user: TestUser = viewer) => request(sut.http).get(path).set(user.headers);
   const list = async (query: Record<string, string | number>, user: TestUser = viewer): Promise<AuditEventsPage> => {
@@ -46,7 +50,7 @@ describe('audit events', () => {
       .map((event) => event.id);
 
   beforeAll(async () => {
-    sut = await startTestApp();
+    sut = await startTestApp({}, { now: () => clock });
     const url = sut.database.url;
     tenant = await createTenant(url);
     viewer = await createMember(url, tenant.orgId, 'viewer');
@@ -128,6 +132,18 @@ describe('audit events', () => {
         enforcePolicy: 'privileged:latest',
         responseCode: 201,
       });
+    });
+
+    it("takes the default range from the API's clock: five days ago it held e4 and none of the newer events", async () => {
+      try {
+        clock = daysAgo(5);
+        expect(idsOf(await list({}))).toEqual([e.e4!.id]);
+        const csv = await request(sut.http).get(EXPORT).set(viewer.headers).expect(200);
+        expect(parseCsv(csv.text).slice(1).map((row) => row[0])).toEqual([e.e4!.time.toISOString()]);
+        expect(csv.headers['content-disposition']).toBe(`attachment; filename="audit-events-${clock.toISOString().slice(0, 10)}.csv"`);
+      } finally {
+        clock = NOW;
+      }
     });
 
     it('lists oldest first with order=asc', async () => {
@@ -237,7 +253,7 @@ describe('audit events', () => {
 
       const response = await request(sut.http).get(EXPORT).set(own.owner.headers).query({ namespace: 'shop' }).expect(200);
       expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-      expect(response.headers['content-disposition']).toBe(`attachment; filename="audit-events-${new Date().toISOString().slice(0, 10)}.csv"`);
+      expect(response.headers['content-disposition']).toBe(`attachment; filename="audit-events-${NOW.toISOString().slice(0, 10)}.csv"`);
       const rows = parseCsv(response.text);
       expect(rows).toEqual([
         [...AUDIT_EVENTS_CSV_COLUMNS],

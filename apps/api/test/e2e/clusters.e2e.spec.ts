@@ -21,12 +21,16 @@ const CHART = 'oci://registry.example.test/charts/ratchet-agent';
 const CLUSTERS = '/api/v1/clusters';
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const MINUTE = 60_000;
+/** The API's clock: fixed, so the agent status is decided by the test, not by when it runs. */
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 
 describe('clusters', () => {
   let sut: TestApp;
+  /** What the API's clock reads; a test that moves it puts it back. */
+  let clock = NOW;
 
   beforeAll(async () => {
-    sut = await startTestApp({ RATCHET_PUBLIC_URL: PUBLIC_URL, RATCHET_AGENT_HELM_CHART: CHART });
+    sut = await startTestApp({ RATCHET_PUBLIC_URL: PUBLIC_URL, RATCHET_AGENT_HELM_CHART: CHART }, { now: () => clock });
   });
   afterAll(async () => {
     await disconnectOwnerClients();
@@ -221,7 +225,7 @@ describe('clusters', () => {
 
     it('derives the agent status from the last contact, and filters on it', async () => {
       const tenant = await createTenant(sut.database.url);
-      const now = Date.now();
+      const now = NOW.getTime();
       const lastSeen: Record<string, Date | null> = {
         connected: new Date(now - 1 * MINUTE),
         stale: new Date(now - 30 * MINUTE),
@@ -248,6 +252,21 @@ describe('clusters', () => {
       for (const status of Object.keys(lastSeen)) {
         const filtered = await listAll(tenant.owner.headers, { agentStatus: status });
         expect(filtered.map((item) => item.name)).toEqual([status]);
+      }
+
+      // By the API's clock, not the wall clock: 10 minutes on, the connected agent is stale; an hour on, offline too.
+      const statuses = async () => Object.fromEntries((await listAll(tenant.owner.headers)).map((item) => [item.name, item.agent.status]));
+      try {
+        clock = new Date(now + 10 * MINUTE);
+        expect(await statuses()).toEqual({ connected: 'stale', stale: 'stale', offline: 'offline', never: 'never' });
+        expect((await listAll(tenant.owner.headers, { agentStatus: 'stale' })).map((item) => item.name)).toEqual(['connected', 'stale']);
+        clock = new Date(now + 60 * MINUTE);
+        expect(await statuses()).toEqual({ connected: 'offline', stale: 'offline', offline: 'offline', never: 'never' });
+        const connected = items.find((item) => item.name === 'connected')!;
+        const one = ClusterSummary.parse((await request(sut.http).get(`${CLUSTERS}/${connected.id}`).set(tenant.owner.headers).expect(200)).body);
+        expect(one.agent.status).toBe('offline');
+      } finally {
+        clock = NOW;
       }
     });
 

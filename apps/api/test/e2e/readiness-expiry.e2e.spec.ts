@@ -1,7 +1,8 @@
 // A namespace blocked only by audit-mode violations is read as not blocked once the newest of them has left the
 // readiness window, even before the worker's readiness-expiry schedule recomputed the stored row; contradictions
-// whose newest event has left the window are not shown either. Real API, real Postgres.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+// whose newest event has left the window are not shown either. "Now" is the API's clock, fixed here and moved by
+// the tests. Real API, real Postgres.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ClusterSummary, NamespaceSummary, NamespacesPage } from '@ratchet/contracts';
 import request from 'supertest';
 
@@ -14,11 +15,18 @@ import type { TestApp } from '../support/test-app.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** The API's clock at the start of each test: a whole second, so times compare exactly at the database's precision. */
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const at = (ms: number) => new Date(NOW.getTime() + ms);
 
 describe('readiness read after audit violations left the window', () => {
   let sut: TestApp;
+  let clock = NOW;
   beforeAll(async () => {
-    sut = await startTestApp();
+    sut = await startTestApp({}, { now: () => clock });
+  });
+  beforeEach(() => {
+    clock = NOW;
   });
   afterAll(async () => {
     await disconnectOwnerClients();
@@ -30,7 +38,7 @@ describe('readiness read after audit violations left the window', () => {
     const tenant = await createTenant(sut.database.url);
     const cluster = await createCluster(sut.database.url, tenant.orgId);
     const scope = { orgId: tenant.orgId, clusterId: cluster.clusterId };
-    const observedSince = new Date(Date.now() - 30 * DAY);
+    const observedSince = at(-30 * DAY);
     const seed = async (name: string, status: 'ready' | 'blocked', extra: object) => {
       const ns = await createNamespace(sut.database.url, scope, { name });
       for (const level of ['baseline', 'restricted'] as const) {
@@ -40,8 +48,8 @@ describe('readiness read after audit violations left the window', () => {
       }
       return ns.id;
     };
-    const expiredAt = new Date(Date.now() - HOUR);
-    const stillAt = new Date(Date.now() + HOUR);
+    const expiredAt = at(-HOUR);
+    const stillAt = at(HOUR);
     const expired = await seed('expired', 'blocked', { auditBlockedUntil: expiredAt, recomputeDueAt: expiredAt });
     const current = await seed('current', 'blocked', { auditBlockedUntil: stillAt, recomputeDueAt: expiredAt });
     const atRisk = await seed('at-risk-expired', 'blocked', { atRisk: true, auditBlockedUntil: expiredAt, recomputeDueAt: expiredAt });
@@ -61,6 +69,31 @@ describe('readiness read after audit violations left the window', () => {
     expect((await list('blocked')).sort()).toEqual(['by-workload', 'current']);
     expect((await list('ready')).sort()).toEqual(['at-risk-expired', 'expired']);
     expect(await list('at-risk')).toEqual([]);
+
+    // Two hours later by the API's clock, `current`'s audit block has left the window too; the workload still blocks.
+    clock = at(2 * HOUR);
+    expect(await readiness(current)).toMatchObject({ status: 'ready', provisional: false, auditBlockedUntil: null });
+    expect((await list('blocked')).sort()).toEqual(['by-workload']);
+    expect((await list('ready')).sort()).toEqual(['at-risk-expired', 'current', 'expired']);
+    // Two hours earlier, `expired` was still blocked until its time.
+    clock = at(-2 * HOUR);
+    expect(await readiness(expired)).toMatchObject({ status: 'blocked', auditBlockedUntil: expiredAt.toISOString() });
+    expect((await list('blocked')).sort()).toEqual(['by-workload', 'current', 'expired']);
+  });
+
+  it("reads a ready level as provisional until it has been observed for the window, by the API's clock", async () => {
+    const tenant = await createTenant(sut.database.url);
+    const cluster = await createCluster(sut.database.url, tenant.orgId);
+    const scope = { orgId: tenant.orgId, clusterId: cluster.clusterId };
+    const ns = await createNamespace(sut.database.url, scope, { name: 'young' });
+    // Stored as not provisional: the read decides from observedSince and the window, not from this flag.
+    await db().namespaceReadiness.create({
+      data: { ...scope, namespaceId: ns.id, level: 'baseline', version: 'latest', status: 'ready', windowDays: 7, observedSince: at(-6 * DAY), auditSource: 'webhook', provisional: false },
+    });
+    const baseline = async () => NamespaceSummary.parse((await request(sut.http).get(`/api/v1/namespaces/${ns.id}`).set(tenant.owner.headers).expect(200)).body).readiness.baseline;
+    expect(await baseline()).toMatchObject({ status: 'ready', provisional: true });
+    clock = at(DAY + HOUR);
+    expect(await baseline()).toMatchObject({ status: 'ready', provisional: false });
   });
 
   it("leaves out contradictions whose newest event has left the cluster's window", async () => {
@@ -75,14 +108,21 @@ describe('readiness read after audit violations left the window', () => {
       events: 1,
       lastSeenAt: lastSeenAt.toISOString(),
     });
-    const fresh = contradiction('fresh', new Date(Date.now() - 6 * DAY));
-    for (const [name, item] of [['fresh', fresh], ['stale', contradiction('stale', new Date(Date.now() - 7 * DAY - HOUR))]] as const) {
+    const fresh = contradiction('fresh', at(-6 * DAY));
+    for (const [name, item] of [['fresh', fresh], ['stale', contradiction('stale', at(-7 * DAY - HOUR))]] as const) {
       const ns = await createNamespace(sut.database.url, scope, { name });
       await db().namespaceReadiness.create({
         data: { ...scope, namespaceId: ns.id, level: 'baseline', version: 'latest', status: 'ready', windowDays: 7, psaContradictions: [item] },
       });
     }
-    const body = ClusterSummary.parse((await request(sut.http).get(`/api/v1/clusters/${cluster.clusterId}`).set(tenant.owner.headers).expect(200)).body);
-    expect(body.psaContradictions).toEqual([fresh]);
+    const contradictions = async () =>
+      ClusterSummary.parse((await request(sut.http).get(`/api/v1/clusters/${cluster.clusterId}`).set(tenant.owner.headers).expect(200)).body).psaContradictions;
+    expect(await contradictions()).toEqual([fresh]);
+    // A day and two hours later by the API's clock, `fresh` has left the window as well.
+    clock = at(DAY + 2 * HOUR);
+    expect(await contradictions()).toEqual([]);
+    // Two hours earlier than NOW, `stale` was still within it.
+    clock = at(-2 * HOUR);
+    expect((await contradictions()).map((c) => c.namespace)).toEqual(['fresh', 'stale']);
   });
 });

@@ -14,15 +14,19 @@ import type { TestApp } from '../support/test-app.js';
 
 const P = 'pod-security.kubernetes.io/';
 const DAY = 86_400_000;
+/** The API's clock: fixed, so "observed for the window" and the estimates' days are decided by the test. */
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 
 describe('namespace recommendation', () => {
   let sut: TestApp;
   let tenant: TestTenant;
   let viewer: TestUser;
+  /** What the API's clock reads; a test that moves it puts it back. */
+  let clock = NOW;
   const get = (namespaceId: string, user: TestUser = viewer) => request(sut.http).get(`/api/v1/namespaces/${namespaceId}/recommendation`).set(user.headers);
 
   beforeAll(async () => {
-    sut = await startTestApp();
+    sut = await startTestApp({}, { now: () => clock });
     tenant = await createTenant(sut.database.url);
     viewer = await createMember(sut.database.url, tenant.orgId, 'viewer');
   });
@@ -43,7 +47,7 @@ describe('namespace recommendation', () => {
     const namespace = await createNamespace(url, { orgId: tenant.orgId, clusterId: cluster.clusterId }, { name, ...labels });
     await ownerClient(url).namespace.update({
       where: { orgId_id: { orgId: tenant.orgId, id: namespace.id } },
-      data: { firstSeenAt: new Date(Date.now() - observedDays * 86_400_000) },
+      data: { firstSeenAt: new Date(NOW.getTime() - observedDays * DAY) },
     });
     for (const level of ['baseline', 'restricted'] as const) {
       const status = readiness[level];
@@ -69,6 +73,13 @@ describe('namespace recommendation', () => {
     const settled = await namespaceWith('settled', { enforceLevel: 'baseline', enforceVersion: 'v1.30' }, { baseline: 'ready', restricted: 'ready', version: 'v1.30' }, 10);
     const result = NamespaceRecommendation.parse((await get(settled.id).expect(200)).body);
     expect(result).toMatchObject({ stage: 'enforce-restricted', recommendedLabels: { [`${P}enforce`]: 'restricted', [`${P}enforce-version`]: 'v1.30' } });
+    // Six days on by the API's clock, the young namespace has been observed for 8 days: past the 7-day window.
+    try {
+      clock = new Date(NOW.getTime() + 6 * DAY);
+      expect(NamespaceRecommendation.parse((await get(young.id).expect(200)).body)).toMatchObject({ stage: 'enforce-restricted' });
+    } finally {
+      clock = NOW;
+    }
   });
 
   it('is unknown before readiness is computed, and 404s another tenant or a bad id', async () => {
@@ -87,7 +98,7 @@ describe('namespace recommendation', () => {
   });
 
   describe('estimated ready date for the level it enforces next', () => {
-    const today = Math.floor(Date.now() / DAY) * DAY;
+    const today = Math.floor(NOW.getTime() / DAY) * DAY;
     const daily = async (namespace: Awaited<ReturnType<typeof namespaceWith>>, level: 'baseline' | 'restricted', counts: number[]) => {
       // Oldest first, the newest bucket being yesterday's (the last complete UTC day).
       for (const [i, failingWorkloads] of counts.entries()) {

@@ -15,8 +15,10 @@ import type { TestApp } from '../support/test-app.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const today = Math.floor(Date.now() / DAY) * DAY;
-const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
+/** The API's clock, fixed: default ranges end at it and ready estimates count the days up to it. */
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const today = Math.floor(NOW.getTime() / DAY) * DAY;
+const thisHour = Math.floor(NOW.getTime() / HOUR) * HOUR;
 /** The start of the UTC day `n` days before today. */
 const day = (n: number) => new Date(today - n * DAY);
 
@@ -30,11 +32,13 @@ describe('trends', () => {
   let flat: Namespace;
   let clean: Namespace;
   let other: { tenant: TestTenant; cluster: TestCluster; namespace: Namespace };
+  /** What the API's clock reads; a test that moves it puts it back. */
+  let clock = NOW;
 
   const get = (path: string, query: Record<string, string> = {}, user: TestUser = viewer) => request(sut.http).get(path).query(query).set(user.headers);
 
   beforeAll(async () => {
-    sut = await startTestApp();
+    sut = await startTestApp({}, { now: () => clock });
     const url = sut.database.url;
     tenant = await createTenant(url);
     viewer = await createMember(url, tenant.orgId, 'viewer');
@@ -124,6 +128,30 @@ describe('trends', () => {
       ['baseline', [], null, { status: 'insufficient-data', basedOnDays: 0 }],
       ['restricted', [], null, { status: 'insufficient-data', basedOnDays: 0 }],
     ]);
+  });
+
+  it("ends the default range at the API's clock and estimates from the days up to it", async () => {
+    const clusterTrends = async () => ClusterTrends.parse((await get(TRENDS_PATHS.cluster(cluster.clusterId), { level: 'baseline' }).expect(200)).body);
+    const namespaceTrends = async (namespace: Namespace) => NamespaceTrends.parse((await get(TRENDS_PATHS.namespace(namespace.id), { level: 'baseline' }).expect(200)).body);
+    try {
+      // 60 days ago the last 90 days held the rollup of 120 days ago, and none of the last three days.
+      clock = new Date(NOW.getTime() - 60 * DAY);
+      const old = await clusterTrends();
+      expect([old.from, old.to]).toEqual([new Date(clock.getTime() - 90 * DAY).toISOString(), clock.toISOString()]);
+      expect(old.series[0]!.points.map((p) => [p.bucketStart, p.failingWorkloads])).toEqual([[day(120).toISOString(), 40]]);
+      const shopThen = (await namespaceTrends(shop)).series[0]!;
+      expect(shopThen.points.map((p) => p.failingWorkloads)).toEqual([40]);
+      expect(shopThen.estimate).toEqual({ status: 'insufficient-data', basedOnDays: 0 });
+      // A day ago today's bucket had not started: two daily buckets, too few for a line, and clean not yet at zero.
+      clock = new Date(NOW.getTime() - DAY);
+      expect((await namespaceTrends(shop)).series[0]!.estimate).toEqual({ status: 'insufficient-data', basedOnDays: 2 });
+      expect((await namespaceTrends(clean)).series[0]!.estimate).toEqual({ status: 'insufficient-data', basedOnDays: 2 });
+    } finally {
+      clock = NOW;
+    }
+    const current = NamespaceTrends.parse((await get(TRENDS_PATHS.namespace(clean.id), { level: 'baseline' }).expect(200)).body);
+    expect(current.to).toBe(NOW.toISOString());
+    expect(current.series[0]!.estimate).toEqual({ status: 'ready', basedOnDays: 3 });
   });
 
   it('refuses bad or unbounded queries with a 400 naming the field', async () => {

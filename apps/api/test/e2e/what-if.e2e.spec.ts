@@ -47,6 +47,11 @@ const PODS = {
 } as const;
 type PodName = keyof typeof PODS;
 
+const DAY = 86_400_000;
+/** The API's clock (T): fixed, so the gate's audit window is decided by the test, not by when it runs. */
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const daysFromNow = (days: number) => new Date(NOW.getTime() + days * DAY);
+
 describe('what-if and gate', () => {
   let sut: TestApp;
   let limited: TestApp;
@@ -58,6 +63,8 @@ describe('what-if and gate', () => {
   const projections = new Map<PodName, string>();
   const namespaces = new Map<string, Namespace>();
   const workloads = new Map<string, Workload>();
+  /** What the API's clock reads; a test that moves it puts it back. */
+  let clock = NOW;
 
   const whatIf = (app: TestApp, clusterId: string, body: unknown, user: TestUser = viewer) =>
     request(app.http).post(`/api/v1/clusters/${clusterId}/what-if`).set(user.headers).send(body as object);
@@ -99,7 +106,7 @@ describe('what-if and gate', () => {
   }
 
   beforeAll(async () => {
-    sut = await startTestApp();
+    sut = await startTestApp({}, { now: () => clock });
     await seed(sut);
   });
 
@@ -191,12 +198,11 @@ describe('what-if and gate', () => {
     // An audit-mode violation 2 days ago blocks (a Job the inventory never saw); one 8 days ago is outside the window;
     // a dry run never blocks; a baseline violation blocks restricted too.
     const ref = { orgId: tenant.orgId, clusterId: cluster.clusterId };
-    const day = 86_400_000;
-    await createAuditEvent(sut.database.url, ref, { namespace: 'clean', level: 'baseline', time: new Date(Date.now() - 8 * day) });
-    await createAuditEvent(sut.database.url, ref, { namespace: 'clean', level: 'restricted', time: new Date(Date.now() - day), dryRun: true });
+    await createAuditEvent(sut.database.url, ref, { namespace: 'clean', level: 'baseline', time: daysFromNow(-8) });
+    await createAuditEvent(sut.database.url, ref, { namespace: 'clean', level: 'restricted', time: daysFromNow(-1), dryRun: true });
     let result = GateResult.parse((await gate(cluster.clusterId, { level: 'restricted', namespaces: 'clean' }).expect(200)).body);
     expect(result.verdict).toBe('ready');
-    await createAuditEvent(sut.database.url, ref, { namespace: 'clean', level: 'baseline', time: new Date(Date.now() - 2 * day) });
+    await createAuditEvent(sut.database.url, ref, { namespace: 'clean', level: 'baseline', time: daysFromNow(-2) });
     result = GateResult.parse((await gate(cluster.clusterId, { level: 'restricted', namespaces: 'clean' }).expect(200)).body);
     expect(result).toMatchObject({ verdict: 'not_ready', blockers: [{ namespace: 'clean', workloads: [], auditViolations: 1 }] });
     expect(result.reasons[0]).toMatch(/clean: 1 audit-mode violation\(s\) in the last 7 day\(s\)/);
@@ -205,6 +211,28 @@ describe('what-if and gate', () => {
     expect(unknown).toMatchObject({ verdict: 'not_ready', unknownNamespaces: ['nope'] });
     const bad = await gate(cluster.clusterId, { level: 'baseline', namespaces: 'ok,Bad_Name' }).expect(400);
     expect(bad.body.details.issues[0].path).toBe('query.namespaces');
+  });
+
+  it("gate: the audit window ends at the API's clock: a violation at T-6 days blocks at T, not at T+2 days", async () => {
+    const url = sut.database.url;
+    const batch = await createCluster(url, tenant.orgId, { name: 'batch' });
+    const ref = { orgId: tenant.orgId, clusterId: batch.clusterId };
+    await createNamespace(url, ref, { name: 'jobs' });
+    // A short-lived Job's pod the inventory never saw: only its audit-mode violation tells.
+    await createAuditEvent(url, ref, { namespace: 'jobs', level: 'baseline', time: daysFromNow(-6) });
+    const verdict = async () =>
+      GateResult.parse((await gate(batch.clusterId, { level: 'baseline', version: 'v1.30', namespaces: 'jobs' }).expect(200)).body);
+    try {
+      expect(await verdict()).toMatchObject({ verdict: 'not_ready', windowDays: 7, blockers: [{ namespace: 'jobs', workloads: [], auditViolations: 1 }] });
+      // T+2 days: the window (7 days) starts at T-5 days, after the violation.
+      clock = daysFromNow(2);
+      expect(await verdict()).toMatchObject({ verdict: 'ready', namespacesChecked: 1, blockers: [] });
+      // T-6.5 days: the violation has not happened yet by the clock, so it cannot block either.
+      clock = new Date(daysFromNow(-6).getTime() - DAY / 2);
+      expect(await verdict()).toMatchObject({ verdict: 'ready', blockers: [] });
+    } finally {
+      clock = NOW;
+    }
   });
 
   it('is described in the OpenAPI document: every new route, its parameters and its answer', async () => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { notFound } from '../../common/errors/app-error.js';
+import { Clock } from '../../infra/clock.provider.js';
 import type { CsvValue } from '../../common/csv/csv-format.util.js';
 import type { CsvDownload } from '../../common/csv/csv-response.util.js';
 import { csvFilename } from '../../common/csv/csv-response.util.js';
@@ -104,13 +105,17 @@ function toCsvRecord(event: AuditEventSummary): CsvValue[] {
 
 @Injectable()
 export class AuditEventsService {
-  constructor(private readonly repository: AuditEventsRepository) {}
+  // The default time filter ends now (the API's clock).
+  constructor(
+    private readonly repository: AuditEventsRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async list(ctx: TenantContext, query: AuditEventsQuery): Promise<AuditEventsPage> {
     const sort: KeysetSort = { field: 'time', order: query.order };
     const cursor = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, sort, CURSOR_KEYS);
     const after = cursor ? { time: cursor.keys[0], id: cursor.id } : undefined;
-    const rows = await this.repository.page(ctx.orgId, { filter: filterOf(query, new Date()), order: query.order, after, limit: query.limit + 1 });
+    const rows = await this.repository.page(ctx.orgId, { filter: filterOf(query, this.clock.now()), order: query.order, after, limit: query.limit + 1 });
     return keysetPage(rows, query.limit, sort, toSummary, (row) => ({ keys: [row.time.toISOString()], id: row.id }));
   }
 
@@ -122,7 +127,7 @@ export class AuditEventsService {
 
   /** The CSV export: every event the filters match, in time order, read a page at a time. */
   exportCsv(ctx: TenantContext, query: AuditEventsExportQuery): CsvDownload {
-    const now = new Date();
+    const now = this.clock.now();
     return { filename: csvFilename('audit-events', now), columns: AUDIT_EVENTS_CSV_COLUMNS, pages: this.exportPages(ctx, query, now) };
   }
 

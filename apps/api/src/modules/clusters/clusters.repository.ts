@@ -89,8 +89,9 @@ function lastSeenCondition(range: LastSeenRange): Prisma.Sql {
 /**
  * One page of clusters with their counts, in one statement: the page is chosen first, then each count is one
  * grouped scan restricted to the page's clusters. Only top-level workloads count, as the workload list shows them.
+ * `now` is the API's clock: contradictions whose newest event is older than the window before it are left out.
  */
-async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql, limit: number): Promise<ClusterRow[]> {
+async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql, limit: number, now: Date): Promise<ClusterRow[]> {
   const records = await tx.$queryRaw<SummaryRecord[]>`
     WITH page AS (
       SELECT c.id, c.name, c.created_at, c.last_seen_at, c.agent_version, c.kubernetes_version, c.audit_source::text AS audit_source,
@@ -139,7 +140,7 @@ async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql
         WHERE r.org_id = ${orgId}::uuid AND r.cluster_id = page.id AND r.level = 'baseline' AND r.psa_contradictions <> '[]'::jsonb
           -- Read late (before the readiness-expiry schedule recomputed the row), a contradiction whose newest event has
           -- left the window is not shown: only what the apiserver did within the window counts.
-          AND (e.item->>'lastSeenAt')::timestamptz + make_interval(days => r.window_days) >= now()
+          AND (e.item->>'lastSeenAt')::timestamptz + make_interval(days => r.window_days) >= ${now}::timestamptz
         LIMIT 1000
       ) x
     ) pc ON TRUE
@@ -160,8 +161,8 @@ async function selectSummaries(tx: Transaction, orgId: string, where: Prisma.Sql
   }));
 }
 
-async function selectSummary(tx: Transaction, orgId: string, clusterId: string): Promise<ClusterRow | null> {
-  const [row] = await selectSummaries(tx, orgId, Prisma.sql`AND c.id = ${clusterId}::uuid`, 1);
+async function selectSummary(tx: Transaction, orgId: string, clusterId: string, now: Date): Promise<ClusterRow | null> {
+  const [row] = await selectSummaries(tx, orgId, Prisma.sql`AND c.id = ${clusterId}::uuid`, 1, now);
   return row ?? null;
 }
 
@@ -169,23 +170,23 @@ async function selectSummary(tx: Transaction, orgId: string, clusterId: string):
 export class ClustersRepository {
   constructor(private readonly database: Database) {}
 
-  async list(orgId: string, filter: ClusterListFilter): Promise<ClusterRow[]> {
+  async list(orgId: string, filter: ClusterListFilter, now: Date): Promise<ClusterRow[]> {
     const after = filter.after ? Prisma.sql`AND ${keysetAfter(ORDER, [filter.after.name, filter.after.id], 'asc')}` : Prisma.empty;
     const lastSeen = filter.lastSeen ? lastSeenCondition(filter.lastSeen) : Prisma.empty;
-    return withTenant(this.database.client, orgId, (tx) => selectSummaries(tx, orgId, Prisma.sql`${after} ${lastSeen}`, filter.limit));
+    return withTenant(this.database.client, orgId, (tx) => selectSummaries(tx, orgId, Prisma.sql`${after} ${lastSeen}`, filter.limit, now));
   }
 
-  async find(orgId: string, clusterId: string): Promise<ClusterRow | null> {
-    return withTenant(this.database.client, orgId, (tx) => selectSummary(tx, orgId, clusterId));
+  async find(orgId: string, clusterId: string, now: Date): Promise<ClusterRow | null> {
+    return withTenant(this.database.client, orgId, (tx) => selectSummary(tx, orgId, clusterId, now));
   }
 
   /** Creates the cluster and its first agent token together: a cluster is never left without a way in. */
-  async create(orgId: string, name: string, token: NewAgentToken): Promise<ClusterRow> {
+  async create(orgId: string, name: string, token: NewAgentToken, now: Date): Promise<ClusterRow> {
     try {
       return await withTenant(this.database.client, orgId, async (tx) => {
         const cluster = await tx.cluster.create({ data: { orgId, name } });
         await tx.agentToken.create({ data: { orgId, clusterId: cluster.id, ...token } });
-        return (await selectSummary(tx, orgId, cluster.id))!;
+        return (await selectSummary(tx, orgId, cluster.id, now))!;
       });
     } catch (error) {
       if (uniqueViolation(error) !== undefined) throw new DuplicateClusterNameError(name);
@@ -202,6 +203,7 @@ export class ClustersRepository {
     orgId: string,
     clusterId: string,
     change: { name?: string | undefined; psaConfiguration?: object | null | undefined },
+    now: Date,
   ): Promise<{ row: ClusterRow; outbox: OutboxEntry[] } | null> {
     try {
       return await withTenant(this.database.client, orgId, async (tx) => {
@@ -217,7 +219,7 @@ export class ClustersRepository {
         }
         const changed = psa !== undefined && !isDeepStrictEqual(current.psa_configuration_override ?? null, psa);
         const outbox = changed ? await markReadinessStale(tx, orgId, [clusterId], 'inventory') : [];
-        return { row: (await selectSummary(tx, orgId, clusterId))!, outbox };
+        return { row: (await selectSummary(tx, orgId, clusterId, now))!, outbox };
       });
     } catch (error) {
       if (uniqueViolation(error) !== undefined) throw new DuplicateClusterNameError(change.name ?? '');

@@ -10,6 +10,7 @@ import { decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-c
 import type { KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
 import { API_CONFIG } from '../../config/api-config.js';
 import type { ApiConfig } from '../../config/api-config.js';
+import { Clock } from '../../infra/clock.provider.js';
 import { ReadinessRequeue } from '../readiness-requeue/readiness-requeue.service.js';
 import { renderAgentInstall } from './agent-install.util.js';
 import { agentStatus, lastSeenRange } from './agent-status.util.js';
@@ -65,39 +66,43 @@ export class ClustersService {
     private readonly clusters: ClustersRepository,
     private readonly readiness: ReadinessRequeue,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    // The agent's status (connected, silent...) is how long ago it was last seen, by the API's clock.
+    private readonly clock: Clock,
   ) {}
 
   async list(ctx: TenantContext, query: ClustersQuery): Promise<ClustersPage> {
-    const now = new Date();
+    const now = this.clock.now();
     const rows = await this.clusters.list(ctx.orgId, {
       ...(query.cursor !== undefined ? { after: decodePosition(query.cursor) } : {}),
       ...(query.agentStatus !== undefined ? { lastSeen: lastSeenRange(query.agentStatus, now) } : {}),
       limit: query.limit + 1,
-    });
+    }, now);
     return keysetPage(rows, query.limit, LIST_SORT, (row) => toClusterSummary(row, now), (row) => ({ keys: [row.name], id: row.id }));
   }
 
   async get(ctx: TenantContext, clusterId: string): Promise<ClusterSummary> {
-    const row = await this.clusters.find(ctx.orgId, clusterId);
+    const now = this.clock.now();
+    const row = await this.clusters.find(ctx.orgId, clusterId, now);
     if (!row) throw notFound('cluster');
-    return toClusterSummary(row, new Date());
+    return toClusterSummary(row, now);
   }
 
   async create(ctx: TenantContext, request: CreateClusterRequest): Promise<ClusterCreated> {
     const token = issueToken(TOKEN_PREFIX.agentToken);
+    const now = this.clock.now();
     let row: ClusterRow;
     try {
       row = await this.clusters.create(ctx.orgId, request.name, {
         name: FIRST_AGENT_TOKEN_NAME,
         tokenHash: token.hash,
         tokenPrefix: token.displayPrefix,
-      });
+      }, now);
     } catch (error) {
       if (error instanceof DuplicateClusterNameError) throw duplicateName(request.name);
       throw error;
     }
     return {
-      cluster: toClusterSummary(row, new Date()),
+      cluster: toClusterSummary(row, now),
       agentToken: token.token,
       install: renderAgentInstall({
         apiUrl: this.config.RATCHET_PUBLIC_URL,
@@ -111,15 +116,16 @@ export class ClustersService {
   /** Renames the cluster and/or sets its PSA configuration; a configuration change re-queues its readiness. */
   async update(ctx: TenantContext, clusterId: string, request: UpdateClusterRequest): Promise<ClusterSummary> {
     let updated: Awaited<ReturnType<ClustersRepository['update']>>;
+    const now = this.clock.now();
     try {
-      updated = await this.clusters.update(ctx.orgId, clusterId, request);
+      updated = await this.clusters.update(ctx.orgId, clusterId, request, now);
     } catch (error) {
       if (error instanceof DuplicateClusterNameError && request.name !== undefined) throw duplicateName(request.name);
       throw error;
     }
     if (!updated) throw notFound('cluster');
     await this.readiness.dispatch(updated.outbox);
-    return toClusterSummary(updated.row, new Date());
+    return toClusterSummary(updated.row, now);
   }
 
   async delete(ctx: TenantContext, clusterId: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { CheckId, GateBlocker, GateQuery, GateResult } from '@ratchet/contr
 import { levelRank } from '@ratchet/pss';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
+import { Clock } from '../../infra/clock.provider.js';
 import { WhatIfService, kubectlWarning } from '../what-if/what-if.service.js';
 import { GateRepository } from './gate.repository.js';
 
@@ -18,9 +19,12 @@ export class GateService {
   constructor(
     private readonly whatIf: WhatIfService,
     private readonly repository: GateRepository,
+    private readonly clock: Clock,
   ) {}
 
-  async gate(ctx: TenantContext, clusterId: string, query: GateQuery, now: Date = new Date()): Promise<GateResult> {
+  /** The verdict now (the API's clock): the audit window is the organization's readiness window up to now. */
+  async gate(ctx: TenantContext, clusterId: string, query: GateQuery): Promise<GateResult> {
+    const now = this.clock.now();
     const answer = await this.whatIf.answer(ctx, clusterId, { level: query.level, version: query.version, namespaces: query.namespaces ?? 'all' });
     const windowDays = answer.cluster.readinessWindowDays;
     const checked = answer.snapshot.namespaces.filter((n) => n.reported);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { notFound } from '../../common/errors/app-error.js';
+import { Clock } from '../../infra/clock.provider.js';
 import type { KeysetPosition, KeysetSort } from '../../common/pagination/keyset-cursor.util.js';
 import { KeysetKey, decodeKeysetCursor, keysetPage } from '../../common/pagination/keyset-cursor.util.js';
 import type { NamespaceFilter, NamespaceRow, ReadinessRow } from './namespaces.repository.js';
@@ -75,7 +76,7 @@ function readinessOf(readiness: ReadinessRow, labelVersion: string, now: Date): 
   };
 }
 
-function toSummary(row: NamespaceRow, now: Date = new Date()): NamespaceSummary {
+function toSummary(row: NamespaceRow, now: Date): NamespaceSummary {
   return {
     id: row.id,
     clusterId: row.clusterId,
@@ -94,7 +95,11 @@ function toSummary(row: NamespaceRow, now: Date = new Date()): NamespaceSummary 
 
 @Injectable()
 export class NamespacesService {
-  constructor(private readonly repository: NamespacesRepository) {}
+  // Readiness is partly decided at read time (provisional, audit blocks that left the window): by the API's clock.
+  constructor(
+    private readonly repository: NamespacesRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async list(ctx: TenantContext, query: NamespacesQuery): Promise<NamespacesPage> {
     const sort: KeysetSort = { field: query.sort, order: query.order };
@@ -105,13 +110,13 @@ export class NamespacesService {
       // The contract only lets readiness through with a level.
       readiness: query.readiness !== undefined && query.level !== undefined ? { level: query.level, state: query.readiness } : undefined,
     };
-    const now = new Date();
+    const now = this.clock.now();
     const rows = await this.repository.page(ctx.orgId, { filter, sort: query.sort, order: query.order, after, limit: query.limit + 1 }, now);
     return keysetPage(rows, query.limit, sort, (row) => toSummary(row, now), (row) => positionOf(row, query.sort));
   }
 
   async get(ctx: TenantContext, namespaceId: string): Promise<NamespaceSummary> {
-    const now = new Date();
+    const now = this.clock.now();
     const row = await this.repository.find(ctx.orgId, namespaceId, now);
     if (!row) throw notFound('namespace');
     return toSummary(row, now);

@@ -3,6 +3,7 @@ import type { EnforceableLevel, NamespaceRecommendation, ReadyEstimate, RolloutS
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { notFound } from '../../common/errors/app-error.js';
+import { Clock } from '../../infra/clock.provider.js';
 import { TrendsService } from '../trends/trends.service.js';
 import { RecommendationsRepository } from './recommendations.repository.js';
 import type { StoredReadiness } from './recommendations.repository.js';
@@ -51,9 +52,12 @@ export class RecommendationsService {
   constructor(
     private readonly repository: RecommendationsRepository,
     private readonly trends: TrendsService,
+    // "Observed for the whole window" and the ready estimates are measured up to now: the API's clock.
+    private readonly clock: Clock,
   ) {}
 
-  async recommend(ctx: TenantContext, namespaceId: string, now: Date = new Date()): Promise<NamespaceRecommendation> {
+  async recommend(ctx: TenantContext, namespaceId: string): Promise<NamespaceRecommendation> {
+    const now = this.clock.now();
     const found = await this.repository.find(ctx.orgId, namespaceId);
     if (!found) throw notFound('namespace');
     const { namespace, readiness } = found;

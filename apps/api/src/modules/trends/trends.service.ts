@@ -15,6 +15,7 @@ import {
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
 import { notFound } from '../../common/errors/app-error.js';
+import { Clock } from '../../infra/clock.provider.js';
 import type { TrendCheckRow, TrendRange, TrendRow, TrendSubject } from './trends.repository.js';
 import { TrendsRepository } from './trends.repository.js';
 
@@ -55,12 +56,16 @@ function toPoints(level: EnforceableLevel, totals: readonly TrendRow[], checks: 
 
 @Injectable()
 export class TrendsService {
-  constructor(private readonly repository: TrendsRepository) {}
+  // Default ranges end now and ready estimates count days up to now: the API's clock.
+  constructor(
+    private readonly repository: TrendsRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** The cluster's series (sums over its namespaces); 404 when the cluster is not the tenant's. */
   async cluster(ctx: TenantContext, clusterId: string, query: TrendsQuery): Promise<ClusterTrends> {
     if (!(await this.repository.clusterExists(ctx.orgId, clusterId))) throw notFound('cluster');
-    const range = this.range(query);
+    const range = this.range(query, this.clock.now());
     const series = await this.seriesOf(ctx.orgId, { clusterId }, range);
     return { clusterId, granularity: query.granularity, from: range.from.toISOString(), to: range.to.toISOString(), series };
   }
@@ -69,7 +74,8 @@ export class TrendsService {
    * The namespace's series, and per level its estimated ready date from its daily buckets of the last
    * READY_ESTIMATE_WINDOW_DAYS days, whatever range and granularity were asked (estimateReadyDate).
    */
-  async namespace(ctx: TenantContext, namespaceId: string, query: TrendsQuery, now: Date = new Date()): Promise<NamespaceTrends> {
+  async namespace(ctx: TenantContext, namespaceId: string, query: TrendsQuery): Promise<NamespaceTrends> {
+    const now = this.clock.now();
     const namespace = await this.repository.findNamespace(ctx.orgId, namespaceId);
     if (!namespace) throw notFound('namespace');
     const range = this.range(query, now);
@@ -96,10 +102,10 @@ export class TrendsService {
 
   /**
    * Per level, the namespace's estimated ready date (estimateReadyDate) from its daily rollups of the last
-   * READY_ESTIMATE_WINDOW_DAYS days up to `now`: the one computation the trends answer and the recommendation share.
+   * READY_ESTIMATE_WINDOW_DAYS days up to `now` (the caller's reading of the API's clock): the one computation the trends answer and the recommendation share.
    * The caller has checked that the namespace is the tenant's (row-level security hides others' rollups anyway).
    */
-  async readyEstimates(ctx: TenantContext, namespaceId: string, levels: readonly EnforceableLevel[], now: Date = new Date()): Promise<Map<EnforceableLevel, ReadyEstimate>> {
+  async readyEstimates(ctx: TenantContext, namespaceId: string, levels: readonly EnforceableLevel[], now: Date): Promise<Map<EnforceableLevel, ReadyEstimate>> {
     const daily = await this.repository.series(
       ctx.orgId,
       { namespaceId },
@@ -116,7 +122,7 @@ export class TrendsService {
     );
   }
 
-  private range(query: TrendsQuery, now: Date = new Date()): TrendRange {
+  private range(query: TrendsQuery, now: Date): TrendRange {
     const { from, to } = trendsTimeRange(query, now);
     return { granularity: query.granularity, from, to, levels: query.level === undefined ? LEVELS : [query.level] };
   }
