@@ -483,7 +483,7 @@ describe('dashboard', () => {
       const channelForm = page.getByRole('form', { name: 'Edit channel ops hook' });
       const urlField = channelForm.getByLabel('Webhook URL');
       expect(await urlField.inputValue()).toBe(`http://127.0.0.1:${port}/hook`);
-      expect(await channelForm.getByLabel('Type').isDisabled()).toBe(true);
+      expect(await channelForm.getByLabel('Type', { exact: true }).isDisabled()).toBe(true);
       expect(await channelForm.getByLabel('Signing secret (unchanged unless typed)').getAttribute('placeholder')).toBe('unchanged');
       const saves: string[] = [];
       const countSaves = (request: { method(): string; url(): string }) => {
