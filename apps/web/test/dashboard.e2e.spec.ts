@@ -332,6 +332,8 @@ describe('dashboard', () => {
     // The cluster's burn-down on the overview: its only namespace's figures, estimated in the browser.
     await page.goto('/');
     const overview = page.getByRole('region', { name: 'history-1' });
+    // evaluateAll does not wait: the overview streams in after its loading state, so wait for the chart first.
+    await overview.locator('figure').waitFor();
     const clusterRows = await overview.locator('figure table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(clusterRows).toEqual(expectedRows);
     const burnDown = overview.getByRole('list', { name: 'Burn-down of history-1' }).getByRole('listitem');
