@@ -332,6 +332,8 @@ describe('dashboard', () => {
     // The cluster's burn-down on the overview: its only namespace's figures, estimated in the browser.
     await page.goto('/');
     const overview = page.getByRole('region', { name: 'history-1' });
+    // evaluateAll does not wait: the overview streams in after its loading state, so wait for the chart first.
+    await overview.locator('figure').waitFor();
     const clusterRows = await overview.locator('figure table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(clusterRows).toEqual(expectedRows);
     const burnDown = overview.getByRole('list', { name: 'Burn-down of history-1' }).getByRole('listitem');
@@ -423,7 +425,7 @@ describe('dashboard', () => {
     await expectAccessibleInDark('coverage');
   });
 
-  it('creates a webhook channel and sends a test that a local receiver gets, then creates and edits a rule', async () => {
+  it('creates a webhook channel and sends a test that a local receiver gets, creates and edits a rule, then edits the channel', async () => {
     const received: { headers: IncomingHttpHeaders; body: string }[] = [];
     const receiver = createServer((request, response) => {
       let body = '';
@@ -441,7 +443,7 @@ describe('dashboard', () => {
       await page.getByLabel('Channel name').fill('ops hook');
       await page.getByRole('button', { name: 'Add channel' }).click();
       // Checked in the browser with the API's own contract before anything is sent.
-      await page.locator('#url-error').getByText('must be an http:// or https:// URL').waitFor();
+      await page.locator('#channel-new-url-error').getByText('must be an http:// or https:// URL').waitFor();
       await page.getByLabel('Webhook URL').fill(`http://127.0.0.1:${port}/hook`);
       await page.getByRole('button', { name: 'Add channel' }).click();
       const secret = (await page.locator('#channels [role="status"] pre').first().innerText()).trim();
@@ -477,6 +479,51 @@ describe('dashboard', () => {
       await waitFor('the edited rule', async () => ((await row.innerText()).includes('warning') ? true : undefined));
       await expectAccessible('alerts');
       await expectAccessibleInDark('alerts');
+
+      // Editing the channel: the form holds its name and URL, the type stays, the signing secret is write-only.
+      await page.getByRole('button', { name: 'Edit channel ops hook' }).click();
+      const channelForm = page.getByRole('form', { name: 'Edit channel ops hook' });
+      const urlField = channelForm.getByLabel('Webhook URL');
+      expect(await urlField.inputValue()).toBe(`http://127.0.0.1:${port}/hook`);
+      expect(await channelForm.getByLabel('Type', { exact: true }).isDisabled()).toBe(true);
+      expect(await channelForm.getByLabel('Signing secret (unchanged unless typed)').getAttribute('placeholder')).toBe('unchanged');
+      const saves: string[] = [];
+      const countSaves = (request: { method(): string; url(): string }) => {
+        if (request.method() === 'PATCH' && request.url().includes('/api/v1/alert-channels/')) saves.push(request.url());
+      };
+      page.on('request', countSaves);
+      try {
+        await channelForm.getByLabel('Channel name').fill('ops hook renamed');
+        await urlField.fill('ftp://example.com/hook');
+        await channelForm.getByRole('button', { name: 'Save channel' }).click();
+        // Refused in the browser with the contract's message, next to the field it is about, and nothing was sent.
+        const urlError = channelForm.locator('.field-error', { hasText: 'must be an http:// or https:// URL' });
+        await urlError.waitFor();
+        expect(await urlField.getAttribute('aria-describedby')).toBe(await urlError.getAttribute('id'));
+        expect(await urlField.getAttribute('aria-invalid')).toBe('true');
+        expect(saves).toEqual([]);
+        expect(await page.locator('tr[data-channel="ops hook"]').count()).toBe(1);
+        await expectAccessible('alerts-channel-edit');
+
+        await urlField.fill(`http://127.0.0.1:${port}/renamed`);
+        await channelForm.getByRole('button', { name: 'Save channel' }).click();
+        const renamed = page.locator('tr[data-channel="ops hook renamed"]');
+        await renamed.waitFor();
+        expect(saves).toHaveLength(1);
+      } finally {
+        page.off('request', countSaves);
+      }
+      await channelForm.waitFor({ state: 'detached' });
+      expect(await page.locator('tr[data-channel="ops hook renamed"]').innerText()).toContain(`http://127.0.0.1:${port}/renamed`);
+      expect(await page.locator('tr[data-channel="ops hook"]').count()).toBe(0);
+      const channels = (await (await context.request.get('/api/v1/alert-channels')).json()) as { items: { name: string; type: string; config: { url?: string; secretPreview?: string } }[] };
+      expect(channels.items).toEqual([expect.objectContaining({ name: 'ops hook renamed', type: 'webhook', config: { url: `http://127.0.0.1:${port}/renamed`, secretPreview: expect.any(String) } })]);
+      // The secret was left out of the PATCH, so the stored one stays: a test send is still signed with it.
+      await page.getByRole('button', { name: 'Send test to ops hook renamed' }).click();
+      await waitFor('the second test delivery', () => Promise.resolve(received.length === 2 ? true : undefined));
+      const second = received[1]!;
+      const resigned = createHmac('sha256', secret).update(`${String(second.headers['x-ratchet-timestamp'])}.${second.body}`).digest('hex');
+      expect(String(second.headers['x-ratchet-signature'])).toContain(resigned);
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }

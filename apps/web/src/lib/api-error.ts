@@ -23,9 +23,18 @@ export async function apiErrorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, 'error', text.slice(0, 200) || `HTTP ${response.status}`);
 }
 
-/** The field issues of a validation error, keyed by the field's path. */
+/**
+ * The field issues of a validation error, keyed by the field's path in the request body (`config.url`): the API
+ * answers a dotted string (`body.config.url`, the contracts' FieldIssue), whose `body.` prefix is dropped so the
+ * keys match the contract paths a form checks with in the browser.
+ */
 export function fieldIssues(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
-  const issues = (error.details as { issues?: { path?: (string | number)[]; message?: string }[] } | undefined)?.issues ?? [];
-  return Object.fromEntries(issues.map((issue) => [(issue.path ?? []).join('.'), issue.message ?? 'invalid']));
+  const issues = (error.details as { issues?: { path?: string | (string | number)[]; message?: string }[] } | undefined)?.issues ?? [];
+  return Object.fromEntries(
+    issues.map((issue) => {
+      const path = Array.isArray(issue.path) ? issue.path.join('.') : (issue.path ?? '');
+      return [path.replace(/^body(\.|$)/, ''), issue.message ?? 'invalid'];
+    }),
+  );
 }
