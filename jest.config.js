@@ -27,7 +27,4 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/apps/.*/dist/', '<rootDir>/libs/.*/dist/'],
   testTimeout: 30000,
-  // Two workers even on two cores (jest's default there is one): most suites spend their time waiting on Postgres,
-  // Redis, browsers and the processes they spawn, so two overlap that waiting (a serial run took 848 s of jest here).
-  maxWorkers: 2,
 };
