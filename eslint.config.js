@@ -68,6 +68,19 @@ export default tseslint.config(
     },
   },
   {
+    // Its browser tests run the real worker and, like an operator, add one-off scheduled jobs to its queue
+    // (@ratchet/jobs' runScheduledJobNow); none of that reaches the dashboard's bundle.
+    files: ['apps/web/test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@ratchet/*', '!@ratchet/contracts', '!@ratchet/jobs'], message: 'apps/web tests may import only @ratchet/contracts and @ratchet/jobs.' },
+          { group: ['**/apps/api/**', '**/apps/worker/**', '**/apps/agent/**', '**/libs/**'], message: 'apps/web tests may import only @ratchet/contracts and @ratchet/jobs.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 
 import { startClusterSimulator } from '../apps/cluster-sim/dist/index.js';
 import { Heartbeat, INGEST_PATHS, AuditEventBatch, InventoryDelta, InventoryResyncChunk } from '../libs/contracts/dist/index.js';
+import { AGENT_ENTRY, AGENT_ENV, AGENT_NODE_FLAGS } from '../scripts/agent-runtime.ts';
 import { freePort } from './support/local-services.ts';
 
 const pods = Number(process.argv[2] ?? 10_000);
@@ -108,11 +109,9 @@ const healthPort = await freePort();
 // The V8 flags and allocator setting the agent ships with (`npm run start:agent`, docker/agent.Dockerfile; why:
 // docs/agent.md). Set RATCHET_BENCH_AGENT_NODE_FLAGS to measure other flags, or to "" to measure V8's defaults;
 // RATCHET_BENCH_AGENT_MALLOC_ARENA_MAX="" measures glibc's default arenas. The agent is its bundle, as shipped.
-const SHIPPED_NODE_FLAGS = '--max-semi-space-size=1 --max-old-space-size=128';
-const SHIPPED_MALLOC_ARENA_MAX = '1';
-const nodeFlags = (process.env.RATCHET_BENCH_AGENT_NODE_FLAGS ?? SHIPPED_NODE_FLAGS).split(' ').filter(Boolean);
-const mallocArenaMax = process.env.RATCHET_BENCH_AGENT_MALLOC_ARENA_MAX ?? SHIPPED_MALLOC_ARENA_MAX;
-const agent = spawn(process.execPath, [...nodeFlags, 'apps/agent/dist/main.js'], {
+const nodeFlags = (process.env.RATCHET_BENCH_AGENT_NODE_FLAGS ?? AGENT_NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
+const mallocArenaMax = process.env.RATCHET_BENCH_AGENT_MALLOC_ARENA_MAX ?? AGENT_ENV.MALLOC_ARENA_MAX;
+const agent = spawn(process.execPath, [...nodeFlags, AGENT_ENTRY], {
   env: {
     PATH: process.env.PATH,
     ...(mallocArenaMax ? { MALLOC_ARENA_MAX: mallocArenaMax } : {}),

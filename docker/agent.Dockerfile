@@ -23,10 +23,12 @@ RUN mkdir -p /var/spool/ratchet-agent && chown 1000:1000 /var/spool/ratchet-agen
 USER 1000:1000
 EXPOSE 8080 8443
 # Memory (why: docs/agent.md, Resources). glibc gives each thread that mallocs its own arena; V8's compiler and GC
-# threads then each keep memory the others cannot reuse. One arena keeps the peak about 15-20 MB lower.
+# threads then each keep memory the others cannot reuse.
 ENV MALLOC_ARENA_MAX=1
 # V8 heap sizing: a 1 MB young generation and a 128 MB old-space ceiling. An environment variable rather than CMD
 # flags, so a very large cluster can raise the ceiling with the pod's env alone. Add --enable-source-maps to map
 # stack traces to the TypeScript sources (dist/main.js.map; it costs about 5 MB).
 ENV NODE_OPTIONS="--max-semi-space-size=1 --max-old-space-size=128"
-CMD ["node", "apps/agent/dist/main.js"]
+# WebAssembly on its baseline compiler only (undici's HTTP parser tiered up to TurboFan costs a 15 MB burst of
+# compiler memory); V8 refuses these flags in NODE_OPTIONS. Every setting here: scripts/agent-runtime.ts.
+CMD ["node", "--no-wasm-tier-up", "--no-wasm-dynamic-tiering", "apps/agent/dist/main.js"]

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { ClusterSimulator } from '@ratchet/cluster-sim';
 
+import { AGENT_ENTRY, AGENT_ENV, AGENT_NODE_FLAGS } from './agent-runtime.ts';
 import { DemoAccountError, DemoApi, ensureDemoAccount, markHistorySeeded, readinessProgress } from './demo/demo-account.ts';
 import { HistoryError, replayHistory } from './demo/history.ts';
 import { PreflightError, checkRedis, ensureDatabase } from './demo/preflight.ts';
@@ -257,9 +258,10 @@ async function main(): Promise<void> {
 
   startChild({
     name: 'agent',
-    args: ['apps/agent/dist/main.js'],
+    args: [...AGENT_NODE_FLAGS, AGENT_ENTRY],
     env: {
       PATH: env.PATH,
+      ...AGENT_ENV,
       RATCHET_API_URL: apiUrl,
       RATCHET_AGENT_TOKEN: account.agentToken,
       RATCHET_CLUSTER_NAME: 'demo-cluster',

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
+import { AGENT_ENTRY, AGENT_ENV, AGENT_HEAP_FLAGS, AGENT_NODE_FLAGS } from '../scripts/agent-runtime.ts';
 
 // No Docker engine runs on the project's machines, so the images cannot be built here. What can be checked is that
 // they are consistent with the build the tests do run: every file an image copies out of its build stage exists
@@ -94,11 +95,22 @@ describe('Dockerfiles', () => {
       expect(text).toContain(entry);
       expect(existsSync(join(ROOT, entry))).toBe(true);
       const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-      // Node flags an image sets (ENV NODE_OPTIONS, e.g. the agent's heap sizing) are the npm script's flags too,
-      // and so is the allocator setting (ENV MALLOC_ARENA_MAX).
+      // Node flags an image sets (ENV NODE_OPTIONS, e.g. the agent's heap sizing, and flags on its CMD, which V8
+      // refuses in NODE_OPTIONS) are the npm script's flags too, and so is the allocator setting (ENV MALLOC_ARENA_MAX).
       const nodeOptions = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(text)?.[1];
       const arenas = /^ENV MALLOC_ARENA_MAX=(\d+)$/m.exec(text)?.[1];
-      const command = `${arenas ? `MALLOC_ARENA_MAX=${arenas} ` : ''}node ${nodeOptions ? `${nodeOptions} ` : ''}${entry}`;
+      const cmd = JSON.parse(/^(?:CMD|ENTRYPOINT) (\[.*\])$/m.exec(text)![1]!) as string[];
+      expect(cmd[0]).toBe('node');
+      expect(cmd.at(-1)).toBe(entry);
+      const flags = [...(nodeOptions ? nodeOptions.split(' ') : []), ...cmd.slice(1, -1)];
+      const command = `${arenas ? `MALLOC_ARENA_MAX=${arenas} ` : ''}node ${flags.map((f) => `${f} `).join('')}${entry}`;
+      if (app === 'agent') {
+        // ... and what scripts/agent-runtime.ts gives the demo and the bench.
+        expect(flags).toEqual(AGENT_NODE_FLAGS);
+        expect(nodeOptions?.split(' ')).toEqual(AGENT_HEAP_FLAGS);
+        expect({ MALLOC_ARENA_MAX: arenas }).toEqual(AGENT_ENV);
+        expect(entry).toBe(AGENT_ENTRY);
+      }
       if (scripts[`start:${app}`]) expect(scripts[`start:${app}`]).toBe(command);
     }
   });

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { ClusterSimulator, HistoryStep, PsaConfiguration } from '@ratchet/cluster-sim';
-import type { InventoryDeletions, InventoryRecords, KubeObject, OutgoingBatch, ProjectionLedger, StrippedObject } from '@ratchet/collector';
+import type { InventoryRecords, KubeObject, OutgoingBatch, PreviousRecords, ProjectionLedger, StrippedObject } from '@ratchet/collector';
 import type { ProjectionContent } from '@ratchet/contracts';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -47,7 +47,6 @@ export class HistoryError extends Error {
   override readonly name = 'HistoryError';
 }
 
-const LISTS = ['namespaces', 'workloads', 'pods'] as const;
 const RETRIES = 8;
 
 /**
@@ -57,6 +56,7 @@ const RETRIES = 8;
 export async function replayHistory(options: HistoryOptions): Promise<HistorySummary> {
   const collector = await import('@ratchet/collector');
   const contracts = await import('@ratchet/contracts');
+  const jobsLib = await import('@ratchet/jobs');
   const { simulator, progress } = options;
   const stepMs = options.stepMs ?? HOUR_MS;
 
@@ -91,7 +91,7 @@ export async function replayHistory(options: HistoryOptions): Promise<HistorySum
     content: (hash) => projections.get(hash),
   };
 
-  let previous: { [List in (typeof LISTS)[number]]: Map<string, InventoryRecords[List][number]> } | undefined;
+  let previous: PreviousRecords | undefined;
   function inventory(): InventoryRecords {
     const { objects } = simulator.snapshot();
     const stripped: Record<'namespace' | 'controller' | 'pod', StrippedObject[]> = { namespace: [], controller: [], pod: [] };
@@ -104,16 +104,14 @@ export async function replayHistory(options: HistoryOptions): Promise<HistorySum
     }
     return collector.buildInventoryRecords(stripped.namespace, stripped.controller, stripped.pod, previous);
   }
-  function remember(records: InventoryRecords): void {
-    previous = {
-      namespaces: new Map(records.namespaces.map((r) => [r.uid, r])),
-      workloads: new Map(records.workloads.map((r) => [r.uid, r])),
-      pods: new Map(records.pods.map((r) => [r.uid, r])),
-    };
-  }
-
-  async function send(batches: OutgoingBatch[], what: string): Promise<void> {
-    for (const batch of batches) await post(batch.path, batch.body, what);
+  /** Posts each batch in turn (a lazy resync is cut as it goes); resolves with how many. */
+  async function send(batches: Iterable<OutgoingBatch>, what: string): Promise<number> {
+    let count = 0;
+    for (const batch of batches) {
+      await post(batch.path, batch.body, what);
+      count += 1;
+    }
+    return count;
   }
 
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
@@ -148,10 +146,8 @@ export async function replayHistory(options: HistoryOptions): Promise<HistorySum
       },
       'the heartbeat',
     );
-    const resync = collector.resyncBatches(first, randomUUID(), ledger, { observedAt: new Date(options.startMs).toISOString() });
-    await send(resync, 'the first resync');
-    summary.batches += resync.length;
-    remember(first);
+    summary.batches += await send(collector.resyncBatches(first, randomUUID(), ledger, { observedAt: new Date(options.startMs).toISOString() }), 'the first resync');
+    previous = collector.indexInventory(first);
     await workerDone('the first resync');
     options.onFirstSync?.();
 
@@ -159,18 +155,9 @@ export async function replayHistory(options: HistoryOptions): Promise<HistorySum
     const stepsPerDay = Math.max(1, Math.round((24 * HOUR_MS) / stepMs));
     const onStep = async (step: HistoryStep): Promise<void> => {
       const observedAt = new Date(step.at).toISOString();
-      const records = inventory();
-      const upserts: InventoryRecords = { namespaces: [], workloads: [], pods: [] };
-      const deletes: InventoryDeletions = { namespaces: [], workloads: [], pods: [] };
-      for (const list of LISTS) {
-        const before: ReadonlyMap<string, unknown> = previous![list];
-        const now = new Set(records[list].map((r) => r.uid));
-        for (const record of records[list]) if (before.get(record.uid) !== record) (upserts[list] as unknown[]).push(record);
-        for (const uid of before.keys()) if (!now.has(uid)) deletes[list].push(uid);
-      }
-      const deltas = collector.deltaBatches(upserts, deletes, ledger, { observedAt });
-      await send(deltas, `the delta of ${observedAt}`);
-      remember(records);
+      const { upserts, deletes, next } = collector.diffInventory(previous!, inventory());
+      summary.batches += await send(collector.deltaBatches(upserts, deletes, ledger, { observedAt }), `the delta of ${observedAt}`);
+      previous = next;
 
       const events = step.auditEvents.flatMap((raw) => {
         const parsed = contracts.KubernetesAuditEvent.safeParse(raw);
@@ -185,7 +172,6 @@ export async function replayHistory(options: HistoryOptions): Promise<HistorySum
       await workerDone(`the hour of ${observedAt}`);
       summary.steps += 1;
       summary.changes += step.changes.length;
-      summary.batches += deltas.length;
       summary.auditEvents += events.length;
       if (summary.steps % stepsPerDay === 0 || summary.steps === totalSteps) {
         progress(`history: ${observedAt.slice(0, 16).replace('T', ' ')} replayed (${summary.steps}/${totalSteps} steps, ${summary.changes} changes, ${summary.auditEvents} audit violations)`);
@@ -195,10 +181,8 @@ export async function replayHistory(options: HistoryOptions): Promise<HistorySum
     // The last word is a full resync at the end of history, as an agent's start would send: the API then holds
     // exactly what the simulator serves when it goes live, and the agent's own first resync changes nothing.
     const last = inventory();
-    const closing = collector.resyncBatches(last, randomUUID(), ledger, { observedAt: new Date().toISOString() });
-    await send(closing, 'the closing resync');
-    summary.batches += closing.length;
-    remember(last);
+    summary.batches += await send(collector.resyncBatches(last, randomUUID(), ledger, { observedAt: new Date().toISOString() }), 'the closing resync');
+    previous = collector.indexInventory(last);
     await workerDone('the closing resync');
 
     // Trends: the hourly and daily rollups, run now rather than at the next tick, rebuilding from the history's start.
@@ -206,8 +190,7 @@ export async function replayHistory(options: HistoryOptions): Promise<HistorySum
       ['hour', contracts.SCHEDULED_JOB_NAMES.rollupHourly],
       ['day', contracts.SCHEDULED_JOB_NAMES.rollupDaily],
     ] as const) {
-      const job = await schedule.add(name, { version: contracts.SCHEDULED_JOB_PAYLOAD_VERSION, rebuildFrom: new Date(options.startMs).toISOString() }, { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } });
-      const result = (await job.waitUntilFinished(scheduleEvents, 300_000)) as { buckets?: number } | undefined;
+      const result = (await jobsLib.runScheduledJobNow(schedule, scheduleEvents, name, { rebuildFrom: new Date(options.startMs).toISOString() }, 300_000)) as { buckets?: number } | undefined;
       summary.trendBuckets[granularity] = result?.buckets ?? 0;
     }
     return summary;

@@ -98,10 +98,7 @@ export class Agent {
 
   async start(): Promise<AgentPorts> {
     const { config, clock, log } = this.deps;
-    this.spool = await Spool.open(config.RATCHET_SPOOL_DIR, config.RATCHET_SPOOL_MAX_BYTES, log, this.metrics, (batch) => {
-      const projections = (JSON.parse(batch.bodyJson) as { projections?: Record<string, unknown> }).projections;
-      if (projections) this.inventory.forget(Object.keys(projections));
-    });
+    this.spool = await Spool.open(config.RATCHET_SPOOL_DIR, config.RATCHET_SPOOL_MAX_BYTES, log, this.metrics, (batch) => this.inventory.forget(batch.carries));
     this.delivery = new DeliveryService(this.spool, this.api, this.token, (hash) => this.inventory.content(hash), clock, log, this.metrics, this.deps.random);
     this.delivery.start();
     const ports: AgentPorts = { health: (await this.health.start()).port };

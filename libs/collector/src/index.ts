@@ -9,6 +9,8 @@ export { stripObject } from './inventory/strip-object.util.js';
 export type { OwnerRef, Stripped, StrippedObject } from './inventory/strip-object.util.js';
 export { buildInventoryRecords } from './inventory/inventory-records.util.js';
 export type { InventoryRecords, PreviousRecords } from './inventory/inventory-records.util.js';
+export { diffInventory, indexInventory } from './inventory/inventory-diff.util.js';
+export type { InventoryDiff } from './inventory/inventory-diff.util.js';
 export { deltaBatches, resyncBatches } from './inventory/inventory-batches.util.js';
 export type { BatchOptions, InventoryDeletions, ProjectionLedger } from './inventory/inventory-batches.util.js';
 export { mapAuditEvent } from './audit/audit-event.mapper.js';

@@ -19,6 +19,7 @@ export {
   SCHEDULE_INTERVALS,
   SCHEDULE_QUEUE,
   parseScheduledJob,
+  runScheduledJobNow,
   schedulerId,
   upsertSchedules,
   type ScheduledJobName,

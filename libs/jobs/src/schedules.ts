@@ -1,6 +1,6 @@
 import { SCHEDULED_JOB_NAMES, SCHEDULE_QUEUE, ScheduledJobPayload, SCHEDULED_JOB_PAYLOAD_VERSION } from '@ratchet/contracts';
 import type { ScheduledJobName } from '@ratchet/contracts';
-import type { JobsOptions, Queue } from 'bullmq';
+import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
 
 import { JobPayloadError } from './job.js';
 
@@ -63,4 +63,26 @@ export async function upsertSchedules(queue: Queue, intervals: Partial<Record<Sc
       { name, data: { version: SCHEDULED_JOB_PAYLOAD_VERSION } satisfies ScheduledJobPayload, opts: SCHEDULED_JOB_OPTIONS },
     );
   }
+}
+
+/**
+ * Runs a scheduled job now, as a one-off job on `queue` (a Queue of SCHEDULE_QUEUE) rather than at its next tick,
+ * and resolves with what the worker's job returned (a rollup: `{ organizations, buckets, rows, failed }`). Used
+ * after inventory arrived with past observation times, e.g. `rollup-hourly` with `{ rebuildFrom }` (RFC 3339) to
+ * rebuild the trend buckets from then. `events` must be QueueEvents of the same queue; it is awaited ready before
+ * the job is added, so a fast worker's completion is not missed. The payload is parsed with the contract the
+ * worker parses it with (JobPayloadError naming the fault). Rejects with the job's failure reason, or when it has
+ * not finished within `timeoutMs`.
+ */
+export async function runScheduledJobNow(
+  queue: Queue,
+  events: QueueEvents,
+  name: ScheduledJobName,
+  payload: Omit<ScheduledJobPayload, 'version'> = {},
+  timeoutMs = 60_000,
+): Promise<unknown> {
+  const { payload: data } = parseScheduledJob(name, { ...payload, version: SCHEDULED_JOB_PAYLOAD_VERSION });
+  await events.waitUntilReady();
+  const job = await queue.add(name, data, { removeOnComplete: true, removeOnFail: { age: SCHEDULED_JOB_OPTIONS.removeOnFail.age } });
+  return job.waitUntilFinished(events, timeoutMs);
 }

@@ -30,7 +30,7 @@ export class AuditForwarder {
   private readonly seen = new Set<string>();
 
   constructor(
-    private readonly enqueue: (batches: OutgoingBatch[]) => Promise<void>,
+    private readonly enqueue: (batches: OutgoingBatch[]) => Promise<unknown>,
     private readonly log: Logger,
     private readonly metrics: AgentMetrics,
   ) {}

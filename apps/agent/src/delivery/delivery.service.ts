@@ -84,10 +84,20 @@ export class DeliveryService {
 
   /** Sends one batch; true when it should be retried later. */
   private async sendOne(batch: SpooledBatch): Promise<boolean> {
+    let bodyJson: string;
+    try {
+      bodyJson = await this.spool.body(batch);
+    } catch (error) {
+      // Its file was removed or damaged under the agent: nothing can send it again.
+      this.metrics.batchesSent.inc({ kind: batch.kind, result: 'rejected' });
+      this.log.error({ kind: batch.kind, seq: batch.seq, err: (error as Error).message }, 'spooled batch unreadable; it is dropped');
+      await this.spool.remove(batch);
+      return false;
+    }
     const end = this.metrics.sendSeconds.startTimer({ kind: batch.kind });
     let answer;
     try {
-      answer = await this.api.post(batch.path, batch.idempotencyKey, batch.bodyJson);
+      answer = await this.api.post(batch.path, batch.idempotencyKey, bodyJson);
     } catch (error) {
       end();
       this.metrics.batchesSent.inc({ kind: batch.kind, result: 'failed' });
@@ -129,7 +139,7 @@ export class DeliveryService {
   private async carryMissingProjections(batch: SpooledBatch, answer: unknown): Promise<boolean> {
     const details = UnknownProjectionsDetails.safeParse((answer as { details?: unknown }).details);
     const missing = details.success ? details.data.missingProjectionHashes : [];
-    const body = JSON.parse(batch.bodyJson) as { projections?: Record<string, ProjectionContent>; knownProjectionHashes?: string[] };
+    const body = JSON.parse(await this.spool.body(batch)) as { projections?: Record<string, ProjectionContent>; knownProjectionHashes?: string[] };
     const projections = { ...body.projections };
     for (const hash of missing) {
       const content = this.projectionContent(hash);

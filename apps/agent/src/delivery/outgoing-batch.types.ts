@@ -1,13 +1,14 @@
 import type { OutgoingBatch } from '@ratchet/collector';
 
 /**
- * A batch in the spool: its position, its idempotency key (kept across retries and restarts), its size, and its
- * body as the JSON text that is posted. Only the text is kept, not the object: a 10,000-pod resync is about 6 MB
- * of text but several times that as JavaScript objects, and sending the text needs no second serialization.
+ * A batch in the spool: its position, its idempotency key (kept across retries and restarts), its size in bytes on
+ * disk, and the projection hashes its body carries. The body itself stays on disk (`Spool.body` reads it back as
+ * the JSON text that is posted): a 10,000-pod resync is about 6 MB of text and several times that as objects.
  */
 export interface SpooledBatch extends Omit<OutgoingBatch, 'body'> {
-  bodyJson: string;
   seq: number;
+  /** Hashes of the projections the body carries: a dropped batch's must be carried again by a later one. */
+  carries: string[];
   idempotencyKey: string;
   bytes: number;
   createdAt: string;

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 
 import { describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
@@ -54,5 +54,30 @@ describe('Spool', () => {
     expect(sut.size.batches).toBe(1);
     expect(sut.peek()!.idempotencyKey).toBe(key);
     expect((await readdir(dir)).sort()).toEqual(['000000000001.delta.json']);
+  });
+
+  it('keeps bodies on disk and reads back the exact JSON to post, taking a lazy iterable one batch at a time', async () => {
+    const dir = await tempDir('spool');
+    const sut = await Spool.open(dir, 64 * 1024, log, new AgentMetrics());
+    const bodies = [{ syncId: 's', chunk: 1, projections: { h1: { a: 1 }, h2: { b: 'é' } } }, { syncId: 's', chunk: 2, knownProjectionHashes: ['h1'] }];
+    const taken: number[] = [];
+    function* lazy() {
+      for (const [i, body] of bodies.entries()) {
+        taken.push(sut.size.batches); // what was already spooled when this one was asked for
+        yield { kind: 'resync' as const, path: '/api/v1/ingest/inventory/resync', body: { ...body, i } };
+      }
+    }
+    expect(await sut.add(lazy())).toBe(2);
+    expect(taken).toEqual([0, 1]);
+    const first = sut.peek()!;
+    expect(first).not.toHaveProperty('bodyJson');
+    expect(first.carries).toEqual(['h1', 'h2']);
+    expect(await sut.body(first)).toBe(JSON.stringify({ ...bodies[0], i: 0 }));
+    expect(sut.size.bytes).toBe((await Promise.all((await readdir(dir)).map((f) => readFile(`${dir}/${f}`)))).reduce((n, b) => n + b.length, 0));
+
+    const reopened = await Spool.open(dir, 64 * 1024, log, new AgentMetrics());
+    expect(reopened.peek()!.carries).toEqual(['h1', 'h2']);
+    await reopened.remove(reopened.peek()!);
+    expect(await reopened.body(reopened.peek()!)).toBe(JSON.stringify({ ...bodies[1], i: 1 }));
   });
 });

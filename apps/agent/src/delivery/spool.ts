@@ -10,6 +10,12 @@ import type { SpooledBatch } from './outgoing-batch.types.js';
 
 const FILE = /^(\d{12})\.(resync|delta|audit)\.json$/;
 
+/** The projection hashes a batch body carries (inventory batches only). */
+function carriedBy(body: unknown): string[] {
+  const projections = (body as { projections?: unknown }).projections;
+  return projections && typeof projections === 'object' ? Object.keys(projections) : [];
+}
+
 /**
  * The agent's outbox on disk: every batch is written here before it is sent and removed once the API accepted
  * it, so an API outage or an agent restart loses nothing, and a retried batch keeps its idempotency key (a
@@ -39,10 +45,10 @@ export class Spool {
       const path = join(dir, name);
       try {
         const text = await readFile(path, 'utf8');
-        const { body, ...stored } = JSON.parse(text) as Omit<SpooledBatch, 'seq' | 'bytes' | 'bodyJson'> & { body: unknown };
-        if (typeof stored.idempotencyKey !== 'string' || typeof stored.path !== 'string' || typeof body !== 'object' || body === null) throw new Error('not a spooled batch');
+        const { kind, path: apiPath, idempotencyKey, createdAt, body } = JSON.parse(text) as Omit<SpooledBatch, 'seq' | 'bytes' | 'carries'> & { body: unknown };
+        if (typeof idempotencyKey !== 'string' || typeof apiPath !== 'string' || typeof body !== 'object' || body === null) throw new Error('not a spooled batch');
         const seq = Number(FILE.exec(name)![1]);
-        spool.batches.push({ ...stored, bodyJson: JSON.stringify(body), seq, bytes: Buffer.byteLength(text) });
+        spool.batches.push({ kind, path: apiPath, idempotencyKey, createdAt, seq, bytes: Buffer.byteLength(text), carries: carriedBy(body) });
         spool.bytes += Buffer.byteLength(text);
         spool.nextSeq = seq + 1;
       } catch (error) {
@@ -78,30 +84,51 @@ export class Spool {
     });
   }
 
-  /** Writes batches to disk (each with a fresh idempotency key), making room first if the spool is full. */
-  async add(batches: readonly OutgoingBatch[]): Promise<void> {
+  /**
+   * Writes batches to disk (each with a fresh idempotency key), making room first if the spool is full, and
+   * resolves with how many it took. `batches` may be lazy: each is taken, written and let go before the next is
+   * asked for, and the sender is woken at the first, so sending starts while a large resync is still being cut.
+   */
+  async add(batches: Iterable<OutgoingBatch>): Promise<number> {
+    let count = 0;
     for (const batch of batches) {
-      const spooled = this.stored(batch.kind, batch.path, randomUUID(), new Date().toISOString(), JSON.stringify(batch.body), this.nextSeq++);
+      count += 1;
+      const bodyJson = JSON.stringify(batch.body);
+      const spooled = this.stored(batch.kind, batch.path, randomUUID(), new Date().toISOString(), bodyJson, this.nextSeq++, carriedBy(batch.body));
       await this.makeRoom(spooled.bytes);
       if (spooled.bytes > this.maxBytes) {
         this.dropped(spooled, 'larger than the whole spool');
         continue;
       }
       const file = this.fileOf(spooled);
-      await writeFile(`${file}.tmp`, this.fileText(spooled));
+      await writeFile(`${file}.tmp`, this.fileText(spooled, bodyJson));
       await rename(`${file}.tmp`, file);
       this.batches.push(spooled);
       this.bytes += spooled.bytes;
+      this.report();
+      for (const wake of [...this.waiters]) wake();
     }
-    this.report();
-    for (const wake of [...this.waiters]) wake();
+    return count;
+  }
+
+  /**
+   * The batch's body, as the JSON text to post, read back from its file: the spool keeps no body in memory, so a
+   * spool of several resyncs costs disk, not heap. Rejects when the file is gone or unreadable.
+   */
+  async body(batch: SpooledBatch): Promise<string> {
+    const text = await readFile(this.fileOf(batch), 'utf8');
+    const header = this.header(batch);
+    if (text.startsWith(header) && text.endsWith('}')) return text.slice(header.length, -1);
+    // Written by another writer (key order differs): parse rather than slice.
+    return JSON.stringify((JSON.parse(text) as { body: unknown }).body);
   }
 
   /** Rewrites a batch in place under a new idempotency key (a changed body must not reuse the old key). */
   async replace(batch: SpooledBatch, body: Record<string, unknown>): Promise<SpooledBatch> {
-    const next = this.stored(batch.kind, batch.path, randomUUID(), batch.createdAt, JSON.stringify(body), batch.seq);
+    const bodyJson = JSON.stringify(body);
+    const next = this.stored(batch.kind, batch.path, randomUUID(), batch.createdAt, bodyJson, batch.seq, carriedBy(body));
     const file = this.fileOf(next);
-    await writeFile(`${file}.tmp`, this.fileText(next));
+    await writeFile(`${file}.tmp`, this.fileText(next, bodyJson));
     await rename(`${file}.tmp`, file);
     const index = this.batches.findIndex((b) => b.seq === batch.seq);
     if (index >= 0) {
@@ -139,17 +166,20 @@ export class Spool {
     this.onDrop(batch);
   }
 
-  private stored(kind: BatchKind, path: string, idempotencyKey: string, createdAt: string, bodyJson: string, seq: number): SpooledBatch {
-    const batch: SpooledBatch = { kind, path, idempotencyKey, createdAt, bodyJson, seq, bytes: 0 };
-    batch.bytes = Buffer.byteLength(this.fileText(batch));
+  private stored(kind: BatchKind, path: string, idempotencyKey: string, createdAt: string, bodyJson: string, seq: number, carries: string[]): SpooledBatch {
+    const batch: SpooledBatch = { kind, path, idempotencyKey, createdAt, seq, bytes: 0, carries };
+    batch.bytes = Buffer.byteLength(this.header(batch)) + Buffer.byteLength(bodyJson) + 1;
     return batch;
   }
 
   // The file is `{kind, path, idempotencyKey, createdAt, body}` as JSON, spliced from the body's text so a large
-  // body is never serialized twice.
-  private fileText(batch: SpooledBatch): string {
-    const { kind, path, idempotencyKey, createdAt } = batch;
-    return `${JSON.stringify({ kind, path, idempotencyKey, createdAt }).slice(0, -1)},"body":${batch.bodyJson}}`;
+  // body is never serialized twice, and sliced back out of it the same way (`body`).
+  private header({ kind, path, idempotencyKey, createdAt }: SpooledBatch): string {
+    return `${JSON.stringify({ kind, path, idempotencyKey, createdAt }).slice(0, -1)},"body":`;
+  }
+
+  private fileText(batch: SpooledBatch, bodyJson: string): string {
+    return `${this.header(batch)}${bodyJson}}`;
   }
 
   private fileOf(batch: { seq: number; kind: BatchKind }): string {

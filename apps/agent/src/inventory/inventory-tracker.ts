@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
-import { buildInventoryRecords, deltaBatches, resyncBatches } from '@ratchet/collector';
-import type { InventoryDeletions, InventoryRecords, OutgoingBatch, PreviousRecords, ProjectionLedger, Stripped } from '@ratchet/collector';
+import { buildInventoryRecords, deltaBatches, diffInventory, indexInventory, resyncBatches } from '@ratchet/collector';
+import type { InventoryRecords, OutgoingBatch, PreviousRecords, ProjectionLedger, Stripped } from '@ratchet/collector';
 import type { InventoryCounts, ProjectionContent } from '@ratchet/contracts';
 
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
 import type { Reflector, ReflectorListener } from './reflector.js';
 
-type Enqueue = (batches: OutgoingBatch[]) => Promise<void>;
-
-const LISTS = ['namespaces', 'workloads', 'pods'] as const;
-
-type SentRecords = { [List in (typeof LISTS)[number]]: Map<string, InventoryRecords[List][number]> };
-
-function sentOf(records: InventoryRecords): SentRecords {
-  return {
-    namespaces: new Map(records.namespaces.map((r) => [r.uid, r])),
-    workloads: new Map(records.workloads.map((r) => [r.uid, r])),
-    pods: new Map(records.pods.map((r) => [r.uid, r])),
-  };
-}
+/** Spools batches as they are built: a lazy iterable is consumed one batch at a time. Resolves with how many. */
+type Enqueue = (batches: Iterable<OutgoingBatch>) => Promise<number>;
 
 /**
  * Turns what the reflectors see into batches: a full resync when asked (at start and every resync interval),
@@ -35,7 +24,7 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
    * Per list, uid → the record last enqueued. Rebuilding reuses a record whose fields are unchanged, so a changed
    * record is one that is not the same object; nothing is kept as JSON text.
    */
-  private sent: SentRecords | undefined;
+  private sent: PreviousRecords | undefined;
   private deltaTimer: Promise<void> | undefined;
   private readonly windowAbort = new AbortController();
   private serial: Promise<unknown> = Promise.resolve();
@@ -91,10 +80,11 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
       const observedAt = this.observedNow();
       const records = this.records(this.sent);
       this.collectProjections(records);
-      const batches = resyncBatches(records, randomUUID(), this, { observedAt });
-      await this.enqueue(batches);
-      this.sent = sentOf(records);
-      this.log.info({ ...this.lastCounts, chunks: batches.length }, 'inventory resync enqueued');
+      // Chunks are built, written to the spool and let go one at a time, so a large cluster's resync never
+      // holds all its chunks in memory at once.
+      const chunks = await this.enqueue(resyncBatches(records, randomUUID(), this, { observedAt }));
+      this.sent = indexInventory(records);
+      this.log.info({ ...this.lastCounts, chunks }, 'inventory resync enqueued');
     });
   }
 
@@ -103,20 +93,9 @@ export class InventoryTracker implements ReflectorListener, ProjectionLedger {
     return this.exclusive(async () => {
       if (!this.sent) return;
       const observedAt = this.observedNow();
-      const records = this.records(this.sent);
-      const upserts: InventoryRecords = { namespaces: [], workloads: [], pods: [] };
-      const deletes: InventoryDeletions = { namespaces: [], workloads: [], pods: [] };
-      const next = sentOf(records);
-      for (const list of LISTS) {
-        const before: ReadonlyMap<string, unknown> = this.sent[list];
-        for (const record of records[list]) if (before.get(record.uid) !== record) (upserts[list] as unknown[]).push(record);
-        for (const uid of before.keys()) if (!next[list].has(uid)) deletes[list].push(uid);
-      }
-      const batches = deltaBatches(upserts, deletes, this, { observedAt });
-      if (batches.length > 0) {
-        await this.enqueue(batches);
-        this.log.debug({ batches: batches.length }, 'inventory delta enqueued');
-      }
+      const { upserts, deletes, next } = diffInventory(this.sent, this.records(this.sent));
+      const batches = await this.enqueue(deltaBatches(upserts, deletes, this, { observedAt }));
+      if (batches > 0) this.log.debug({ batches }, 'inventory delta enqueued');
       this.sent = next;
     });
   }

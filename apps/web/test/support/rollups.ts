@@ -1,4 +1,5 @@
-import { SCHEDULE_QUEUE, SCHEDULED_JOB_NAMES, SCHEDULED_JOB_PAYLOAD_VERSION, ScheduledJobPayload } from '@ratchet/contracts';
+import { SCHEDULE_QUEUE, SCHEDULED_JOB_NAMES } from '@ratchet/contracts';
+import { runScheduledJobNow } from '@ratchet/jobs';
 import { Queue, QueueEvents } from 'bullmq';
 
 // The trend rollups run now rather than at the worker's next tick, as an operator (or the demo's history replay,
@@ -23,14 +24,8 @@ export async function rebuildTrends(redisUrl: string, rebuildFrom: Date, timeout
   const schedule = new Queue(SCHEDULE_QUEUE, { connection });
   const events = new QueueEvents(SCHEDULE_QUEUE, { connection });
   try {
-    // Subscribed before the jobs exist, so a fast worker's completion is not missed.
-    await events.waitUntilReady();
-    // Parsed here, at the producer, with the contract the worker parses it with.
-    const payload = ScheduledJobPayload.parse({ version: SCHEDULED_JOB_PAYLOAD_VERSION, rebuildFrom: rebuildFrom.toISOString() });
-    const run = async (name: string): Promise<RollupResult> => {
-      const job = await schedule.add(name, payload, { removeOnComplete: true, removeOnFail: true });
-      return (await job.waitUntilFinished(events, timeoutMs)) as RollupResult;
-    };
+    const run = async (name: typeof SCHEDULED_JOB_NAMES.rollupDaily | typeof SCHEDULED_JOB_NAMES.rollupHourly) =>
+      (await runScheduledJobNow(schedule, events, name, { rebuildFrom: rebuildFrom.toISOString() }, timeoutMs)) as RollupResult;
     const day = await run(SCHEDULED_JOB_NAMES.rollupDaily);
     const hour = await run(SCHEDULED_JOB_NAMES.rollupHourly);
     return { day, hour };

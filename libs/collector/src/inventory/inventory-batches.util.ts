@@ -30,6 +30,8 @@ type Tagged =
   | { list: 'workloads'; item: InventoryWorkload }
   | { list: 'pods'; item: InventoryPod };
 
+const LISTS = ['namespaces', 'workloads', 'pods'] as const;
+
 function tag(records: InventoryRecords): Tagged[] {
   return [
     ...records.namespaces.map((item) => ({ list: 'namespaces' as const, item })),
@@ -44,6 +46,18 @@ function untag(items: Tagged[]): InventoryRecords {
   return records;
 }
 
+/** Items `start` to `end` (exclusive) of namespaces, then workloads, then pods, as if the three were one list. */
+function sliceRecords(records: InventoryRecords, start: number, end: number): InventoryRecords {
+  const part: InventoryRecords = { namespaces: [], workloads: [], pods: [] };
+  let offset = 0;
+  for (const list of LISTS) {
+    const items = records[list];
+    (part[list] as unknown[]) = items.slice(Math.max(0, start - offset), Math.max(0, end - offset));
+    offset += items.length;
+  }
+  return part;
+}
+
 /** How batches are cut and stamped. */
 export interface BatchOptions {
   /** When the state the batches carry was observed (RFC 3339): the API dates what it stores by it, so a batch
@@ -56,20 +70,24 @@ export interface BatchOptions {
 /**
  * A full resync in chunks of at most `limit` objects, namespaces first, under one `syncId`, every chunk stamped
  * with the same `observedAt`. A chunk holds at least one object, so an inventory without objects yields no batch.
+ * Lazy: each chunk is built when the iteration reaches it (marking the projections it carries in `ledger` then),
+ * so a consumer that sends or spools chunk by chunk holds one chunk at a time, not the whole cluster twice.
  */
-export function resyncBatches(records: InventoryRecords, syncId: string, ledger: ProjectionLedger, { observedAt, limit = INGEST_LIMITS.inventoryObjects }: BatchOptions): OutgoingBatch[] {
-  const all = tag(records);
-  const totalChunks = Math.ceil(all.length / limit);
-  const batches: OutgoingBatch[] = [];
+export function* resyncBatches(
+  records: InventoryRecords,
+  syncId: string,
+  ledger: ProjectionLedger,
+  { observedAt, limit = INGEST_LIMITS.inventoryObjects }: BatchOptions,
+): Generator<OutgoingBatch, void, undefined> {
+  const totalChunks = Math.ceil((records.namespaces.length + records.workloads.length + records.pods.length) / limit);
   for (let chunk = 1; chunk <= totalChunks; chunk++) {
-    const part = untag(all.slice((chunk - 1) * limit, chunk * limit));
-    batches.push({
+    const part = sliceRecords(records, (chunk - 1) * limit, chunk * limit);
+    yield {
       kind: 'resync',
       path: INGEST_PATHS.inventoryResync,
       body: { syncId, chunk, totalChunks, observedAt, ...part, ...projectionsFor([...part.workloads, ...part.pods], ledger) },
-    });
+    };
   }
-  return batches;
 }
 
 /** Deletes by uid, per list. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
+import { diffInventory, indexInventory } from './inventory-diff.util.js';
 import { buildInventoryRecords } from './inventory-records.util.js';
-import type { InventoryRecords, PreviousRecords } from './inventory-records.util.js';
 import type { StrippedObject } from './strip-object.util.js';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -28,11 +28,7 @@ const pod = (uid: string, owner?: { kind: string; name: string; uid: string }, p
   ...(owner ? { owner } : {}),
 });
 
-const byUid = (records: InventoryRecords): PreviousRecords => ({
-  namespaces: new Map(records.namespaces.map((r) => [r.uid, r])),
-  workloads: new Map(records.workloads.map((r) => [r.uid, r])),
-  pods: new Map(records.pods.map((r) => [r.uid, r])),
-});
+const byUid = indexInventory;
 
 describe('buildInventoryRecords with the previous records', () => {
   const deployment = controller('deploy', 'Deployment');
@@ -95,5 +91,30 @@ describe('buildInventoryRecords with the previous records', () => {
     const again = buildInventoryRecords([], [a, b], cyclePods, byUid(first));
     expect(again).toEqual(first);
     expect(again.workloads[0]).toBe(first.workloads[0]);
+  });
+});
+
+describe('diffInventory', () => {
+  const deployment = controller('deploy', 'Deployment');
+  const replicaSet = controller('rs', 'ReplicaSet', deployment);
+  const podOf = (uid: string, phase?: StrippedObject['phase']) => pod(uid, { kind: 'ReplicaSet', name: 'rs', uid: 'rs' }, phase);
+
+  it('finds nothing when nothing changed', () => {
+    const first = buildInventoryRecords([ns('shop')], [deployment, replicaSet], [podOf('p1')]);
+    const diff = diffInventory(indexInventory(first), buildInventoryRecords([ns('shop')], [deployment, replicaSet], [podOf('p1')], indexInventory(first)));
+    expect(diff.upserts).toEqual({ namespaces: [], workloads: [], pods: [] });
+    expect(diff.deletes).toEqual({ namespaces: [], workloads: [], pods: [] });
+  });
+
+  it('upserts what is new or changed and deletes the uids that left', () => {
+    const first = buildInventoryRecords([ns('shop'), ns('old')], [deployment, replicaSet], [podOf('p1'), podOf('p2')]);
+    const records = buildInventoryRecords([ns('shop')], [deployment, replicaSet], [podOf('p1', 'Succeeded'), podOf('p3')], indexInventory(first));
+    const diff = diffInventory(indexInventory(first), records);
+    expect(diff.upserts.namespaces).toEqual([]);
+    expect(diff.upserts.pods.map((p) => p.uid)).toEqual(['p1', 'p3']);
+    expect(diff.upserts.workloads).toEqual([]); // still two pods under the ReplicaSet
+    expect(diff.deletes).toEqual({ namespaces: ['old'], workloads: [], pods: ['p2'] });
+    expect([...diff.next.pods.keys()]).toEqual(['p1', 'p3']);
+    expect(diff.next.pods.get('p3')).toBe(records.pods[1]);
   });
 });
