@@ -28,10 +28,10 @@ beforeAll(async () => {
   events = new QueueEvents(SCHEDULE_QUEUE, { connection: connect(), prefix });
   worker = new Worker(
     SCHEDULE_QUEUE,
-    async (job) => {
+    (job) => {
       seen.push({ name: job.name, data: job.data });
-      if (job.name === SCHEDULED_JOB_NAMES.retention) throw new Error('retention refused: database read-only');
-      return { organizations: 2, buckets: 14, rows: 30, failed: [] };
+      if (job.name === SCHEDULED_JOB_NAMES.retention) return Promise.reject(new Error('retention refused: database read-only'));
+      return Promise.resolve({ organizations: 2, buckets: 14, rows: 30, failed: [] });
     },
     { connection: connect(), prefix },
   );
