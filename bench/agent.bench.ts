@@ -12,10 +12,11 @@ import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import getPort from 'get-port';
+
 import { startClusterSimulator } from '../apps/cluster-sim/dist/index.js';
 import { Heartbeat, INGEST_PATHS, AuditEventBatch, InventoryDelta, InventoryResyncChunk } from '../libs/contracts/dist/index.js';
 import { AGENT_ENTRY, AGENT_ENV, AGENT_NODE_FLAGS } from '../scripts/agent-runtime.ts';
-import { freePort } from './support/local-services.ts';
 
 const pods = Number(process.argv[2] ?? 10_000);
 const namespaces = Number(process.argv[3] ?? 300);
@@ -103,9 +104,9 @@ const dir = await mkdtemp(join(tmpdir(), 'ratchet-agent-bench-'));
 let t = performance.now();
 const sim = await startClusterSimulator({ seed: 42, pods, namespaces, startTime: '2026-11-30T00:00:00Z', kubeconfigPath: join(dir, 'kubeconfig') });
 const simStartMs = performance.now() - t;
-const receiverPort = await freePort();
+const receiverPort = await getPort();
 await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
-const healthPort = await freePort();
+const healthPort = await getPort();
 // The V8 flags and allocator setting the agent ships with (`npm run start:agent`, docker/agent.Dockerfile; why:
 // docs/agent.md). Set RATCHET_BENCH_AGENT_NODE_FLAGS to measure other flags, or to "" to measure V8's defaults;
 // RATCHET_BENCH_AGENT_MALLOC_ARENA_MAX="" measures glibc's default arenas. The agent is its bundle, as shipped.

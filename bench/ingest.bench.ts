@@ -13,12 +13,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Agent as HttpAgent, request } from 'node:http';
 
+import getPort from 'get-port';
 import { migrate } from '@ratchet/db';
 import pg from 'pg';
 
 import { AUDIT_COLUMNS, AuditBatches, InventoryChunks, NAMESPACES } from './ingest-payloads.ts';
 import type { InventoryObject } from './ingest-payloads.ts';
-import { ADMIN_URL, admin, freePort, startRedis, waitFor } from './support/local-services.ts';
+import { ADMIN_URL, admin, startRedis, waitFor } from './support/local-services.ts';
 
 const SECONDS = Number(process.env.RATCHET_BENCH_SECONDS ?? 30);
 const WARMUP_SECONDS = 3;
@@ -41,20 +42,15 @@ interface Run {
   latenciesMs: number[];
 }
 
-
 function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-
-
-
-
 async function startApi(database: string, redis: string): Promise<{ url: string; child: ChildProcess }> {
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN.pathname} is missing: run npm run build first`);
-  const port = await freePort();
+  const port = await getPort();
   const child = spawn(process.execPath, [API_MAIN.pathname], {
     env: {
       ...process.env,

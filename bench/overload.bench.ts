@@ -18,9 +18,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Agent as HttpAgent, request } from 'node:http';
 
+import getPort from 'get-port';
 import { migrate } from '@ratchet/db';
 
-import { ADMIN_URL, admin, freePort, startRedis, waitFor } from './support/local-services.ts';
+import { ADMIN_URL, admin, startRedis, waitFor } from './support/local-services.ts';
 
 const REQUESTS = Number(process.env.RATCHET_BENCH_REQUESTS ?? 2000);
 const CONNECTIONS = Number(process.env.RATCHET_BENCH_CONNECTIONS ?? 200);
@@ -35,14 +36,9 @@ interface Answer {
   ms: number;
 }
 
-
-
-
-
-
 async function startApi(database: string, redis: string): Promise<{ url: string; child: ChildProcess }> {
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN.pathname} is missing: run npm run build first`);
-  const port = await freePort();
+  const port = await getPort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [API_MAIN.pathname], {
     env: {
@@ -51,7 +47,7 @@ async function startApi(database: string, redis: string): Promise<{ url: string;
       REDIS_URL: redis,
       PORT: String(port),
       RATCHET_PUBLIC_URL: url,
-      RATCHET_METRICS_PORT: String(await freePort()),
+      RATCHET_METRICS_PORT: String(await getPort()),
       RATCHET_LOG_LEVEL: 'error',
       RATCHET_INGEST_RATE_PER_MINUTE: '100000000',
       RATCHET_LOGIN_RATE_PER_MINUTE: '1000',

@@ -19,13 +19,14 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 
+import getPort from 'get-port';
 import { migrate } from '@ratchet/db';
 import { evaluatePod, projectPod, projectionHash } from '@ratchet/pss';
 import type { PodLike, PodProjection } from '@ratchet/pss';
 import pg from 'pg';
 
 import { random, realisticPods } from './realistic-pods.ts';
-import { ADMIN_URL, admin, freePort, startRedis, waitFor } from './support/local-services.ts';
+import { ADMIN_URL, admin, startRedis, waitFor } from './support/local-services.ts';
 
 const NAMESPACES = Number(process.env.RATCHET_BENCH_NAMESPACES ?? 2000);
 const WORKLOADS_PER_NAMESPACE = 10;
@@ -268,7 +269,7 @@ async function main(): Promise<void> {
       await admin(`ALTER DATABASE ${name} SET auto_explain.log_analyze = on`);
     }
     redis = await startRedis();
-    const apiPort = await freePort();
+    const apiPort = await getPort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     api = startProcess(API_MAIN, {
       DATABASE_URL: databaseUrl,

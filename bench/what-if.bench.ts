@@ -16,12 +16,13 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 
+import getPort from 'get-port';
 import { migrate } from '@ratchet/db';
 import { projectPod, projectionHash } from '@ratchet/pss';
 import pg from 'pg';
 
 import { realisticPods } from './realistic-pods.ts';
-import { ADMIN_URL, admin, freePort, startRedis, waitFor } from './support/local-services.ts';
+import { ADMIN_URL, admin, startRedis, waitFor } from './support/local-services.ts';
 
 const WORKLOADS = Number(process.env.RATCHET_BENCH_WORKLOADS ?? 10_000);
 const RUNS = Number(process.env.RATCHET_BENCH_RUNS ?? 20);
@@ -130,10 +131,10 @@ async function main(): Promise<void> {
   try {
     await migrate({ connectionString: url });
     redis = await startRedis();
-    const port = await freePort();
+    const port = await getPort();
     const api = `http://127.0.0.1:${port}`;
     children.push(start(API_MAIN, { DATABASE_URL: url, REDIS_URL: redis.url, PORT: String(port), RATCHET_METRICS_PORT: '0', RATCHET_INGEST_RATE_PER_MINUTE: '100000000' }));
-    children.push(start(WORKER_MAIN, { DATABASE_URL: url, REDIS_URL: redis.url, RATCHET_METRICS_PORT: String(await freePort()) }));
+    children.push(start(WORKER_MAIN, { DATABASE_URL: url, REDIS_URL: redis.url, RATCHET_METRICS_PORT: String(await getPort()) }));
     await waitFor('the API', async () => (await fetch(`${api}/readyz`)).ok, 30_000, children[0]);
     const { clusterId, agentToken, apiToken } = await register(pool);
 

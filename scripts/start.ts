@@ -14,10 +14,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import getPort from 'get-port';
 import type { ClusterSimulator } from '@ratchet/cluster-sim';
 
 import { AGENT_ENTRY, AGENT_ENV, AGENT_NODE_FLAGS } from './agent-runtime.ts';
@@ -78,17 +78,6 @@ function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}):
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolveRun() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.trim().split('\n').slice(-30).join('\n')}`))));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no free port'))));
-    });
   });
 }
 
@@ -192,7 +181,7 @@ async function main(): Promise<void> {
   // the week before now; a restart (history recorded in state.json) goes straight to live.
   const historyDays = account.historySeededAt ? 0 : envInt('RATCHET_DEMO_HISTORY_DAYS', 7, 0, 30);
   const startMs = Math.floor((Date.now() - historyDays * DAY_MS) / 1000) * 1000;
-  const auditPort = await freePort();
+  const auditPort = await getPort();
   const { startClusterSimulator, SimulatorOptionsSchema } = await import('@ratchet/cluster-sim');
   const simulatorOptions = SimulatorOptionsSchema.safeParse({
     port: envInt('RATCHET_SIM_PORT', 6443, 0, 65535),

@@ -3,24 +3,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 
+import getPort from 'get-port';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** A superuser connection the benchmarks create and drop their databases with. */
 export const ADMIN_URL = process.env.RATCHET_BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 export async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
@@ -47,7 +36,7 @@ export function hasRedisServer(): boolean {
 
 export async function startRedis(): Promise<{ url: string; stop(): void }> {
   if (!hasRedisServer()) return { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', stop() {} };
-  const port = await freePort();
+  const port = await getPort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await waitFor(
     'redis-server',

@@ -5,10 +5,10 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import getPort from 'get-port';
 import pg from 'pg';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -17,17 +17,6 @@ const ADMIN_URL = process.env.RATCHET_TEST_ADMIN_DATABASE_URL ?? 'postgresql://p
 export const BUILT = ['apps/api/dist/main.js', 'apps/worker/dist/main.js', 'apps/agent/dist/main.js', 'apps/cluster-sim/dist/main.js', 'libs/db/dist/migrate/migrate.cli.js', 'apps/web/dist/BUILD_ID'];
 export const DEMO_EMAIL = 'demo@ratchet.dev';
 export const DEMO_PASSWORD = 'staged-rollout-demo-2026';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
@@ -87,10 +76,10 @@ export class DemoRun {
     const missing = BUILT.filter((file) => !existsSync(join(ROOT, file)));
     if (missing.length) throw new Error(`${missing.join(', ')} missing: run npm run build first`);
     this.demoDir = await mkdtemp(join(tmpdir(), 'ratchet-demo-test-'));
-    const redisPort = await freePort();
+    const redisPort = await getPort();
     this.redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    this.apiPort = await freePort();
-    this.webPort = await freePort();
+    this.apiPort = await getPort();
+    this.webPort = await getPort();
     const url = new URL(ADMIN_URL);
     url.pathname = `/${this.dbName}`;
     this.env = {

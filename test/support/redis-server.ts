@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
+import getPort from 'get-port';
 import { Redis } from 'ioredis';
 
 /** A private redis-server on a loopback port, which a test can stop and start again on the same port. */
@@ -10,18 +10,6 @@ export interface TestRedisServer {
   port: number;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function waitUntilReady(port: number, child: ChildProcess): Promise<void> {
@@ -48,7 +36,7 @@ async function waitUntilReady(port: number, child: ChildProcess): Promise<void> 
  * configured; without it a restart loses everything.
  */
 export async function startRedisServer(options: { appendOnlyDir?: string } = {}): Promise<TestRedisServer> {
-  const port = await freePort();
+  const port = await getPort();
   const persistence = options.appendOnlyDir
     ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.appendOnlyDir]
     : ['--appendonly', 'no'];

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -22,14 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.drop();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,7 +51,7 @@ describe('worker process', () => {
   });
 
   it('serves /healthz and /metrics, logs as JSON and exits 0 on SIGTERM', async () => {
-    const port = await freePort();
+    const port = await getPort();
     // Schedules off: on the shared Redis the process uses BullMQ's default prefix, where its schedulers would outlive it.
     const run = start({ DATABASE_URL: database.url, REDIS_URL, RATCHET_METRICS_PORT: String(port), RATCHET_LOG_LEVEL: 'info', RATCHET_SCHEDULES: 'off' });
     try {

@@ -4,6 +4,7 @@ import { cp, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import getPort from 'get-port';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 
 import type { Agent } from '../../src/agent.js';
@@ -12,7 +13,6 @@ import { auditEvent, eventList } from '../support/audit-events.js';
 import { PATHS, deployment, namespace, pod, seedCluster } from '../support/cluster-fixtures.js';
 import { apiMatchesCluster } from '../support/cluster-state.js';
 import { FakeKubeApiServer } from '../support/fake-kube-apiserver.js';
-import { freePort } from '../support/free-port.util.js';
 import { ManualClock, until } from '../support/manual-clock.js';
 import { RatchetApiProcess } from '../support/ratchet-api.process.js';
 import type { RegisteredCluster } from '../support/ratchet-api.process.js';
@@ -92,7 +92,7 @@ describe('agent faults', () => {
     const spoolDir = join(dir, 'spool');
     const kubeconfig = join(dir, 'kubeconfig');
     await kube.writeKubeconfig(kubeconfig);
-    const webhookPort = await freePort();
+    const webhookPort = await getPort();
     const spawnAgent = async () => {
       const child = spawn(process.execPath, [AGENT_MAIN], {
         env: {
@@ -102,7 +102,7 @@ describe('agent faults', () => {
           RATCHET_CLUSTER_NAME: 'killed',
           RATCHET_SPOOL_DIR: spoolDir,
           RATCHET_DELTA_WINDOW_MS: '50',
-          RATCHET_HEALTH_LISTEN: `127.0.0.1:${await freePort()}`,
+          RATCHET_HEALTH_LISTEN: `127.0.0.1:${await getPort()}`,
           RATCHET_AUDIT_WEBHOOK_LISTEN: `127.0.0.1:${webhookPort}`,
           KUBECONFIG: kubeconfig,
           RATCHET_LOG_LEVEL: 'warn',

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import getPort from 'get-port';
+
 import { kubeBinary } from '../../../../scripts/kube-binaries.js';
 import { tempDir } from './agent-harness.js';
-import { freePort } from './free-port.util.js';
 import type { RatchetApiProcess } from './ratchet-api.process.js';
 import { storedInventory } from './cluster-state.js';
 
@@ -46,7 +47,7 @@ export class ClusterSimulatorProcess {
   async start(): Promise<void> {
     if (!existsSync(SIM_MAIN)) throw new Error(`${SIM_MAIN} is missing: run npx nx run @ratchet/cluster-sim:build`);
     this.kubeconfig = join(await tempDir('ratchet-sim'), 'kubeconfig');
-    const child = spawn(process.execPath, [SIM_MAIN, '--port', String(await freePort()), '--kubeconfig', this.kubeconfig, ...this.args], {
+    const child = spawn(process.execPath, [SIM_MAIN, '--port', String(await getPort()), '--kubeconfig', this.kubeconfig, ...this.args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -4,10 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import getPort from 'get-port';
 import { migrate } from '@ratchet/db';
 import pg from 'pg';
-
-import { freePort } from './free-port.util.js';
 
 const ADMIN_URL = process.env.RATCHET_TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const API_MAIN = fileURLToPath(new URL('../../../api/dist/main.js', import.meta.url));
@@ -46,9 +45,9 @@ export class RatchetApiProcess {
     url.pathname = `/${this.dbName}`;
     this.databaseUrl = url.toString();
     await migrate({ connectionString: this.databaseUrl });
-    this.redisPort = await freePort();
+    this.redisPort = await getPort();
     this.redis = spawn('redis-server', ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    this.port = await freePort();
+    this.port = await getPort();
     this.url = `http://127.0.0.1:${this.port}`;
     await this.startApi();
   }

@@ -2,10 +2,9 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClusterDrift, GateResult, NamespaceRecommendation, WhatIfResult } from '@ratchet/contracts';
 import type { ProjectionContent } from '@ratchet/contracts';
@@ -35,14 +34,6 @@ const POD: Record<'tcpTuned' | 'plain' | 'hostNetwork', ProjectionContent> = {
   hostNetwork: { metadata: {}, spec: { hostNetwork: true, containers: [{ name: 'agent', image: 'agent:1' }] } },
 };
 const hashOf = (name: keyof typeof POD) => projectionHash({ metadata: POD[name].metadata, spec: POD[name].spec });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -75,7 +66,7 @@ describe('what-if, gate, drift and recommendation over what the real worker comp
     sut = await startTestApp({ REDIS_URL: redis.url });
     const url = sut.database.url;
     worker = spawn(process.execPath, [WORKER], {
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, REDIS_URL: redis.url, RATCHET_METRICS_PORT: String(await freePort()), RATCHET_LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, REDIS_URL: redis.url, RATCHET_METRICS_PORT: String(await getPort()), RATCHET_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     tenant = await createTenant(url);

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+import getPort from 'get-port';
 import pg from 'pg';
 
 // The whole product as a user meets it, each part its real built program: a private redis-server (so no other
@@ -26,14 +26,6 @@ export interface Stack {
   redisUrl: string;
   logs(): string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function admin(sql: string): Promise<void> {
@@ -92,11 +84,11 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<S
     const migrate = run(process.execPath, [MIGRATE_CLI], { DATABASE_URL: databaseUrl }, ROOT, log);
     if ((await exited(migrate)) !== 0) throw new Error(`migration failed: ${log.join('')}`);
 
-    const redisPort = await freePort();
+    const redisPort = await getPort();
     children.push(spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
     const redisUrl = `redis://127.0.0.1:${redisPort}`;
 
-    const [apiPort, webPort] = [await freePort(), await freePort()];
+    const [apiPort, webPort] = [await getPort(), await getPort()];
     const webUrl = `http://127.0.0.1:${webPort}`;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await until('redis', async () => {

@@ -1,5 +1,17 @@
 import { resolvePsaConfiguration, type AuditSource, type EffectivePsaConfiguration } from '@ratchet/contracts';
+import { Prisma } from '@ratchet/db';
 import type { ClusterScope, PssLevel, Transaction } from '@ratchet/db';
+
+/**
+ * The WHERE clause every windowed read here starts with: rows of this cluster in these namespaces whose `column`
+ * (audit_events: `time`; admission_decisions: `last_seen_at`) is within [since, until]. The column name is one of
+ * two constants, never input.
+ */
+function windowOf(scope: ClusterScope, namespaceNames: readonly string[], column: 'time' | 'last_seen_at', since: Date, until: Date): Prisma.Sql {
+  const at = Prisma.raw(column);
+  return Prisma.sql`org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
+    AND ${at} >= ${since}::timestamptz AND ${at} <= ${until}::timestamptz`;
+}
 
 /** A namespace with what its readiness needs. */
 export interface ReadinessNamespace {
@@ -140,8 +152,8 @@ export async function countAuditViolations(
   if (namespaceNames.length === 0) return [];
   const rows = await tx.$queryRaw<{ namespace_name: string; level: PssLevel | null; count: number; newest_at: Date }[]>`
     SELECT namespace_name, level::text AS level, count(*)::integer AS count, max(time) AS newest_at FROM audit_events
-    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-      AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz AND NOT dry_run
+    WHERE ${windowOf(scope, namespaceNames, 'time', since, until)}
+      AND NOT dry_run
       AND NOT (coalesce(impersonated_username, username) = ANY(${[...exemptUsernames]}::text[]))
     GROUP BY namespace_name, level`;
   return rows.map((r) => ({ namespaceName: r.namespace_name, level: r.level, count: r.count, newestAt: r.newest_at }));
@@ -163,12 +175,12 @@ export async function latestEnforcePolicies(
   const rows = await tx.$queryRaw<{ namespace_name: string; enforce_policy: string; events: number; last_seen_at: Date }[]>`
     WITH seen AS (
       SELECT namespace_name, enforce_policy, time AS seen_at, 1::bigint AS requests FROM audit_events
-      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-        AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz AND enforce_policy IS NOT NULL
+      WHERE ${windowOf(scope, namespaceNames, 'time', since, until)}
+        AND enforce_policy IS NOT NULL
       UNION ALL
       SELECT namespace_name, enforce_policy, last_seen_at, count FROM admission_decisions
-      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-        AND last_seen_at >= ${since}::timestamptz AND last_seen_at <= ${until}::timestamptz AND enforce_policy <> ''
+      WHERE ${windowOf(scope, namespaceNames, 'last_seen_at', since, until)}
+        AND enforce_policy <> ''
     ), newest AS (
       SELECT DISTINCT ON (namespace_name) namespace_name, enforce_policy, seen_at FROM seen
       ORDER BY namespace_name, seen_at DESC
@@ -194,8 +206,8 @@ export async function exemptDecisions(
   const rows = await tx.$queryRaw<{ namespace_name: string; exempt: string; username: string; events: number; last_seen_at: Date }[]>`
     SELECT namespace_name, exempt, username, least(sum(count), 2147483647)::integer AS events, max(last_seen_at) AS last_seen_at
     FROM admission_decisions
-    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-      AND last_seen_at >= ${since}::timestamptz AND last_seen_at <= ${until}::timestamptz AND exempt <> ''
+    WHERE ${windowOf(scope, namespaceNames, 'last_seen_at', since, until)}
+      AND exempt <> ''
     GROUP BY 1, 2, 3
     ORDER BY 1, 2, 3`;
   return rows.map((r) => ({ namespaceName: r.namespace_name, exempt: r.exempt, username: r.username, events: r.events, lastSeenAt: r.last_seen_at }));
@@ -216,8 +228,8 @@ export async function evaluatedDecisions(
   const rows = await tx.$queryRaw<{ namespace_name: string; username: string; events: number; last_seen_at: Date }[]>`
     SELECT namespace_name, username, least(sum(count), 2147483647)::integer AS events, max(last_seen_at) AS last_seen_at
     FROM admission_decisions
-    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-      AND last_seen_at >= ${since}::timestamptz AND last_seen_at <= ${until}::timestamptz AND enforce_policy <> ''
+    WHERE ${windowOf(scope, namespaceNames, 'last_seen_at', since, until)}
+      AND enforce_policy <> ''
     GROUP BY 1, 2
     ORDER BY 1, 2`;
   return rows.map((r) => ({ namespaceName: r.namespace_name, username: r.username, events: r.events, lastSeenAt: r.last_seen_at }));
@@ -236,8 +248,7 @@ export async function auditEventsByUsers(
   const rows = await tx.$queryRaw<{ namespace_name: string; username: string; events: number; last_seen_at: Date }[]>`
     SELECT namespace_name, coalesce(impersonated_username, username) AS username, count(*)::integer AS events, max(time) AS last_seen_at
     FROM audit_events
-    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-      AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz
+    WHERE ${windowOf(scope, namespaceNames, 'time', since, until)}
       AND coalesce(impersonated_username, username) = ANY(${[...usernames]}::text[])
     GROUP BY 1, 2
     ORDER BY 1, 2`;
@@ -255,8 +266,7 @@ export async function auditEventsByNamespace(
   if (namespaceNames.length === 0) return [];
   const rows = await tx.$queryRaw<{ namespace_name: string; events: number; last_seen_at: Date }[]>`
     SELECT namespace_name, count(*)::integer AS events, max(time) AS last_seen_at FROM audit_events
-    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-      AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz
+    WHERE ${windowOf(scope, namespaceNames, 'time', since, until)}
     GROUP BY 1 ORDER BY 1`;
   return rows.map((r) => ({ namespaceName: r.namespace_name, events: r.events, lastSeenAt: r.last_seen_at }));
 }
@@ -312,12 +322,10 @@ export async function oldestAuditEvents(
   const rows = await tx.$queryRaw<{ namespace_name: string; oldest_at: Date }[]>`
     SELECT namespace_name, min(seen_at) AS oldest_at FROM (
       SELECT namespace_name, time AS seen_at FROM audit_events
-      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-        AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz
+      WHERE ${windowOf(scope, namespaceNames, 'time', since, until)}
       UNION ALL
       SELECT namespace_name, last_seen_at FROM admission_decisions
-      WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-        AND last_seen_at >= ${since}::timestamptz AND last_seen_at <= ${until}::timestamptz
+      WHERE ${windowOf(scope, namespaceNames, 'last_seen_at', since, until)}
     ) seen
     GROUP BY 1`;
   return new Map(rows.map((r) => [r.namespace_name, r.oldest_at]));
@@ -373,8 +381,8 @@ export async function controllerAuditViolations(
     SELECT namespace_name, object_resource AS resource, object_api_group AS api_group, object_name AS name, level::text AS level, unparsed,
            checks, count(*)::integer AS count, max(time) AS newest_at
     FROM audit_events
-    WHERE org_id = ${scope.orgId}::uuid AND cluster_id = ${scope.clusterId}::uuid AND namespace_name = ANY(${[...namespaceNames]}::text[])
-      AND time >= ${since}::timestamptz AND time <= ${until}::timestamptz AND NOT dry_run
+    WHERE ${windowOf(scope, namespaceNames, 'time', since, until)}
+      AND NOT dry_run
       AND NOT (coalesce(impersonated_username, username) = ANY(${[...exemptUsernames]}::text[]))
       AND object_resource = ANY(${Object.keys(CONTROLLER_RESOURCES)}::text[]) AND object_name IS NOT NULL AND coalesce(object_subresource, '') = ''
     GROUP BY 1, 2, 3, 4, 5, 6, 7

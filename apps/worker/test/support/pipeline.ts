@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+import getPort from 'get-port';
 import { JOB_QUEUE } from '@ratchet/jobs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -17,14 +17,6 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 // talking over HTTP, a private Redis and a per-test database.
 const API_MAIN = fileURLToPath(new URL('../../../api/dist/main.js', import.meta.url));
 const WORKER_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Polls `probe` until it returns a value other than undefined; throws `what` after `ms`. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000, intervalMs = 50): Promise<T> {
@@ -81,7 +73,7 @@ export interface ApiProcess extends ServiceProcess {
 
 /** Starts the built API on a free port and waits for /readyz. */
 export async function startApi(databaseUrl: string, redisUrl: string): Promise<ApiProcess> {
-  const port = await freePort();
+  const port = await getPort();
   const api = spawnService(API_MAIN, {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
@@ -107,7 +99,7 @@ export interface WorkerOptions {
 
 /** Starts the built worker and waits for its /healthz (connected to Redis, BullMQ worker running). */
 export async function startWorker(databaseUrl: string, redisUrl: string, options: WorkerOptions = {}): Promise<ServiceProcess> {
-  const port = await freePort();
+  const port = await getPort();
   const worker = spawnService(WORKER_MAIN, {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
