@@ -1,13 +1,14 @@
 // The agent (its built binary, as a separate process) against the cluster simulator at 10,000 pods: time to the
 // first full sync delivered, peak RSS, CPU while idle and while the simulator churns 100 pod changes a second,
-// and bytes sent per pod. Run: npm run bench:agent [pods] [namespaces] (builds the agent and the simulator first).
+// bytes sent per pod, and RSS through a minute of API outage (503s) with the spool growing, then the time to drain it.
+// Run: npm run bench:agent [pods] [namespaces] (builds the agent and the simulator first).
 //
 // The agent sends to a minimal local receiver, not the real API: the receiver validates every body against the
 // ingest contracts and answers 202 as the API does, so the figures are the agent's own. With the API, Postgres
 // and the worker on the same two loaded cores, "time to sync" would mostly measure the database (the API's
 // ingest throughput is what `npm run bench:ingest` measures) and the agent's CPU would compete with them.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,14 @@ const namespaces = Number(process.argv[3] ?? 300);
 const IDLE_MS = 35_000; // longer than the 30 s heartbeat, so idle includes one
 const CHURN_MS = 30_000;
 const CHURN_RATE = 100;
+// Then the API goes down (every POST answers 503) while the churn goes on, and comes back: RSS while the spool
+// grows, and how long the agent takes to deliver the backlog. The agent's resync interval is set so that its first
+// periodic full resync (about 6 MB) falls in the outage, which lasts until it is spooled.
+// RATCHET_BENCH_AGENT_OUTAGE_SECONDS=0 skips it.
+const OUTAGE_MS = 1000 * Number(process.env.RATCHET_BENCH_AGENT_OUTAGE_SECONDS ?? 60);
+const SETTLE_MS = 3000;
+// Counted from the end of the first resync, as the agent counts it: 30 s into the outage (or at its end).
+const RESYNC_SECONDS = Math.ceil((SETTLE_MS + IDLE_MS + CHURN_MS + Math.min(OUTAGE_MS / 2, 30_000)) / 1000);
 const GOALS = { firstSyncMs: 10_000, peakRssMb: 150, idleCpuPercent: 1 };
 
 interface Received {
@@ -45,7 +54,13 @@ const SCHEMAS = {
 } as const;
 
 let batchSeq = 0;
+let apiDown = false;
 const receiver = createServer((request, response) => {
+  if (apiDown) {
+    request.resume();
+    request.on('end', () => response.writeHead(503, { 'Content-Type': 'application/json' }).end('{"code":"unavailable","message":"bench outage"}'));
+    return;
+  }
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
@@ -61,8 +76,11 @@ const receiver = createServer((request, response) => {
     }
     if (request.url === INGEST_PATHS.inventoryResync) {
       const body = parsed.data as { syncId: string; chunk: number; totalChunks: number; pods: unknown[] };
-      received.resyncBytes += raw.length;
-      received.resyncPods += body.pods.length;
+      // Bytes per pod of the first full sync, which carries every projection (a later resync names them by hash).
+      if (received.syncedAt === undefined) {
+        received.resyncBytes += raw.length;
+        received.resyncPods += body.pods.length;
+      }
       const sync = received.resyncChunks.get(body.syncId) ?? { received: new Set<number>(), total: body.totalChunks };
       sync.received.add(body.chunk);
       received.resyncChunks.set(body.syncId, sync);
@@ -90,6 +108,13 @@ async function usage(pid: number): Promise<{ cpuSeconds: number; peakRssMb: numb
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]);
   return { cpuSeconds: ticks / 100, peakRssMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+}
+
+/** Bytes in the agent's spool directory (what it has not delivered yet). */
+async function spoolBytes(): Promise<number> {
+  let bytes = 0;
+  for (const name of await readdir(join(dir, 'spool')).catch(() => [])) bytes += (await stat(join(dir, 'spool', name)).catch(() => ({ size: 0 }))).size;
+  return bytes;
 }
 
 async function cpuPercentOver(pid: number, ms: number): Promise<number> {
@@ -123,6 +148,7 @@ const agent = spawn(process.execPath, [...nodeFlags, AGENT_ENTRY], {
     RATCHET_HEALTH_LISTEN: `127.0.0.1:${healthPort}`,
     KUBECONFIG: sim.kubeconfigPath,
     RATCHET_LOG_LEVEL: 'warn',
+    ...(OUTAGE_MS > 0 ? { RATCHET_RESYNC_INTERVAL_SECONDS: String(RESYNC_SECONDS) } : {}),
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
@@ -142,7 +168,7 @@ try {
   const afterSync = await usage(pid);
   const syncCpuSeconds = afterSync.cpuSeconds;
 
-  await new Promise((resolve) => setTimeout(resolve, 3000)); // let the sync's garbage settle
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // let the sync's garbage settle
   const idleCpuPercent = await cpuPercentOver(pid, IDLE_MS);
 
   const deltaBytesBefore = received.deltaBytes;
@@ -150,7 +176,39 @@ try {
   const deltaBatchesBefore = received.deltaBatches;
   const stopChurn = sim.churn({ podsPerSecond: CHURN_RATE });
   const churnCpuPercent = await cpuPercentOver(pid, CHURN_MS);
-  stopChurn();
+  const afterChurn = await usage(pid);
+  const churnFigures = {
+    churnDeltaBatches: received.deltaBatches - deltaBatchesBefore,
+    churnDeltaBytesPerPodChange: Math.round((received.deltaBytes - deltaBytesBefore) / Math.max(1, received.deltaPods - deltaPodsBefore)),
+  };
+
+  let outage: { rssBeforeMb: number; peakRssMb: number; spoolMb: number; drainMs: number; durationMs: number } | undefined;
+  if (OUTAGE_MS > 0) {
+    apiDown = true;
+    const rssBeforeMb = afterChurn.rssMb;
+    let peakRssMb = 0;
+    const down = performance.now();
+    // The first resync was delivered before, so a resync file in the spool now is the periodic one.
+    const resyncSpooled = async () => (await readdir(join(dir, 'spool')).catch(() => [])).some((name) => name.endsWith('.resync.json'));
+    while (performance.now() - down < OUTAGE_MS || !(await resyncSpooled())) {
+      if (performance.now() - down > OUTAGE_MS + 120_000) throw new Error(`no periodic resync spooled within ${OUTAGE_MS / 1000 + 120} s of the outage`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      peakRssMb = Math.max(peakRssMb, (await usage(pid)).rssMb);
+    }
+    const durationMs = performance.now() - down;
+    const spoolMb = (await spoolBytes()) / 1e6;
+    stopChurn();
+    apiDown = false;
+    // The agent retries with backoff (at most a minute apart); drained when its spool directory is empty.
+    const back = performance.now();
+    while ((await spoolBytes()) > 0) {
+      if (performance.now() - back > 180_000) throw new Error('the spool was not drained within 180 s of the API coming back');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    outage = { rssBeforeMb, peakRssMb, spoolMb, drainMs: performance.now() - back, durationMs };
+  } else {
+    stopChurn();
+  }
   await new Promise((resolve) => setTimeout(resolve, 3000)); // the last delta window
   const end = await usage(pid);
 
@@ -169,12 +227,21 @@ try {
     resyncChunks: [...received.resyncChunks.values()][0]?.total,
     resyncBytesPerPod: Math.round(received.resyncBytes / received.resyncPods),
     peakRssMb: Math.round(end.peakRssMb),
-    rssAfterChurnMb: Math.round(end.rssMb),
+    rssAfterChurnMb: Math.round(afterChurn.rssMb),
     idleCpuPercent: Number(idleCpuPercent.toFixed(2)),
     churnPodChangesPerSecond: CHURN_RATE,
     churnCpuPercent: Number(churnCpuPercent.toFixed(1)),
-    churnDeltaBatches: received.deltaBatches - deltaBatchesBefore,
-    churnDeltaBytesPerPodChange: Math.round((received.deltaBytes - deltaBytesBefore) / Math.max(1, received.deltaPods - deltaPodsBefore)),
+    ...churnFigures,
+    ...(outage
+      ? {
+          outageSeconds: Math.round(outage.durationMs / 1000),
+          outageRssBeforeMb: Math.round(outage.rssBeforeMb),
+          outagePeakRssMb: Math.round(outage.peakRssMb),
+          outageSpoolMb: Number(outage.spoolMb.toFixed(1)),
+          outageDrainMs: Math.round(outage.drainMs),
+        }
+      : {}),
+    rssAtEndMb: Math.round(end.rssMb),
     rejectedByContract: received.rejected.length,
   };
   console.log(JSON.stringify(figures));
