@@ -459,20 +459,27 @@ export function auditEventsTimeRange(range: { from?: string | undefined; to?: st
 
 const isTimestampOrAbsent = (value: string | undefined) => value === undefined || Timestamp.safeParse(value).success;
 
-function checkTimeRange(range: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) {
-  // zod runs this even when from or to failed their own check, which already reported them.
-  if (!isTimestampOrAbsent(range.from) || !isTimestampOrAbsent(range.to)) return;
-  const { from, to } = auditEventsTimeRange(range, new Date());
+/**
+ * What is wrong with an audit event query's range once resolved against `now` (auditEventsTimeRange): `from` not
+ * before `to`, or more than AUDIT_EVENTS_MAX_RANGE_DAYS; `path` is the query parameter to name. The contract checks
+ * a query that gives `to`; one that omits it ends at the API's clock, and the API checks it there.
+ */
+export function auditEventsRangeIssues(range: { from?: string | undefined; to?: string | undefined }, now: Date): { path: 'from' | 'to'; message: string }[] {
+  const { from, to } = auditEventsTimeRange(range, now);
   if (from.getTime() >= to.getTime()) {
-    if (range.to === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be in the past (to defaults to now)' });
-    else ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-  } else if (to.getTime() - from.getTime() > AUDIT_EVENTS_MAX_RANGE_DAYS * DAY_MS) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['from'],
-      message: `the range from..to spans more than ${AUDIT_EVENTS_MAX_RANGE_DAYS} days (to defaults to now); query several shorter ranges`,
-    });
+    return [range.to === undefined ? { path: 'from', message: 'must be in the past (to defaults to now)' } : { path: 'to', message: 'must be after from' }];
   }
+  if (to.getTime() - from.getTime() > AUDIT_EVENTS_MAX_RANGE_DAYS * DAY_MS) {
+    return [{ path: 'from', message: `the range from..to spans more than ${AUDIT_EVENTS_MAX_RANGE_DAYS} days (to defaults to now); query several shorter ranges` }];
+  }
+  return [];
+}
+
+function checkTimeRange(range: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) {
+  // zod runs this even when from or to failed their own check, which already reported them. A range without `to`
+  // ends at the API's clock, which the API checks.
+  if (range.to === undefined || !isTimestampOrAbsent(range.from) || !isTimestampOrAbsent(range.to)) return;
+  for (const issue of auditEventsRangeIssues(range, new Date(range.to))) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
 }
 
 /** Query of `GET /api/v1/audit-events`, newest first unless `order=asc`. */

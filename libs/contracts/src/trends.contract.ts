@@ -30,6 +30,26 @@ export function trendsTimeRange(
 const isTimestampOrAbsent = (value: string | undefined) => value === undefined || Timestamp.safeParse(value).success;
 
 /**
+ * What is wrong with a trends query's range once resolved against `now` (trendsTimeRange): `from` not before `to`,
+ * or a range longer than TREND_MAX_RANGE_DAYS for its granularity; `path` is the query parameter to name. The
+ * contract checks a query that gives `to`; one that omits it ends at the API's clock, and the API checks it there.
+ */
+export function trendsRangeIssues(
+  query: { from?: string | undefined; to?: string | undefined; granularity: TrendGranularity },
+  now: Date,
+): { path: 'from' | 'to'; message: string }[] {
+  const { from, to } = trendsTimeRange(query, now);
+  const maxDays = TREND_MAX_RANGE_DAYS[query.granularity];
+  if (from.getTime() >= to.getTime()) {
+    return [query.to === undefined ? { path: 'from', message: 'must be in the past (to defaults to now)' } : { path: 'to', message: 'must be after from' }];
+  }
+  if (to.getTime() - from.getTime() > maxDays * DAY_MS) {
+    return [{ path: 'from', message: `the range from..to spans more than ${maxDays} days at granularity ${query.granularity} (to defaults to now)` }];
+  }
+  return [];
+}
+
+/**
  * Query of the trend series: buckets starting in `from <= bucketStart < to`, of one granularity, for one level or
  * both. Bounded: at most TREND_MAX_RANGE_DAYS per granularity, so a query reads a bounded number of rows.
  */
@@ -41,19 +61,9 @@ export const TrendsQuery = z
     level: EnforceableLevel.optional().meta({ description: 'Only this level (default: baseline and restricted).' }),
   })
   .superRefine((query, ctx) => {
-    if (!isTimestampOrAbsent(query.from) || !isTimestampOrAbsent(query.to)) return;
-    const { from, to } = trendsTimeRange(query, new Date());
-    const maxDays = TREND_MAX_RANGE_DAYS[query.granularity];
-    if (from.getTime() >= to.getTime()) {
-      if (query.to === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be in the past (to defaults to now)' });
-      else ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-    } else if (to.getTime() - from.getTime() > maxDays * DAY_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['from'],
-        message: `the range from..to spans more than ${maxDays} days at granularity ${query.granularity} (to defaults to now)`,
-      });
-    }
+    // A range without `to` ends at the API's clock, which the API checks (trendsRangeIssues); this one is absolute.
+    if (query.to === undefined || !isTimestampOrAbsent(query.from) || !isTimestampOrAbsent(query.to)) return;
+    for (const issue of trendsRangeIssues(query, new Date(query.to))) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
   });
 export type TrendsQuery = z.infer<typeof TrendsQuery>;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import {
+  auditEventsRangeIssues,
   PsaConfiguration,
   AUDIT_EVENTS_MAX_RANGE_DAYS,
   AuditEventSummary,
@@ -80,11 +81,18 @@ describe('AuditEventsQuery', () => {
     expect(issuePaths(AuditEventsExportQuery, { from, to: '2026-04-02T00:00:00Z' })).toEqual(['from']);
   });
 
-  it('measures a range without `to` from now, so an old `from` alone is too long and a future one is refused', () => {
-    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
-    expect(issuePaths(AuditEventsQuery, { from: daysAgo(30) })).toEqual([]);
-    expect(issuePaths(AuditEventsQuery, { from: daysAgo(91) })).toEqual(['from']);
-    expect(issuePaths(AuditEventsQuery, { from: daysAgo(-1) })).toEqual(['from']);
+  it('measures a range without `to` from the `now` it is given (the API its clock), so an old `from` alone is too long and a future one is refused', () => {
+    const now = new Date('2026-07-10T00:00:00Z');
+    const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+    expect(auditEventsRangeIssues({ from: daysAgo(30) }, now)).toEqual([]);
+    expect(auditEventsRangeIssues({ from: daysAgo(91) }, now)).toEqual([
+      { path: 'from', message: 'the range from..to spans more than 90 days (to defaults to now); query several shorter ranges' },
+    ]);
+    expect(auditEventsRangeIssues({ from: daysAgo(-1) }, now)).toEqual([{ path: 'from', message: 'must be in the past (to defaults to now)' }]);
+    expect(auditEventsRangeIssues({ from: daysAgo(1), to: daysAgo(2) }, now)).toEqual([{ path: 'to', message: 'must be after from' }]);
+    // The contract has no clock: it leaves a range without `to` to the API, and checks one with it.
+    expect(issuePaths(AuditEventsQuery, { from: '2000-01-01T00:00:00Z' })).toEqual([]);
+    expect(issuePaths(AuditEventsQuery, { from: '2000-01-01T00:00:00Z', to: '2000-06-01T00:00:00Z' })).toEqual(['from']);
   });
 
   it('defaults to the 7 days before `to`, which defaults to now', () => {

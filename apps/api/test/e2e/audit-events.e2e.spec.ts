@@ -146,6 +146,21 @@ describe('audit events', () => {
       }
     });
 
+    it("checks a range without `to` against the API's clock, in the list and the export", async () => {
+      try {
+        clock = daysAgo(100);
+        // 89 days before the API's clock: within the 90-day limit there, 189 days before the wall clock.
+        await get(EVENTS).query({ from: new Date(clock.getTime() - 89 * 86_400_000).toISOString() }).expect(200);
+        for (const path of [EVENTS, EXPORT]) {
+          // A day before the wall clock is after the API's clock: an empty range, refused.
+          const response = await get(path).query({ from: daysAgo(1).toISOString() }).expect(400);
+          expect(response.body.details.issues).toEqual([{ path: 'query.from', message: 'must be in the past (to defaults to now)' }]);
+        }
+      } finally {
+        clock = NOW;
+      }
+    });
+
     it('lists oldest first with order=asc', async () => {
       expect(idsOf(await list({ order: 'asc' }))).toEqual(newestFirst('e1', 'e2', 'e3', 'e6', 'e7').reverse());
     });

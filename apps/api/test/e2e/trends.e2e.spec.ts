@@ -154,6 +154,24 @@ describe('trends', () => {
     expect(current.series[0]!.estimate).toEqual({ status: 'ready', basedOnDays: 3 });
   });
 
+  it("checks a range without `to` against the API's clock, not the wall clock", async () => {
+    const issuesOf = async (query: Record<string, string>) =>
+      (ErrorResponse.parse((await get(TRENDS_PATHS.cluster(cluster.clusterId), query).expect(400)).body).details as { issues: { path: string; message: string }[] }).issues;
+    try {
+      clock = new Date(NOW.getTime() - 60 * DAY);
+      // 30 days of hours before the API's clock: within the 31-day limit there, 90 days before the wall clock.
+      const hours = ClusterTrends.parse((await get(TRENDS_PATHS.cluster(cluster.clusterId), { granularity: 'hour', from: new Date(clock.getTime() - 30 * DAY).toISOString() }).expect(200)).body);
+      expect(hours.to).toBe(clock.toISOString());
+      // A day before the wall clock is after the API's clock: an empty range, refused.
+      expect(await issuesOf({ from: new Date(NOW.getTime() - DAY).toISOString() })).toEqual([{ path: 'query.from', message: 'must be in the past (to defaults to now)' }]);
+      expect(await issuesOf({ granularity: 'hour', from: new Date(clock.getTime() - 32 * DAY).toISOString() })).toEqual([
+        { path: 'query.from', message: 'the range from..to spans more than 31 days at granularity hour (to defaults to now)' },
+      ]);
+    } finally {
+      clock = NOW;
+    }
+  });
+
   it('refuses bad or unbounded queries with a 400 naming the field', async () => {
     const cases: [Record<string, string>, string][] = [
       [{ granularity: 'week' }, 'granularity'],

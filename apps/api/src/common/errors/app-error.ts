@@ -1,5 +1,5 @@
 import { ERROR_STATUS } from '@ratchet/contracts';
-import type { ErrorCode } from '@ratchet/contracts';
+import type { ErrorCode, FieldIssue } from '@ratchet/contracts';
 
 // The codes and their statuses are the contract's (libs/contracts ERROR_STATUS), so what the API throws is what
 // ErrorResponse accepts; re-exported here for the filter and the modules.
@@ -27,3 +27,13 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+
+/**
+ * A 400 `validation_failed` naming each field (`body.email`, `query.from`, ...), shaped as the validation
+ * interceptor's (at least one issue): for checks a schema cannot make (the API's clock, the database, a recomputed hash).
+ */
+export function invalidRequest(issues: readonly FieldIssue[]): AppError {
+  const first = issues[0];
+  if (!first) throw new Error('invalidRequest needs at least one issue');
+  return new AppError('validation_failed', `invalid request: ${first.path}: ${first.message}`, { issues });
+}

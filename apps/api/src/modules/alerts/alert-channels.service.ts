@@ -7,7 +7,7 @@ import { AlertChannelSettings, formatZodIssues } from '@ratchet/contracts';
 import type { AlertChannelList, AlertChannelSaved, AlertChannelType, AlertDelivery, AlertMessage, CreateAlertChannelRequest, UpdateAlertChannelRequest } from '@ratchet/contracts';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
-import { AppError, notFound } from '../../common/errors/app-error.js';
+import { AppError, invalidRequest, notFound } from '../../common/errors/app-error.js';
 import { ALERT_OUTBOUND_POLICY } from './alert-outbound.provider.js';
 import { AlertChannelsRepository } from './alert-channels.repository.js';
 import type { AlertChannelRow } from './alert-channels.repository.js';
@@ -20,7 +20,7 @@ const HOST_FIELD: Record<AlertChannelType, string> = { webhook: 'url', slack: 'w
 const TEST_TIMEOUT_MS = 10_000;
 
 function invalid(path: string, message: string): AppError {
-  return new AppError('validation_failed', `invalid request: ${path}: ${message}`, { issues: [{ path, message }] });
+  return invalidRequest([{ path, message }]);
 }
 
 /** A new webhook signing secret: `whsec_` and 32 random bytes in base64url. */

@@ -3,13 +3,13 @@ import { LEVEL_TRIGGERS } from '@ratchet/contracts';
 import type { AlertRule, AlertRuleList, CreateAlertRuleRequest, UpdateAlertRuleRequest } from '@ratchet/contracts';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
-import { AppError, notFound } from '../../common/errors/app-error.js';
+import { AppError, invalidRequest, notFound } from '../../common/errors/app-error.js';
 import { AlertRulesRepository, UnknownReferenceError } from './alert-rules.repository.js';
 import type { AlertRuleFields } from './alert-rules.repository.js';
 import { toAlertRule } from './alert-views.util.js';
 
 function invalid(path: string, message: string): AppError {
-  return new AppError('validation_failed', `invalid request: ${path}: ${message}`, { issues: [{ path, message }] });
+  return invalidRequest([{ path, message }]);
 }
 
 function referenceError(error: unknown): never {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AUDIT_EVENTS_CSV_COLUMNS, AuditStage, AuditViolationCheck, EnforceableLevel, PsaVersion, auditEventsTimeRange } from '@ratchet/contracts';
+import { AUDIT_EVENTS_CSV_COLUMNS, AuditStage, AuditViolationCheck, EnforceableLevel, PsaVersion, auditEventsRangeIssues, auditEventsTimeRange } from '@ratchet/contracts';
 import type { AuditEventSummary, AuditEventsExportQuery, AuditEventsFilter, AuditEventsPage, AuditEventsQuery } from '@ratchet/contracts';
 import { z } from 'zod';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
-import { notFound } from '../../common/errors/app-error.js';
+import { invalidRequest, notFound } from '../../common/errors/app-error.js';
 import { Clock } from '../../infra/clock.provider.js';
 import type { CsvValue } from '../../common/csv/csv-format.util.js';
 import type { CsvDownload } from '../../common/csv/csv-response.util.js';
@@ -24,7 +24,11 @@ const Checks = z.array(AuditViolationCheck);
 const StoredLevel = EnforceableLevel.nullable().catch(null);
 const StoredVersion = PsaVersion.nullable().catch(null);
 
+/** The query's filter, its range resolved at the API's clock; 400 when that range is empty or too long. */
 function filterOf(query: AuditEventsFilter, now: Date): AuditEventFilter {
+  // The contract checked a range that gives `to`; one that does not ends now, and only the API knows when that is.
+  const issues = auditEventsRangeIssues(query, now);
+  if (issues.length > 0) throw invalidRequest(issues.map((issue) => ({ path: `query.${issue.path}`, message: issue.message })));
   return {
     ...auditEventsTimeRange(query, now),
     clusterId: query.clusterId,

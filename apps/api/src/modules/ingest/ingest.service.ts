@@ -28,7 +28,7 @@ import { projectionHash } from '@ratchet/pss';
 import { z } from 'zod';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
-import { AppError } from '../../common/errors/app-error.js';
+import { AppError, invalidRequest } from '../../common/errors/app-error.js';
 import { Clock } from '../../infra/clock.provider.js';
 import { ApiMetrics } from '../metrics/metrics.registry.js';
 import { AdmissionDecisionsRepository } from './admission-decisions.repository.js';
@@ -62,10 +62,7 @@ const METRIC_KINDS: Record<keyof IngestCounts, string> = {
   auditEvents: 'audit_event',
 };
 
-function invalid(issues: readonly FieldIssue[]): AppError {
-  const first = issues[0]!;
-  return new AppError('validation_failed', `invalid request: ${first.path}: ${first.message}`, { issues });
-}
+const invalid = invalidRequest;
 
 function counts(partial: Partial<IngestCounts>): IngestCounts {
   return { ...NO_ITEMS, ...partial };
