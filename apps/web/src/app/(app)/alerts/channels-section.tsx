@@ -5,6 +5,7 @@ import { AlertChannelSaved, AlertDelivery, CreateAlertChannelRequest, UpdateAler
 
 import { CodeBlock } from '@/components/copy-button';
 import { DeleteButton } from '@/components/delete-button';
+import { FormActions } from '@/components/form-actions';
 import { FormErrors } from '@/components/form-errors';
 import { FormField } from '@/components/form-field';
 import { TableHead } from '@/components/table-head';
@@ -212,16 +213,7 @@ function ChannelForm({ channel, orgId, onSaved, onDone }: { channel: AlertChanne
           ) : null}
         </div>
       </div>
-      <div className="row" style={{ marginTop: 8 }}>
-        <button className="btn primary" type="submit" disabled={mutation.busy}>
-          {channel ? 'Save channel' : 'Add channel'}
-        </button>
-        {channel ? (
-          <button className="btn" type="button" onClick={onDone}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
+      <FormActions submitLabel={channel ? 'Save channel' : 'Add channel'} busy={mutation.busy} onCancel={channel ? onDone : undefined} />
       <FormErrors fields={Object.fromEntries(Object.entries(fields).filter(([key]) => !INLINE_FIELDS.includes(key)))} message={mutation.message} />
     </form>
   );

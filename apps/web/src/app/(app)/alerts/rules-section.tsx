@@ -5,6 +5,7 @@ import { AlertRule, AlertTrigger, CreateAlertRuleRequest, LEVEL_TRIGGERS, Update
 
 import { AlertMessage } from '@/components/alert-message';
 import { DeleteButton } from '@/components/delete-button';
+import { FormActions } from '@/components/form-actions';
 import { FormErrors } from '@/components/form-errors';
 import { FormField } from '@/components/form-field';
 import { TableHead } from '@/components/table-head';
@@ -157,16 +158,7 @@ function RuleForm({ rule, channels, clusters, orgId, onDone }: { rule: AlertRule
           <FormField id={f('description')} name="description" label="Description (optional)" defaultValue={rule?.description ?? ''} />
         </div>
       </div>
-      <div className="row" style={{ marginTop: 8 }}>
-        <button className="btn primary" type="submit" disabled={mutation.busy}>
-          {rule ? 'Save rule' : 'Create rule'}
-        </button>
-        {rule ? (
-          <button className="btn" type="button" onClick={onDone}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
+      <FormActions submitLabel={rule ? 'Save rule' : 'Create rule'} busy={mutation.busy} onCancel={rule ? onDone : undefined} />
       <FormErrors fields={mutation.fields} message={mutation.message} />
     </form>
   );
