@@ -14,12 +14,12 @@ import { DeliveryService, TokenState } from './delivery.service.js';
 import { Spool } from './spool.js';
 
 // The spool against a real local HTTP server: what is posted is each batch's body as read back from its file.
-const received: { path: string; key: string; body: string }[] = [];
+const received: { key: string; body: string }[] = [];
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
-    received.push({ path: request.url!, key: String(request.headers['idempotency-key']), body: Buffer.concat(chunks).toString('utf8') });
+    received.push({ key: String(request.headers['idempotency-key']), body: Buffer.concat(chunks).toString('utf8') });
     response.writeHead(202, { 'Content-Type': 'application/json' }).end('{}');
   });
 });

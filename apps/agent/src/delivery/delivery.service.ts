@@ -122,7 +122,7 @@ export class DeliveryService {
       return false;
     }
     if (status === 409 && (body as { code?: string } | undefined)?.code === UNKNOWN_PROJECTIONS_ERROR_CODE) {
-      return this.carryMissingProjections(batch, body);
+      return this.carryMissingProjections(batch, bodyJson, body);
     }
     if (status === 408 || status === 409 || status === 429 || status >= 500) {
       this.metrics.batchesSent.inc({ kind: batch.kind, result: 'failed' });
@@ -136,10 +136,11 @@ export class DeliveryService {
     return false;
   }
 
-  private async carryMissingProjections(batch: SpooledBatch, answer: unknown): Promise<boolean> {
+  /** `bodyJson` is the body just posted (read from the spool once per attempt); `answer` the API's 409 body. */
+  private async carryMissingProjections(batch: SpooledBatch, bodyJson: string, answer: unknown): Promise<boolean> {
     const details = UnknownProjectionsDetails.safeParse((answer as { details?: unknown }).details);
     const missing = details.success ? details.data.missingProjectionHashes : [];
-    const body = JSON.parse(await this.spool.body(batch)) as { projections?: Record<string, ProjectionContent>; knownProjectionHashes?: string[] };
+    const body = JSON.parse(bodyJson) as { projections?: Record<string, ProjectionContent>; knownProjectionHashes?: string[] };
     const projections = { ...body.projections };
     for (const hash of missing) {
       const content = this.projectionContent(hash);

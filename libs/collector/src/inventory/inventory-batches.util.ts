@@ -2,6 +2,7 @@ import { INGEST_LIMITS, INGEST_PATHS } from '@ratchet/contracts';
 import type { InventoryPod, InventoryWorkload, ProjectionContent } from '@ratchet/contracts';
 
 import type { OutgoingBatch } from '../batches/outgoing-batch.types.js';
+import { INVENTORY_LISTS } from './inventory-records.util.js';
 import type { InventoryRecords } from './inventory-records.util.js';
 
 /** How the batches refer to projections: carry the ones the API may not have, name the rest by hash. */
@@ -30,8 +31,6 @@ type Tagged =
   | { list: 'workloads'; item: InventoryWorkload }
   | { list: 'pods'; item: InventoryPod };
 
-const LISTS = ['namespaces', 'workloads', 'pods'] as const;
-
 function tag(records: InventoryRecords): Tagged[] {
   return [
     ...records.namespaces.map((item) => ({ list: 'namespaces' as const, item })),
@@ -50,7 +49,7 @@ function untag(items: Tagged[]): InventoryRecords {
 function sliceRecords(records: InventoryRecords, start: number, end: number): InventoryRecords {
   const part: InventoryRecords = { namespaces: [], workloads: [], pods: [] };
   let offset = 0;
-  for (const list of LISTS) {
+  for (const list of INVENTORY_LISTS) {
     const items = records[list];
     (part[list] as unknown[]) = items.slice(Math.max(0, start - offset), Math.max(0, end - offset));
     offset += items.length;

@@ -1,7 +1,6 @@
 import type { InventoryDeletions } from './inventory-batches.util.js';
+import { INVENTORY_LISTS } from './inventory-records.util.js';
 import type { InventoryRecords, PreviousRecords } from './inventory-records.util.js';
-
-const LISTS = ['namespaces', 'workloads', 'pods'] as const;
 
 /** The records by uid, per list: what `buildInventoryRecords` reuses and `diffInventory` compares with. */
 export function indexInventory(records: InventoryRecords): PreviousRecords {
@@ -29,7 +28,7 @@ export function diffInventory(previous: PreviousRecords, records: InventoryRecor
   const upserts: InventoryRecords = { namespaces: [], workloads: [], pods: [] };
   const deletes: InventoryDeletions = { namespaces: [], workloads: [], pods: [] };
   const next = indexInventory(records);
-  for (const list of LISTS) {
+  for (const list of INVENTORY_LISTS) {
     const before: ReadonlyMap<string, unknown> = previous[list];
     for (const record of records[list]) if (before.get(record.uid) !== record) (upserts[list] as unknown[]).push(record);
     for (const uid of before.keys()) if (!next[list].has(uid)) deletes[list].push(uid);

@@ -9,6 +9,9 @@ export interface InventoryRecords {
   pods: InventoryPod[];
 }
 
+/** The three lists of an inventory, in the order batches carry them. */
+export const INVENTORY_LISTS = ['namespaces', 'workloads', 'pods'] as const;
+
 const MAX_CHAIN = 16;
 
 /** The records built last time, by uid per list: a record whose fields did not change is reused as is. */

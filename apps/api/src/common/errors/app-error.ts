@@ -37,3 +37,8 @@ export function invalidRequest(issues: readonly FieldIssue[]): AppError {
   if (!first) throw new Error('invalidRequest needs at least one issue');
   return new AppError('validation_failed', `invalid request: ${first.path}: ${first.message}`, { issues });
 }
+
+/** invalidRequest for issues of query parameters, each named by its parameter (`from` -> `query.from`). */
+export function invalidQuery(issues: readonly FieldIssue[]): AppError {
+  return invalidRequest(issues.map((issue) => ({ ...issue, path: `query.${issue.path}` })));
+}

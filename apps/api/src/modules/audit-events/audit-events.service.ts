@@ -4,7 +4,7 @@ import type { AuditEventSummary, AuditEventsExportQuery, AuditEventsFilter, Audi
 import { z } from 'zod';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
-import { invalidRequest, notFound } from '../../common/errors/app-error.js';
+import { invalidQuery, notFound } from '../../common/errors/app-error.js';
 import { Clock } from '../../infra/clock.provider.js';
 import type { CsvValue } from '../../common/csv/csv-format.util.js';
 import type { CsvDownload } from '../../common/csv/csv-response.util.js';
@@ -28,7 +28,7 @@ const StoredVersion = PsaVersion.nullable().catch(null);
 function filterOf(query: AuditEventsFilter, now: Date): AuditEventFilter {
   // The contract checked a range that gives `to`; one that does not ends now, and only the API knows when that is.
   const issues = auditEventsRangeIssues(query, now);
-  if (issues.length > 0) throw invalidRequest(issues.map((issue) => ({ path: `query.${issue.path}`, message: issue.message })));
+  if (issues.length > 0) throw invalidQuery(issues);
   return {
     ...auditEventsTimeRange(query, now),
     clusterId: query.clusterId,

@@ -15,7 +15,7 @@ import {
 } from '@ratchet/contracts';
 
 import type { TenantContext } from '../../common/auth/tenant-context.js';
-import { invalidRequest, notFound } from '../../common/errors/app-error.js';
+import { invalidQuery, notFound } from '../../common/errors/app-error.js';
 import { Clock } from '../../infra/clock.provider.js';
 import type { TrendCheckRow, TrendRange, TrendRow, TrendSubject } from './trends.repository.js';
 import { TrendsRepository } from './trends.repository.js';
@@ -126,7 +126,7 @@ export class TrendsService {
   /** The query's range at the API's clock; 400 when it is empty or too long (the contract checked one giving `to`). */
   private range(query: TrendsQuery, now: Date): TrendRange {
     const issues = trendsRangeIssues(query, now);
-    if (issues.length > 0) throw invalidRequest(issues.map((issue) => ({ path: `query.${issue.path}`, message: issue.message })));
+    if (issues.length > 0) throw invalidQuery(issues);
     const { from, to } = trendsTimeRange(query, now);
     return { granularity: query.granularity, from, to, levels: query.level === undefined ? LEVELS : [query.level] };
   }
