@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AUDIT_EVENTS_CSV_COLUMNS, AuditEventSummary, AuditEventsPage } from '@ratchet/contracts';
+import { AUDIT_EVENTS_CSV_COLUMNS, AuditEventSummary, AuditEventsPage, ErrorResponse } from '@ratchet/contracts';
 import type { AuditEvent } from '@ratchet/db';
 import request from 'supertest';
 
@@ -154,7 +154,9 @@ describe('audit events', () => {
         for (const path of [EVENTS, EXPORT]) {
           // A day before the wall clock is after the API's clock: an empty range, refused.
           const response = await get(path).query({ from: daysAgo(1).toISOString() }).expect(400);
-          expect(response.body.details.issues).toEqual([{ path: 'query.from', message: 'must be in the past (to defaults to now)' }]);
+          const error = ErrorResponse.parse(response.body);
+          expect(error.code).toBe('validation_failed');
+          expect(error.details['issues']).toEqual([{ path: 'query.from', message: 'must be in the past (to defaults to now)' }]);
         }
       } finally {
         clock = NOW;
